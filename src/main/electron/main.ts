@@ -1,0 +1,108 @@
+import { BrowserWindow, app, ipcMain, net, protocol, session, shell } from 'electron';
+import type { IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/bridge';
+import { DEFAULT_MESSAGES } from '../../shared/errors';
+import { createBackend } from '../backend';
+import type { Backend } from '../backend';
+import { RENDERER_CSP } from '../rpc/httpTransport';
+import { resolveInside } from '../rpc/staticPath';
+import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
+import { APP_VERSION } from '../version';
+
+// Must run before `ready`: app:// behaves like a secure, standard origin for fetch and storage.
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererDir = join(import.meta.dirname, '../renderer');
+let backend: Backend | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function serveAppProtocol(): void {
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'keydesk' ? resolveInside(rendererDir, url.pathname === '/' ? 'index.html' : url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', RENDERER_CSP);
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+/** Only the app's own top frame in its own window may call main. */
+function fromOwnWindow(event: IpcMainInvokeEvent): boolean {
+  return mainWindow !== null && event.sender === mainWindow.webContents && event.senderFrame?.parent === null && isTrustedUrl(event.senderFrame.url, devServerUrl);
+}
+
+function createWindow(b: Backend): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    title: `Keydesk — ${b.info().mode} mode`,
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isTrustedUrl(url, devServerUrl)) event.preventDefault();
+  });
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  serveAppProtocol();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  try {
+    backend = createBackend({ dataDir: app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
+  } catch (err) {
+    const { dialog } = await import('electron');
+    dialog.showErrorBox('Keydesk cannot start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+  const b = backend;
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
+    if (!fromOwnWindow(event)) {
+      b.log.warn('ipc.untrusted_sender', { url: event.senderFrame?.url ?? null });
+      return { ok: false, error: { code: 'forbidden', message: DEFAULT_MESSAGES.forbidden } };
+    }
+    return b.call(b.session.context('ipc'), method, input);
+  });
+  b.events.subscribe((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+  });
+  mainWindow = createWindow(b);
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => {
+  backend?.close();
+  backend = null;
+});
+
+void start();

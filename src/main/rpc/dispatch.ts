@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { contract, isMethodName } from '../../shared/contract';
+import type { MethodName } from '../../shared/contract';
+import { roleAllows } from '../../shared/contract/define';
+import { DEFAULT_MESSAGES, PosError } from '../../shared/errors';
+import type { PosErrorShape, Result } from '../../shared/errors';
+import type { Logger } from '../log';
+import type { CallContext, HandlerTable } from './handlers';
+
+/** Turns zod issues into `{ "customer.email": "Not a valid email" }` so a form can mark each field. */
+export function fieldsFromZod(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(input)';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+function fail(code: PosErrorShape['code'], message = DEFAULT_MESSAGES[code], fields?: Record<string, string>): Result<never> {
+  const error: PosErrorShape = { code, message };
+  if (fields) error.fields = fields;
+  return { ok: false, error };
+}
+
+/**
+ * The one entry point for every call from a renderer, whatever the transport. It never throws:
+ * unknown methods, bad input, a wrong role, a failing service and a malformed answer all come
+ * back as `{ ok: false, error }`, with the technical detail written to the log only.
+ */
+export async function dispatch(
+  handlers: HandlerTable,
+  ctx: CallContext,
+  method: unknown,
+  input: unknown,
+  log: Logger,
+): Promise<Result<unknown>> {
+  if (!isMethodName(method)) {
+    log.warn('rpc.unknown_method', { method: typeof method === 'string' ? method.slice(0, 100) : typeof method });
+    return fail('unknown_method');
+  }
+  const def = contract[method];
+  if (!roleAllows(def.access, ctx.role)) {
+    log.warn('rpc.forbidden', { method, role: ctx.role, staffId: ctx.staffId });
+    return ctx.role === null ? fail('not_signed_in') : fail('forbidden');
+  }
+  const parsed = def.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const fields = fieldsFromZod(parsed.error);
+    log.info('rpc.invalid_input', { method, fields });
+    return fail('invalid_input', DEFAULT_MESSAGES.invalid_input, fields);
+  }
+  let value: unknown;
+  try {
+    const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
+    value = await handler(parsed.data, ctx);
+  } catch (err) {
+    return fromThrown(method, err, log);
+  }
+  const out = def.output.safeParse(value);
+  if (!out.success) {
+    log.error('rpc.invalid_output', { method, fields: fieldsFromZod(out.error) });
+    return fail('invalid_output');
+  }
+  return { ok: true, value: out.data };
+}
+
+function fromThrown(method: MethodName, err: unknown, log: Logger): Result<never> {
+  if (err instanceof PosError) {
+    log.info('rpc.error', { method, code: err.code, message: err.message, fields: err.fields });
+    return { ok: false, error: err.toShape() };
+  }
+  log.error('rpc.internal', { method, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  return fail('internal');
+}

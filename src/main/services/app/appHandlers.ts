@@ -1,0 +1,12 @@
+import type { AppInfo } from '../../../shared/contract/app';
+import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { SessionStore } from './sessionStore';
+import type { StatusMonitor } from './statusMonitor';
+
+export function appHandlers(deps: { info: () => AppInfo; status: StatusMonitor; session: SessionStore }): PartialHandlerTable {
+  return {
+    'app.info': () => deps.info(),
+    'app.status': () => deps.status.current(),
+    'session.current': () => deps.session.current(),
+  };
+}

@@ -1,0 +1,69 @@
+import { settingsSchema } from '../../../shared/contract/settings';
+import type { Settings } from '../../../shared/contract/settings';
+import type { Db } from '../../db/connection';
+import type { CallContext } from '../../rpc/handlers';
+import { appendAudit } from '../audit/auditLog';
+import { readSettingRows, writeSetting } from './settingsRepo';
+
+export function defaultSettings(): Settings {
+  return {
+    shopName: 'Keydesk Demo Rentals',
+    counterName: 'Counter 1',
+    currency: 'EUR',
+    locale: 'en-GB',
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    turnaroundMinutes: 60,
+    refundPinThreshold: 100_00,
+    relayUrl: '',
+    receiptFooter: 'Thank you for renting with us.',
+  };
+}
+
+const KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+export type SettingsService = {
+  get(): Settings;
+  update(patch: Partial<Settings>, ctx: CallContext): Settings;
+};
+
+export function createSettingsService(db: Db, installId: string, onChange: (s: Settings) => void): SettingsService {
+  function get(): Settings {
+    const rows = readSettingRows(db);
+    const merged: Record<string, unknown> = { ...defaultSettings() };
+    for (const k of KEYS) if (rows.has(k)) merged[k] = rows.get(k);
+    // A row written by an older version that no longer validates falls back to the default
+    // for that key rather than locking the counter out of its own settings screen.
+    const parsed = settingsSchema.safeParse(merged);
+    if (parsed.success) return parsed.data;
+    const fallback = defaultSettings() as Record<string, unknown>;
+    for (const issue of parsed.error.issues) {
+      const k = issue.path[0];
+      if (typeof k === 'string') merged[k] = fallback[k];
+    }
+    return settingsSchema.parse(merged);
+  }
+
+  function update(patch: Partial<Settings>, ctx: CallContext): Settings {
+    const result = db.transaction(() => {
+      const before = get();
+      const after = settingsSchema.parse({ ...before, ...patch });
+      const changed = KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+      if (changed.length === 0) return { after, changed };
+      for (const k of changed) writeSetting(db, k, after[k], ctx.staffId);
+      appendAudit(db, installId, {
+        actorId: ctx.staffId,
+        actorRole: ctx.role,
+        action: 'settings.update',
+        entityType: 'settings',
+        entityId: null,
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+      });
+      return { after, changed };
+    })();
+    if (result.changed.length > 0) onChange(result.after);
+    return result.after;
+  }
+
+  return { get, update };
+}

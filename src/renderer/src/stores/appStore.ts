@@ -1,0 +1,77 @@
+import { create } from 'zustand';
+import type { AppInfo, Session, Status } from '../../../shared/contract/app';
+import type { Settings } from '../../../shared/contract/settings';
+import type { PosErrorShape } from '../../../shared/errors';
+import { call, on } from '../rpc/client';
+import type { ScreenId } from '../screens/registry';
+
+export type Notice = { id: number; kind: 'error' | 'success'; text: string };
+
+type AppState = {
+  info: AppInfo | null;
+  status: Status | null;
+  session: Session | null;
+  settings: Settings | null;
+  screen: ScreenId;
+  paletteOpen: boolean;
+  notices: Notice[];
+  /** Set when the first load fails: the shell shows it instead of a blank screen. */
+  fatal: string | null;
+  load(): Promise<void>;
+  navigate(screen: ScreenId): void;
+  setPaletteOpen(open: boolean): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+  saveSettings(patch: Partial<Settings>): Promise<{ ok: true } | { ok: false; error: PosErrorShape }>;
+};
+
+let nextNotice = 1;
+let subscribed = false;
+
+export const useApp = create<AppState>((set, get) => ({
+  info: null,
+  status: null,
+  session: null,
+  settings: null,
+  screen: 'counter',
+  paletteOpen: false,
+  notices: [],
+  fatal: null,
+
+  async load() {
+    const [info, status, session] = await Promise.all([call('app.info', {}), call('app.status', {}), call('session.current', {})]);
+    if (!info.ok) {
+      set({ fatal: info.error.message });
+      return;
+    }
+    set({ info: info.value, fatal: null });
+    if (status.ok) set({ status: status.value });
+    if (session.ok) set({ session: session.value });
+    const settings = await call('settings.get', {});
+    if (settings.ok) set({ settings: settings.value });
+    else get().notify('error', settings.error.message);
+    if (!subscribed) {
+      subscribed = true;
+      on('status.changed', (s) => set({ status: s }));
+      on('session.changed', (s) => set({ session: s }));
+      on('settings.changed', (s) => set({ settings: s }));
+    }
+  },
+
+  navigate: (screen) => set({ screen, paletteOpen: false }),
+  setPaletteOpen: (open) => set({ paletteOpen: open }),
+
+  notify(kind, text) {
+    const id = nextNotice++;
+    set({ notices: [...get().notices, { id, kind, text }].slice(-4) });
+    if (kind === 'success') setTimeout(() => get().dismiss(id), 4000);
+  },
+  dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+
+  async saveSettings(patch) {
+    const res = await call('settings.update', patch);
+    if (!res.ok) return { ok: false, error: res.error };
+    set({ settings: res.value });
+    return { ok: true };
+  },
+}));

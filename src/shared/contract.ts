@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { appEvents, appMethods } from './contract/app';
+import { settingsEvents, settingsMethods } from './contract/settings';
+
+/**
+ * The one contract between renderer and main. Each capability keeps its methods in
+ * `contract/<capability>.ts`; this table joins them. Anything not listed here is rejected.
+ */
+export const contract = {
+  ...appMethods,
+  ...settingsMethods,
+} as const;
+
+/** Events main pushes to the renderer (`pos.on`). */
+export const events = {
+  ...appEvents,
+  ...settingsEvents,
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type Output<M extends MethodName> = z.output<Contract[M]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

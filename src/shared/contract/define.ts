@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+
+/** Who may call a method. `public` needs no sign-in; `clerk` is any signed-in staff; `manager` is managers only. */
+export const ROLES = ['clerk', 'manager'] as const;
+export type Role = (typeof ROLES)[number];
+export type Access = 'public' | Role;
+
+export type MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> = {
+  readonly input: I;
+  readonly output: O;
+  readonly access: Access;
+  /** One line saying what the method does, for the method table and audits. */
+  readonly summary: string;
+};
+
+export function method<I extends z.ZodType, O extends z.ZodType>(def: MethodDef<I, O>): MethodDef<I, O> {
+  return def;
+}
+
+/** True when `role` satisfies `access`. A manager can do everything a clerk can. */
+export function roleAllows(access: Access, role: Role | null): boolean {
+  if (access === 'public') return true;
+  if (role === null) return false;
+  if (access === 'clerk') return true;
+  return role === 'manager';
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { currencySchema, nonNegativeMinorSchema } from '../money';
+import { method } from './define';
+
+function isLocale(s: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(s).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(s: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const trimmed = (max: number, what: string) =>
+  z.string().trim().min(1, { message: `${what} cannot be empty` }).max(max, { message: `${what} must be at most ${max} characters` });
+
+/** Settings a shop configures once. Secrets (Stripe key, relay token) are never part of this object. */
+export const settingsSchema = z.object({
+  shopName: trimmed(80, 'Shop name'),
+  counterName: trimmed(40, 'Counter name'),
+  currency: currencySchema,
+  locale: z.string().refine(isLocale, { message: 'Not a known locale, e.g. en-GB' }),
+  timeZone: z.string().refine(isTimeZone, { message: 'Not a known time zone, e.g. Europe/London' }),
+  /** Minutes a vehicle needs between one rental and the next. */
+  turnaroundMinutes: z.number().int({ message: 'Whole minutes only' }).min(0).max(1440),
+  /** Refunds above this amount (minor units, shop currency) need a manager's PIN. */
+  refundPinThreshold: nonNegativeMinorSchema,
+  /** Office relay that streams Stripe's webhooks to this counter; empty when not used. */
+  relayUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Must be an http(s) address' })]),
+  receiptFooter: z.string().max(500, { message: 'Receipt footer must be at most 500 characters' }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsMethods = {
+  'settings.get': method({
+    access: 'clerk',
+    summary: 'The shop settings',
+    input: z.object({}).strict(),
+    output: settingsSchema,
+  }),
+  'settings.update': method({
+    access: 'manager',
+    summary: 'Change some shop settings; audited',
+    input: settingsSchema.partial().strict(),
+    output: settingsSchema,
+  }),
+} as const;
+
+export const settingsEvents = {
+  'settings.changed': settingsSchema,
+} as const;
