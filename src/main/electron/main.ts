@@ -72,7 +72,8 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
 
   try {
-    backend = createBackend({ dataDir: app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
+    // KEYDESK_DATA_DIR lets tests and a second counter profile use their own folder.
+    backend = createBackend({ dataDir: process.env.KEYDESK_DATA_DIR ?? app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
   } catch (err) {
     const { dialog } = await import('electron');
     dialog.showErrorBox('Keydesk cannot start', err instanceof Error ? err.message : String(err));

@@ -27,7 +27,15 @@ export type SettingsService = {
 };
 
 export function createSettingsService(db: Db, installId: string, onChange: (s: Settings) => void): SettingsService {
+  // Settings change only through update() on this connection, so one read serves every call.
+  let cached: Settings | null = null;
+
   function get(): Settings {
+    cached ??= load();
+    return cached;
+  }
+
+  function load(): Settings {
     const rows = readSettingRows(db);
     const merged: Record<string, unknown> = { ...defaultSettings() };
     for (const k of KEYS) if (rows.has(k)) merged[k] = rows.get(k);
@@ -45,7 +53,7 @@ export function createSettingsService(db: Db, installId: string, onChange: (s: S
 
   function update(patch: Partial<Settings>, ctx: CallContext): Settings {
     const result = db.transaction(() => {
-      const before = get();
+      const before = load();
       const after = settingsSchema.parse({ ...before, ...patch });
       const changed = KEYS.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       if (changed.length === 0) return { after, changed };
@@ -61,6 +69,7 @@ export function createSettingsService(db: Db, installId: string, onChange: (s: S
       });
       return { after, changed };
     })();
+    cached = result.after;
     if (result.changed.length > 0) onChange(result.after);
     return result.after;
   }
