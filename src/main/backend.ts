@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { platform } from 'node:os';
 import { contract } from '../shared/contract';
-import type { MethodName } from '../shared/contract';
+import type { Input, MethodName, Output } from '../shared/contract';
 import type { AppInfo, Mode } from '../shared/contract/app';
 import type { Result } from '../shared/errors';
 import { openDatabase } from './db/connection';
@@ -44,6 +44,8 @@ export type Backend = {
   readonly status: StatusMonitor;
   readonly handlers: HandlerTable;
   info(): AppInfo;
+  /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
+  call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
   call(ctx: CallContext, method: unknown, input: unknown): Promise<Result<unknown>>;
   close(): void;
 };
@@ -99,7 +101,7 @@ export function createBackend(opts: BackendOptions): Backend {
     status,
     handlers,
     info,
-    call: (ctx, method, input) => dispatch(handlers, ctx, method, input, log),
+    call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
     close: () => db.close(),
   };
 }

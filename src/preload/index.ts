@@ -7,10 +7,10 @@ const CALL = 'pos:call';
 const EVENT = 'pos:event';
 
 const pos: PosBridge = {
-  call: (method, input) => {
+  call: ((method: unknown, input: unknown) => {
     if (typeof method !== 'string') return Promise.reject(new TypeError('method must be a string'));
-    return ipcRenderer.invoke(CALL, method, input) as ReturnType<PosBridge['call']>;
-  },
+    return ipcRenderer.invoke(CALL, method, input);
+  }) as PosBridge['call'],
   on: (event, listener) => {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     const wrapped = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {

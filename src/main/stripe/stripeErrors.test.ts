@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PosError } from '../../shared/errors';
 import { toPosError } from './stripeErrors';
 
-const raw = (type: string, extra: Record<string, unknown> = {}) => ({ type, message: 'raw stripe text sk_test_abc', ...extra });
+// Typed loosely on purpose: these mimic what Stripe sends, including fields the types do not list.
+const raw = (type: string, extra: Record<string, unknown> = {}) => ({ type, message: 'raw stripe text sk_test_abc', ...extra }) as never;
 
 describe('toPosError', () => {
   const cases: [string, unknown, string, boolean | undefined, RegExp][] = [

@@ -16,8 +16,8 @@ function discountLine(d: Discount, amount: number, taxable: boolean, part: strin
     description: part === '' ? base : `${base} (${part})`,
     quantity: 1,
     quantityScale: 1,
-    unitAmount: -amount,
-    amount: -amount,
+    unitAmount: amount === 0 ? 0 : -amount, // never -0: it would not survive a JSON round trip
+    amount: amount === 0 ? 0 : -amount,
     taxable,
     countsInTotal: true,
   };
@@ -60,9 +60,12 @@ export function discountLines(charges: readonly PriceLine[], discounts: readonly
       onTaxable = taxable + untaxed === 0 ? 0 : mulDivRound(whole, taxable, taxable + untaxed);
       onUntaxed = whole - onTaxable;
     }
+    // The rental keeps its share of what is left, so a later 'rental' discount applies to the
+    // discounted rental (10 % whole then 10 % rental is 19 % off the rental, never more).
+    const rentalShare = taxable === 0 ? 0 : mulDivRound(onTaxable, rental, taxable);
     taxable -= onTaxable;
     untaxed -= onUntaxed;
-    rental = Math.min(rental, taxable);
+    rental = Math.max(0, Math.min(rental - rentalShare, taxable));
     if (onUntaxed === 0) out.push(discountLine(d, onTaxable, true, '', currency));
     else if (onTaxable === 0) out.push(discountLine(d, onUntaxed, false, '', currency));
     else {

@@ -4,12 +4,16 @@
  * byte, so a quote can be recomputed to check a stored one.
  *
  * ── API (import each name from the file shown; there is no index file) ────────────────────────
- *   priceBooking.ts  priceBooking(input: PriceInput, card: RateCard): PriceQuote
+ *   priceBooking.ts  priceBooking(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote
  *                      Validates both arguments and prices the booking. Throws PricingError
  *                      (never anything else for bad data) whose `field` is the dotted path of the
  *                      first bad field (`extras.0.code`; rate-card paths start `rateCard.`) and
  *                      whose `message` a clerk can read ("Vehicle class: "limo" is not on rate
- *                      card Demo (EUR)"). `fields` lists every bad field.
+ *                      card Demo tariff (EUR) (demo-eur v1) (it has economy, …)"). `fields` lists
+ *                      every bad field.
+ *                    prepareRateCard(card: RateCard): PreparedRateCard
+ *                      Validates a card once and returns a deep-frozen copy that priceBooking
+ *                      skips re-validating (about 3× faster per booking; see bench/pricing.bench.ts).
  *   schemas.ts       rateCardSchema, priceInputSchema, priceQuoteSchema, priceLineSchema,
  *                    discountInputSchema, PRICE_LINE_KINDS, MAX_RENTAL_DAYS;
  *                    types RateCard, PriceInput (what callers write), ParsedRateCard,
@@ -100,10 +104,38 @@ function line(d: LineDraft): PriceLine {
   };
 }
 
-function parseCard(card: RateCard): ParsedRateCard {
+function parseCard(card: RateCard | PreparedRateCard): ParsedRateCard {
+  if (preparedCards.has(card)) return card as PreparedRateCard;
   const r = rateCardSchema.safeParse(card, { error: fallbackMessage });
   if (!r.success) throw fromZodError(r.error, ['rateCard']);
   return r.data;
+}
+
+declare const preparedBrand: unique symbol;
+/** A rate card validated once by prepareRateCard: deep-frozen, so it cannot drift from what was checked. */
+export type PreparedRateCard = ParsedRateCard & { readonly [preparedBrand]: true };
+
+// Identity of cards this module validated and froze; membership cannot go stale because they are frozen.
+const preparedCards = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Validates a rate card once (throws PricingError like priceBooking) and returns a frozen copy
+ * that priceBooking accepts without validating again: most of the cost of pricing is checking the
+ * card, so a caller pricing many bookings against one card (the bookings service, reports)
+ * should prepare it when it loads it.
+ */
+export function prepareRateCard(card: RateCard): PreparedRateCard {
+  const parsed = deepFreeze(parseCard(card)) as PreparedRateCard;
+  preparedCards.add(parsed);
+  return parsed;
 }
 
 function parseInput(input: PriceInput): ParsedPriceInput {
@@ -116,7 +148,8 @@ function cardLabel(card: ParsedRateCard): string {
   return `${card.name} (${card.id} v${card.version})`;
 }
 
-export function priceBooking(input: PriceInput, card: RateCard): PriceQuote {
+/** Prices one booking against one rate card. Pure; throws PricingError on bad data (rules at the top of this file). */
+export function priceBooking(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote {
   try {
     return price(input, card);
   } catch (err) {
@@ -126,7 +159,7 @@ export function priceBooking(input: PriceInput, card: RateCard): PriceQuote {
   }
 }
 
-function price(input: PriceInput, card: RateCard): PriceQuote {
+function price(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote {
   const c = parseCard(card);
   const b = parseInput(input);
   const cur = c.currency;

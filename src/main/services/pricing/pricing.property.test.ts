@@ -6,8 +6,9 @@ import { priceBooking } from './priceBooking';
 import { mulDivRound } from './rounding';
 import { priceQuoteSchema, type PriceInput, type PriceQuote, type RateCard } from './schemas';
 
-// Fixed seed: a failure reproduces on every machine; bump it locally to explore further.
-const RUNS = { numRuns: 300, seed: 20250602 };
+// Fixed seed so a failure reproduces on every machine. Explore further with e.g.
+// PRICING_RUNS=20000 PRICING_SEED=$RANDOM npx vitest run src/main/services/pricing/pricing.property.test.ts
+const RUNS = { numRuns: Number(process.env.PRICING_RUNS ?? 300), seed: Number(process.env.PRICING_SEED ?? 20250602) };
 
 const LOCATIONS: Record<DemoCurrency, string[]> = { EUR: ['AMS', 'RTM', 'EIN', 'UTR'], JPY: ['HND', 'NRT', 'KIX'], KWD: ['KWI', 'SLM'] };
 const T0 = Date.parse('2024-01-01T00:00:00Z');
@@ -55,7 +56,7 @@ function bookingArb(card: RateCard): fc.Arbitrary<PriceInput> {
   const cur = card.currency as DemoCurrency;
   const locs = LOCATIONS[cur];
   const extras = Object.entries(card.extras ?? {});
-  const fuel =
+  const fuel: fc.Arbitrary<NonNullable<PriceInput['fuel']>> =
     card.fuel?.unit === 'eighth'
       ? fc.record({ unit: fc.constant('eighth' as const), outEighths: fc.integer({ min: 0, max: 8 }), inEighths: fc.integer({ min: 0, max: 8 }) })
       : fc.record({ unit: fc.constant('litre' as const), missingMillilitres: fc.integer({ min: 0, max: 80_000 }) });
@@ -201,13 +202,15 @@ describe('pricing properties', () => {
     );
   });
 
-  it('without a weekly rate, booking longer never costs less (before return readings)', () => {
-    // True only without weekly rates (6 days can cost more than a week) and without odometer or
-    // actual-return readings (a longer booking brings more mileage allowance and less lateness).
+  it('without a weekly rate, booking longer never costs less (before return readings, one discount at most)', () => {
+    // True only without weekly rates (6 days can cost more than a week), without odometer or
+    // actual-return readings (a longer booking brings more mileage allowance and less lateness),
+    // and with at most one discount: chained percentage discounts each round, and two roundings
+    // can take back one minor unit that a longer rental added.
     fc.assert(
       fc.property(caseArb, fc.integer({ min: 1, max: 10 * 24 * 60 }), ({ card, input }, extraMin) => {
         for (const c of Object.values(card.classes)) delete c.weeklyRate;
-        const base: PriceInput = { ...input };
+        const base: PriceInput = { ...input, discounts: (input.discounts ?? []).slice(0, 1) };
         delete base.odometer;
         delete base.actualReturnAt;
         const longer = { ...base, returnAt: new Date(Date.parse(base.returnAt) + extraMin * 60_000).toISOString() };
@@ -250,6 +253,7 @@ describe('pricing properties', () => {
         const abs = p < 0n ? -p : p;
         let q = abs / BigInt(div);
         if (2n * (abs % BigInt(div)) >= BigInt(div)) q += 1n;
+        fc.pre(q <= BigInt(Number.MAX_SAFE_INTEGER));
         const expected = Number(p < 0n ? -q : q);
         expect(mulDivRound(n, mul, div)).toBe(expected);
         expect(mulDivRound(-n, mul, div)).toBe(-expected || 0);

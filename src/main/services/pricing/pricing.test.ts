@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoRateCard } from './demoRateCard';
-import { priceBooking } from './priceBooking';
+import { prepareRateCard, priceBooking } from './priceBooking';
 import { PricingError } from './pricingError';
 import { mulDivRound } from './rounding';
 import { priceQuoteSchema, type PriceInput, type PriceLineKind, type PriceQuote, type RateCard } from './schemas';
@@ -268,6 +268,15 @@ describe('priceBooking: discounts and tax', () => {
     expect(linesOf(q, 'discount').map((l) => l.amount)).toEqual([-1350, -1215]);
   });
 
+  it('a rental discount after a whole discount applies to the rental that is left', () => {
+    // €135.00 rental + €18.00 GPS; 10% whole = €15.30 (€13.50 of it on the rental); 10% of €121.50 = €12.15.
+    const q = priceBooking(
+      eurBooking({ extras: [{ code: 'gps' }], discounts: [{ code: 'A', type: 'percent', percentBp: 1000, appliesTo: 'whole' }, { code: 'B', type: 'percent', percentBp: 1000, appliesTo: 'rental' }] }),
+      demoRateCard(),
+    );
+    expect(linesOf(q, 'discount').map((l) => l.amount)).toEqual([-1530, -1215]);
+  });
+
   it('a fixed discount never takes the total below zero', () => {
     const q = priceBooking(eurBooking({ discounts: [{ code: 'VIP', type: 'fixed', amount: 100_000, appliesTo: 'whole' }] }), demoRateCard());
     expect(only(q, 'discount')).toMatchObject({ amount: -13_500, description: '€1,000.00 off total' });
@@ -361,6 +370,25 @@ describe('priceBooking: refusing bad input with the field named', () => {
     const before = JSON.stringify([input, card]);
     priceBooking(input, card);
     expect(JSON.stringify([input, card])).toBe(before);
+  });
+});
+
+describe('prepareRateCard', () => {
+  it('prices exactly like the raw card, and the prepared card cannot be changed afterwards', () => {
+    const prepared = prepareRateCard(demoRateCard());
+    const input = eurBooking({ extras: [{ code: 'child_seat' }], actualReturnAt: '2025-06-05T12:00:00+02:00' });
+    expect(priceBooking(input, prepared)).toEqual(priceBooking(input, demoRateCard()));
+    expect(() => {
+      (prepared.classes.midsize as { dailyRate: number }).dailyRate = 1;
+    }).toThrow(TypeError);
+    expect(priceBooking(input, prepared).subtotal).toBe(priceBooking(input, demoRateCard()).subtotal);
+  });
+
+  it('refuses a bad card with the field named', () => {
+    const err = errorOf(() => prepareRateCard({ ...demoRateCard(), timeZone: 'Europe/Atlantis' }));
+    expect(err.field).toBe('rateCard.timeZone');
+    expect(err.code).toBe('configuration');
+    expect(err.message).toMatch(/^Rate card time zone: is not a time zone/);
   });
 });
 

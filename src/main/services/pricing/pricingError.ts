@@ -57,7 +57,10 @@ export function describeField(path: readonly PropertyKey[]): string {
   const parts: string[] = [];
   for (const seg of path) {
     if (typeof seg === 'number') parts.push(String(seg + 1));
-    else parts.push(words(String(seg)));
+    else {
+      const w = words(String(seg));
+      parts.push(parts.length === 0 ? w : w.charAt(0).toLowerCase() + w.slice(1));
+    }
   }
   const text = parts.join(' ').trim();
   return text === '' ? 'Input' : text.charAt(0).toUpperCase() + text.slice(1);

@@ -100,7 +100,7 @@ export const rateCardSchema = z
         taxable: z.boolean().default(true),
       })
       .optional(),
-    /** Drivers younger than this refused. */
+    /** Drivers younger than this are refused. */
     minimumDriverAge: z.number().int().min(16).max(99).optional(),
     youngDriver: z
       .strictObject({
