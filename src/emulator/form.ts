@@ -192,9 +192,3 @@ export function applyMetadata(current: Record<string, string>, p: Params): Recor
   if (Object.keys(next).length > 50) throw invalidRequest('You can have a maximum of 50 metadata keys.', { param: 'metadata', cacheable: false });
   return next;
 }
-
-/** Copies a nested param hash as plain data (strings stay strings); used for opaque sub-objects. */
-export function plain(v: ParamValue | undefined): unknown {
-  if (v === undefined) return undefined;
-  return v;
-}

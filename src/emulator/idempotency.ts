@@ -21,7 +21,7 @@ export class IdempotencyStore {
 
   constructor(
     private readonly clock: Clock,
-    private readonly capacity = 50_000,
+    private readonly capacity = 10_000,
   ) {}
 
   /** What identifies "the same request": method, path and the parameters in any order. */

@@ -7,6 +7,7 @@ import type {
   PaymentIntent,
   PaymentMethod,
   Refund,
+  SessionIntentData,
   TerminalLocation,
   TerminalReader,
   WebhookEndpoint,
@@ -23,6 +24,7 @@ export type State = {
   paymentMethods: Map<string, PaymentMethod>;
   checkoutSessions: Map<string, CheckoutSession>;
   lineItems: Map<string, LineItem[]>;
+  sessionIntentData: Map<string, SessionIntentData>;
   locations: Map<string, TerminalLocation>;
   readers: Map<string, TerminalReader>;
   webhookEndpoints: Map<string, WebhookEndpoint>;
@@ -36,6 +38,8 @@ export type State = {
   /** Pending refund id → when it turns failed (refund_fail test card). */
   refundFailAt: Map<string, number>;
   incrementAttempts: Map<string, number>;
+  /** PaymentIntent id → where a 3-D Secure redirect returns (Stripe does not echo it on the object). */
+  returnUrls: Map<string, string>;
 };
 
 export function createState(): State {
@@ -49,6 +53,7 @@ export function createState(): State {
     paymentMethods: new Map(),
     checkoutSessions: new Map(),
     lineItems: new Map(),
+    sessionIntentData: new Map(),
     locations: new Map(),
     readers: new Map(),
     webhookEndpoints: new Map(),
@@ -58,6 +63,7 @@ export function createState(): State {
     openSessions: new Map(),
     refundFailAt: new Map(),
     incrementAttempts: new Map(),
+    returnUrls: new Map(),
   };
 }
 

@@ -345,3 +345,11 @@ export type StripeEvent = {
 export type ListObject<T> = { object: 'list'; data: T[]; has_more: boolean; url: string };
 
 export const EMPTY_ADDRESS: Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+
+/** What payment_intent_data asked for; used when the session's PaymentIntent is made. */
+export type SessionIntentData = {
+  capture_method: 'automatic' | 'manual';
+  metadata: Metadata;
+  description: string | null;
+  receipt_email: string | null;
+};

@@ -40,6 +40,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<AbortController>();
   private readonly log: DeliveryAttempt[] = [];
   private closed = false;
+  /** Bumped by cancelPending, so deliveries aborted by a reset do not schedule retries. */
+  private generation = 0;
 
   constructor(
     private readonly events: EventLog,
@@ -75,9 +77,11 @@ export class WebhookDispatcher {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     this.inFlight.add(controller);
+    const generation = this.generation;
     const finish = (ok: boolean, status: number | null, error: string | null): void => {
       clearTimeout(timer);
       this.inFlight.delete(controller);
+      if (generation !== this.generation) return;
       this.note({ event: event.id, endpoint: endpointId, attempt: attempt + 1, ok, status, error, at: Date.now() });
       if (ok) {
         this.events.delivered(event.id, endpointId);
@@ -117,6 +121,7 @@ export class WebhookDispatcher {
 
   /** Forgets scheduled retries and aborts deliveries under way (reset, close). */
   cancelPending(): void {
+    this.generation++;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const c of this.inFlight) c.abort();
