@@ -4,17 +4,20 @@ import { NavBar } from './components/NavBar';
 import { Notices } from './components/Notices';
 import { TitleBar } from './components/TitleBar';
 import { useKeymap } from './keymap';
+import { BookingsScreen } from './screens/bookings/BookingsScreen';
 import { ComingSoon } from './screens/ComingSoon';
+import { CounterScreen } from './screens/counter/CounterScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
+import { SignInScreen } from './screens/signin/SignInScreen';
 import type { ScreenId } from './screens/registry';
 import { useApp } from './stores/appStore';
 
 function Screen({ id }: { id: ScreenId }) {
   switch (id) {
     case 'counter':
-      return <ComingSoon title="Counter">Today’s pickups and returns, and a search box that finds a booking by reference, name, phone, licence or plate.</ComingSoon>;
+      return <CounterScreen />;
     case 'bookings':
-      return <ComingSoon title="Bookings">Create, change, extend and cancel bookings, with availability and a price breakdown.</ComingSoon>;
+      return <BookingsScreen />;
     case 'refunds':
       return <ComingSoon title="Refunds">Full and partial refunds with a reason and a manager’s PIN, queued safely while offline.</ComingSoon>;
     case 'shift':
@@ -30,26 +33,34 @@ export function App() {
   const load = useApp((s) => s.load);
   const screen = useApp((s) => s.screen);
   const fatal = useApp((s) => s.fatal);
+  const signedOut = useApp((s) => s.session?.role === null);
   useKeymap();
   useEffect(() => {
     void load();
   }, [load]);
 
+  let content;
+  if (fatal) {
+    content = (
+      <main className="screen" aria-labelledby="screen-title">
+        <h1 id="screen-title">Keydesk cannot reach its services</h1>
+        <p role="alert">{fatal}</p>
+        <button type="button" className="primary" onClick={() => void load()}>Try again</button>
+      </main>
+    );
+  } else if (signedOut) {
+    content = <SignInScreen />;
+  } else {
+    content = <Screen id={screen} />;
+  }
+
   return (
     <div className="shell">
       <TitleBar />
-      <NavBar />
-      {fatal ? (
-        <main className="screen" aria-labelledby="screen-title">
-          <h1 id="screen-title">Keydesk cannot reach its services</h1>
-          <p role="alert">{fatal}</p>
-          <button type="button" className="primary" onClick={() => void load()}>Try again</button>
-        </main>
-      ) : (
-        <Screen id={screen} />
-      )}
+      {signedOut && !fatal ? <div aria-hidden="true" /> : <NavBar />}
+      {content}
       <Notices />
-      <CommandPalette />
+      {!signedOut && <CommandPalette />}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useApp } from '../stores/appStore';
 export function CommandPalette() {
   const open = useApp((s) => s.paletteOpen);
   const setOpen = useApp((s) => s.setPaletteOpen);
-  const items = shortcuts().filter((s) => s.keys !== 'Control+K');
+  const items = shortcuts().filter((s) => s.keys !== 'Control+K' && !s.hidden);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Portal>

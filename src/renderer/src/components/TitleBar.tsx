@@ -1,4 +1,5 @@
 import { useApp } from '../stores/appStore';
+import { useSession } from '../stores/sessionStore';
 
 const MODE_LABEL = { demo: 'Demo', test: 'Test', live: 'Live' } as const;
 
@@ -16,6 +17,7 @@ export function TitleBar() {
   const status = useApp((s) => s.status);
   const settings = useApp((s) => s.settings);
   const session = useApp((s) => s.session);
+  const signOut = useSession((s) => s.signOut);
   const conn = connection(status?.online);
   const mode = info?.mode;
   return (
@@ -36,6 +38,11 @@ export function TitleBar() {
           {status ? SYNC_LABEL[status.sync] : '…'}
         </output>
         {session && <span className="who" aria-label="Signed in as">{session.role ? `${session.name} (${session.role})` : 'Signed out'}</span>}
+        {session?.role && (
+          <button type="button" className="signout" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        )}
       </div>
     </header>
   );

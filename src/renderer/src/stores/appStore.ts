@@ -5,7 +5,7 @@ import type { PosErrorShape } from '../../../shared/errors';
 import { call, on } from '../rpc/client';
 import type { ScreenId } from '../screens/registry';
 
-export type Notice = { id: number; kind: 'error' | 'success'; text: string };
+export type Notice = { id: number; kind: 'error' | 'success'; text: string; key?: string | undefined };
 
 type AppState = {
   info: AppInfo | null;
@@ -20,8 +20,11 @@ type AppState = {
   load(): Promise<void>;
   navigate(screen: ScreenId): void;
   setPaletteOpen(open: boolean): void;
-  notify(kind: Notice['kind'], text: string): void;
+  /** `key` names the action: a newer notice with the same key replaces the older (a fixed form clears its error). */
+  notify(kind: Notice['kind'], text: string, key?: string): void;
   dismiss(id: number): void;
+  /** Drops the errors of one action (its dialog closed), or of every keyed action (the clerk left the view). */
+  dismissErrors(key?: string): void;
   saveSettings(patch: Partial<Settings>): Promise<{ ok: true } | { ok: false; error: PosErrorShape }>;
 };
 
@@ -47,9 +50,12 @@ export const useApp = create<AppState>((set, get) => ({
     set({ info: info.value, fatal: null });
     if (status.ok) set({ status: status.value });
     if (session.ok) set({ session: session.value });
-    const settings = await call('settings.get', {});
-    if (settings.ok) set({ settings: settings.value });
-    else get().notify('error', settings.error.message);
+    // Settings need a signed-in member of staff; the sign-in screen loads them after the PIN.
+    if (!session.ok || session.value.role !== null) {
+      const settings = await call('settings.get', {});
+      if (settings.ok) set({ settings: settings.value });
+      else get().notify('error', settings.error.message);
+    }
     if (!subscribed) {
       subscribed = true;
       on('status.changed', (s) => set({ status: s }));
@@ -61,12 +67,17 @@ export const useApp = create<AppState>((set, get) => ({
   navigate: (screen) => set({ screen, paletteOpen: false }),
   setPaletteOpen: (open) => set({ paletteOpen: open }),
 
-  notify(kind, text) {
+  notify(kind, text, key) {
     const id = nextNotice++;
-    set({ notices: [...get().notices, { id, kind, text }].slice(-4) });
+    const kept = get().notices.filter((n) => (key === undefined || n.key !== key) && !(n.kind === kind && n.text === text));
+    set({ notices: [...kept, { id, kind, text, key }].slice(-4) });
     if (kind === 'success') setTimeout(() => get().dismiss(id), 4000);
   },
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+  dismissErrors(key) {
+    const keep = get().notices.filter((n) => n.kind !== 'error' || n.key === undefined || (key !== undefined && n.key !== key));
+    if (keep.length !== get().notices.length) set({ notices: keep });
+  },
 
   async saveSettings(patch) {
     const res = await call('settings.update', patch);

@@ -1,25 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Settings } from '../../../../shared/contract/settings';
-import { CURRENCY_CODES, exponentOf, formatMoney } from '../../../../shared/money';
+import { CURRENCY_CODES } from '../../../../shared/money';
 import type { CurrencyCode } from '../../../../shared/money';
+import { majorText, parseAmount } from '../../format/money';
 import { useApp } from '../../stores/appStore';
 
 type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold'> & { turnaroundMinutes: string; refundPinThreshold: string };
 
 function toDraft(s: Settings): Draft {
-  const exp = exponentOf(s.currency);
-  return { ...s, turnaroundMinutes: String(s.turnaroundMinutes), refundPinThreshold: (s.refundPinThreshold / 10 ** exp).toFixed(exp) };
-}
-
-/** Turns "120.50" into minor units without floating-point drift; null when it is not a plain amount. */
-export function parseMajor(text: string, currency: CurrencyCode): number | null {
-  const exp = exponentOf(currency);
-  const m = /^\s*(\d{1,9})(?:[.,](\d*))?\s*$/.exec(text);
-  if (!m) return null;
-  const frac = m[2] ?? '';
-  if (frac.length > exp) return null;
-  return Number(m[1]) * 10 ** exp + Number(frac.padEnd(exp, '0') || '0');
+  return { ...s, turnaroundMinutes: String(s.turnaroundMinutes), refundPinThreshold: majorText(s.refundPinThreshold, s.currency) };
 }
 
 export function SettingsScreen() {
@@ -58,9 +48,10 @@ export function SettingsScreen() {
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (!draft) return;
-    const threshold = parseMajor(draft.refundPinThreshold, draft.currency);
+    const parsed = parseAmount(draft.refundPinThreshold, draft.currency);
+    const threshold = parsed.ok ? parsed.minor : null;
     const local: Record<string, string> = {};
-    if (threshold === null) local.refundPinThreshold = `Enter an amount like ${formatMoney({ amount: 10000, currency: draft.currency }, draft.locale)} without the symbol`;
+    if (!parsed.ok) local.refundPinThreshold = parsed.problem;
     if (!/^\d+$/.test(draft.turnaroundMinutes.trim())) local.turnaroundMinutes = 'Whole minutes only';
     if (Object.keys(local).length > 0) {
       setErrors(local);

@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { BookingDetail } from '../../../../shared/contract/bookings';
+import { DEFAULT_MESSAGES } from '../../../../shared/errors';
+import { Field } from '../../components/Field';
+import { FuelPicker } from '../../components/FuelPicker';
+import { QuoteTable } from '../../components/QuoteTable';
+import { ViewHeader } from '../../components/ViewHeader';
+import { errorSentence, fieldMessage } from '../../format/errors';
+import type { FieldErrors } from '../../format/errors';
+import { fuelLabel } from '../../format/labels';
+import { parseAmount, showMoney } from '../../format/money';
+import { readingOf } from '../../format/reading';
+import { fromLocalInput, showDateTime, toLocalInput } from '../../format/time';
+import { useShop } from '../../lib/useShop';
+import { useApp } from '../../stores/appStore';
+import { useBookings } from '../../stores/bookingStore';
+import { useViews } from '../../stores/viewStore';
+import { useBookingFor } from './CheckOutForm';
+
+const LABELS: Record<string, string> = {
+  returnedAt: 'Returned at',
+  odometer: 'Odometer',
+  fuelEighths: 'Fuel',
+  newDamage: 'New damage',
+  notes: 'Notes',
+};
+
+type DamageDraft = { key: number; description: string; amount: string };
+
+export function CheckInForm({ id }: { id: string }) {
+  const { detail, error } = useBookingFor(id);
+  if (!detail) {
+    return (
+      <main className="screen" aria-labelledby="screen-title">
+        <ViewHeader title="Check in" />
+        {error ? <p role="alert" className="panel-error">{error}</p> : <p className="muted">Loading the booking…</p>}
+      </main>
+    );
+  }
+  return <CheckIn b={detail} />;
+}
+
+let nextKey = 1;
+
+function CheckIn({ b }: { b: BookingDetail }) {
+  const { locale, timeZone } = useShop();
+  const notifyApp = useApp((s) => s.notify);
+  const notify = (kind: 'error' | 'success', text: string) => notifyApp(kind, text, 'checkin');
+  const replace = useViews((s) => s.replace);
+  const checkIn = useBookings((s) => s.checkIn);
+  const currency = b.total.currency;
+  const [returnedAt, setReturnedAt] = useState(() => toLocalInput(Date.now(), timeZone));
+  // Left as shown ("now"), main stamps the moment it saves; the minute shown may be before the check-out second.
+  const [timeEdited, setTimeEdited] = useState(false);
+  const [odometer, setOdometer] = useState('');
+  const [fuel, setFuel] = useState<number | null>(null);
+  const [damage, setDamage] = useState<DamageDraft[]>([]);
+  const [notes, setNotes] = useState('');
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [saving, setSaving] = useState(false);
+  const err = (k: string) => fieldMessage(fields, k);
+  const out = b.checkOut;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const local: FieldErrors = {};
+    const at = timeEdited ? fromLocalInput(returnedAt, timeZone) : new Date().toISOString();
+    if (!at) local.returnedAt = 'Enter the date and time the vehicle came back';
+    const reading = readingOf(odometer);
+    if (reading === null) local.odometer = 'Enter the odometer reading in whole numbers';
+    if (fuel === null) local.fuelEighths = 'Choose the fuel level';
+    const items = damage.map((d, i) => {
+      const parsed = parseAmount(d.amount, currency);
+      if (!parsed.ok) local[`newDamage.${i}.amount`] = parsed.problem;
+      return { description: d.description, amount: parsed.ok ? parsed.minor : 0, currency };
+    });
+    if (Object.keys(local).length > 0 || !at || reading === null || fuel === null) {
+      setFields(local);
+      notify('error', errorSentence({ code: 'invalid_input', message: DEFAULT_MESSAGES.invalid_input, fields: local }, LABELS));
+      return;
+    }
+    setSaving(true);
+    const res = await checkIn({ id: b.id, expectedVersion: b.version, ...(timeEdited ? { returnedAt: at } : {}), odometer: reading, fuelEighths: fuel, newDamage: items, notes });
+    setSaving(false);
+    if (!res.ok) {
+      setFields(res.error.fields ?? {});
+      notify('error', errorSentence(res.error, LABELS));
+      return;
+    }
+    const due = res.value.balanceDue;
+    notify(
+      'success',
+      `${res.value.ref} is back. New total ${showMoney(res.value.total, locale)}; ${due.amount > 0 ? `${showMoney(due, locale)} to take` : due.amount < 0 ? `${showMoney({ ...due, amount: -due.amount }, locale)} owed to the customer` : 'nothing left to pay'}.`,
+    );
+    replace({ kind: 'booking', id: b.id });
+  }
+
+  const setItem = (key: number, patch: Partial<DamageDraft>) => setDamage(damage.map((d) => (d.key === key ? { ...d, ...patch } : d)));
+
+  return (
+    <main className="screen" aria-labelledby="screen-title">
+      <ViewHeader title={`Check in ${b.ref}`} focus={false} />
+      <p className="lead">
+        <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model} from <strong>{b.customer.name}</strong>, due back {showDateTime(b.returnAt, timeZone, locale)}.
+      </p>
+      <div className="form-layout">
+        <form aria-label="Check-in checklist" className="checklist form-main" onSubmit={(e) => void submit(e)} noValidate>
+          <fieldset className="card">
+            <legend>1. Return and readings</legend>
+            <div className="grid-2">
+              <Field id="ci-returned" label="Returned at (shop time)" error={err('returnedAt')}>
+                {(c) => <input {...c} type="datetime-local" value={returnedAt} onChange={(e) => { setReturnedAt(e.target.value); setTimeEdited(true); }} />}
+              </Field>
+              <Field id="ci-odometer" label="Odometer" error={err('odometer')} hint={out ? `At check-out: ${out.odometer.toLocaleString(locale)}` : undefined}>
+                {(c) => <input {...c} inputMode="numeric" autoComplete="off" autoFocus value={odometer} onChange={(e) => setOdometer(e.target.value)} />}
+              </Field>
+            </div>
+            <FuelPicker name="ci-fuel" legend={`Fuel${out ? ` (at check-out: ${fuelLabel(out.fuelEighths)})` : ''}`} value={fuel} onChange={setFuel} error={err('fuelEighths')} />
+          </fieldset>
+
+          <fieldset className="card">
+            <legend>2. New damage</legend>
+            {out?.damageNotes && <p className="muted">Noted at check-out: {out.damageNotes}</p>}
+            {damage.length === 0 && <p className="muted">No new damage recorded.</p>}
+            {damage.map((d, i) => (
+              <div key={d.key} className="damage-row" role="group" aria-label={`Damage item ${i + 1}`}>
+                <Field id={`ci-dmg-${d.key}-desc`} label="What and where" error={err(`newDamage.${i}.description`)}>
+                  {(c) => <input {...c} autoComplete="off" value={d.description} onChange={(e) => setItem(d.key, { description: e.target.value })} />}
+                </Field>
+                <Field id={`ci-dmg-${d.key}-amount`} label={`Charge (${currency})`} error={err(`newDamage.${i}.amount`) ?? err(`newDamage.${i}.currency`)}>
+                  {(c) => <input {...c} inputMode="decimal" autoComplete="off" value={d.amount} onChange={(e) => setItem(d.key, { amount: e.target.value })} />}
+                </Field>
+                <button type="button" aria-label={`Remove damage item ${i + 1}`} onClick={() => setDamage(damage.filter((x) => x.key !== d.key))}>
+                  Remove
+                </button>
+              </div>
+            ))}
+            {err('newDamage') && !damage.some((_, i) => err(`newDamage.${i}`)) && <p className="field-error">{err('newDamage')}</p>}
+            <button type="button" onClick={() => setDamage([...damage, { key: nextKey++, description: '', amount: '' }])}>
+              Add damage item
+            </button>
+          </fieldset>
+
+          <div className="card">
+            <Field id="ci-notes" label="Notes" error={err('notes')}>
+              {(c) => <textarea {...c} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+            </Field>
+          </div>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Check in and re-price'}</button>
+          </div>
+        </form>
+        <aside className="form-side" aria-labelledby="ci-price-title">
+          <div className="card sticky">
+            <h2 id="ci-price-title">Price as booked</h2>
+            <QuoteTable quote={b.quote} locale={locale} caption="Price as booked" hideCaption />
+            <p className="muted">Late return, fuel, mileage and damage are priced when you check in; the booking then shows the new total and the balance due.</p>
+            <p className="balance-due small">
+              <span id="ci-balance">Balance due now</span>
+              <output aria-labelledby="ci-balance" className="amount">{showMoney(b.balanceDue, locale)}</output>
+            </p>
+          </div>
+        </aside>
+      </div>
+    </main>
+  );
+}
