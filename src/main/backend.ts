@@ -23,6 +23,17 @@ import { createStatusMonitor } from './services/app/statusMonitor';
 import type { StatusMonitor } from './services/app/statusMonitor';
 import { settingsHandlers } from './services/settings/settingsHandlers';
 import { createSettingsService } from './services/settings/settingsService';
+import { bookingsHandlers } from './services/bookings/bookingsHandlers';
+import { createBookingsService } from './services/bookings/bookingsService';
+import { createRateCardService } from './services/bookings/rateCards';
+import { customersHandlers } from './services/customers/customersHandlers';
+import { createCustomersService } from './services/customers/customersService';
+import { fleetHandlers } from './services/fleet/fleetHandlers';
+import { createFleetService } from './services/fleet/fleetService';
+import { seedDemo } from './services/seed/demoSeed';
+import type { DemoSeedOptions } from './services/seed/demoSeed';
+import { staffHandlers } from './services/staff/staffHandlers';
+import { createStaffService } from './services/staff/staffService';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -33,6 +44,13 @@ export type BackendOptions = {
   transport: AppInfo['transport'];
   mode?: Mode;
   log?: Logger;
+  /** The clock every service reads; tests pin it. */
+  now?: () => Date;
+  /**
+   * Demo mode builds a demo shop on first start (40 vehicles, 300 customers, bookings around
+   * today). `{ full: false }` seeds only the rate card, locations and demo staff; false seeds nothing.
+   */
+  demoSeed?: DemoSeedOptions | false;
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -66,15 +84,40 @@ export function createBackend(opts: BackendOptions): Backend {
   const events = createEventBus(log);
   const startedAt = new Date().toISOString();
 
-  const session = createSessionStore(
-    mode === 'demo' ? { staffId: null, name: 'Demo manager', role: 'manager' } : SIGNED_OUT,
-    (s) => events.emit('session.changed', s),
-  );
+  const now = opts.now ?? (() => new Date());
+  const session = createSessionStore(SIGNED_OUT, (s) => events.emit('session.changed', s));
   const status = createStatusMonitor(
     { online: null, sync: 'off', detail: 'No office relay is set up for this counter.', checkedAt: null },
     (s) => events.emit('status.changed', s),
   );
   const settings = createSettingsService(db, installId, (s) => events.emit('settings.changed', s));
+  const shopClock = () => ({ timeZone: settings.get().timeZone, locale: settings.get().locale });
+  const rates = createRateCardService({ db, installId, now });
+  const staff = createStaffService({ db, installId, session, now, shop: shopClock });
+  const fleet = createFleetService({ db, installId, now, rates, turnaroundMinutes: () => settings.get().turnaroundMinutes });
+  const customers = createCustomersService({ db, installId, now, timeZone: () => settings.get().timeZone });
+  const bookings = createBookingsService({
+    db,
+    installId,
+    now,
+    settings: () => settings.get(),
+    rates,
+    fleet,
+    dataDir: opts.dataDir,
+  });
+
+  if (mode === 'demo' && opts.demoSeed !== false) {
+    try {
+      const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
+      if (report.seeded) log.info('demo.seeded', report);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    // Demo opens signed in as the demo manager so every screen is reachable at once.
+    const manager = staff.firstManager();
+    session.set(manager ? { staffId: manager.id, name: manager.name, role: manager.role } : { staffId: null, name: 'Demo manager', role: 'manager' });
+  }
 
   const info = (): AppInfo => ({
     name: 'Keydesk',
@@ -89,7 +132,14 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const handlers = joinHandlers(
-    [appHandlers({ info, status, session }), settingsHandlers(settings)],
+    [
+      appHandlers({ info, status, session }),
+      settingsHandlers(settings),
+      staffHandlers(staff),
+      fleetHandlers(fleet),
+      customersHandlers(customers),
+      bookingsHandlers(bookings, rates),
+    ],
     Object.keys(contract) as MethodName[],
   );
 

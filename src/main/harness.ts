@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBackend } from './backend';
 import type { Backend } from './backend';
+import { startMainApp } from './startApp';
+import type { MainApp } from './startApp';
 import { startHttpTransport } from './rpc/httpTransport';
 import type { HttpTransport } from './rpc/httpTransport';
 import { APP_VERSION } from './version';
 
-export type Harness = { backend: Backend; http: HttpTransport; close(): Promise<void> };
+export type Harness = { app: MainApp; backend: Backend; http: HttpTransport; close(): Promise<void> };
 
 export type HarnessOptions = {
   dataDir: string;
@@ -18,20 +19,22 @@ export type HarnessOptions = {
 
 /** Main's services served over loopback HTTP: what `npm start` falls back to without Electron. */
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
-  const backend = createBackend({ dataDir: opts.dataDir, version: APP_VERSION, transport: 'http' });
+  const app = await startMainApp({ dataDir: opts.dataDir, version: APP_VERSION, transport: 'http' });
+  const { backend } = app;
   let http: HttpTransport;
   try {
     http = await startHttpTransport({ backend, rendererDir: opts.rendererDir, port: opts.port, token: opts.token });
   } catch (err) {
-    backend.close();
+    await app.close();
     throw err;
   }
   return {
+    app,
     backend,
     http,
     async close() {
       await http.close();
-      backend.close();
+      await app.close();
     },
   };
 }

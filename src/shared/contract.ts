@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contract/app';
+import { bookingsMethods } from './contract/bookings';
+import { customerMethods } from './contract/customers';
+import { fleetMethods } from './contract/fleet';
 import { settingsEvents, settingsMethods } from './contract/settings';
+import { staffMethods } from './contract/staff';
 
 /**
  * The one contract between renderer and main. Each capability keeps its methods in
@@ -9,6 +13,10 @@ import { settingsEvents, settingsMethods } from './contract/settings';
 export const contract = {
   ...appMethods,
   ...settingsMethods,
+  ...staffMethods,
+  ...fleetMethods,
+  ...customerMethods,
+  ...bookingsMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */

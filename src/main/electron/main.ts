@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/bridge';
 import { DEFAULT_MESSAGES } from '../../shared/errors';
-import { createBackend } from '../backend';
 import type { Backend } from '../backend';
+import { startMainApp } from '../startApp';
+import type { MainApp } from '../startApp';
 import { RENDERER_CSP } from '../rpc/httpTransport';
 import { resolveInside } from '../rpc/staticPath';
 import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
@@ -16,7 +17,7 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererDir = join(import.meta.dirname, '../renderer');
-let backend: Backend | null = null;
+let mainApp: MainApp | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 function serveAppProtocol(): void {
@@ -73,14 +74,14 @@ async function start(): Promise<void> {
 
   try {
     // KEYDESK_DATA_DIR lets tests and a second counter profile use their own folder.
-    backend = createBackend({ dataDir: process.env.KEYDESK_DATA_DIR ?? app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
+    mainApp = await startMainApp({ dataDir: process.env.KEYDESK_DATA_DIR ?? app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
   } catch (err) {
     const { dialog } = await import('electron');
     dialog.showErrorBox('Keydesk cannot start', err instanceof Error ? err.message : String(err));
     app.exit(1);
     return;
   }
-  const b = backend;
+  const b: Backend = mainApp.backend;
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!fromOwnWindow(event)) {
       b.log.warn('ipc.untrusted_sender', { url: event.senderFrame?.url ?? null });
@@ -101,9 +102,15 @@ app.on('web-contents-created', (_e, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 });
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => {
-  backend?.close();
-  backend = null;
+let quitting = false;
+app.on('before-quit', (event) => {
+  // Stop the sync client and the demo servers cleanly before the process goes.
+  if (!mainApp || quitting) return;
+  quitting = true;
+  event.preventDefault();
+  const closing = mainApp;
+  mainApp = null;
+  void closing.close().finally(() => app.quit());
 });
 
 void start();

@@ -1,5 +1,10 @@
 import type { Migration } from '../migrate';
 import { m0010SettingsAudit } from './0010-settings-audit';
+import { m0020FleetCustomersStaff } from './0020-fleet-customers-staff';
+import { m0030Bookings } from './0030-bookings';
+import { m0040Search } from './0040-search';
+import { m0050Money } from './0050-money';
+import { m0060Sync } from './0060-sync';
 
 /** Every schema step, in order. Add new files at the end; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [m0010SettingsAudit];
+export const MIGRATIONS: readonly Migration[] = [m0010SettingsAudit, m0020FleetCustomersStaff, m0030Bookings, m0040Search, m0050Money, m0060Sync];

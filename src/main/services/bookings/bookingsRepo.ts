@@ -1,0 +1,270 @@
+import type { BookingStatus } from '../../../shared/contract/bookings';
+import type { Db } from '../../db/connection';
+import type { BlockWindow } from '../fleet/fleetRepo';
+
+export type BookingRow = {
+  seq?: number;
+  id: string;
+  ref: string;
+  status: BookingStatus;
+  customer_id: string;
+  vehicle_id: string;
+  vehicle_class: string;
+  pickup_location_id: string;
+  return_location_id: string;
+  pickup_at: string;
+  return_at: string;
+  extras_json: string;
+  fees_json: string;
+  notes: string;
+  quote_id: string | null;
+  total: number;
+  currency: string;
+  cancelled_at: string | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  closed_at: string | null;
+  created_by: string | null;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type QuoteRow = {
+  id: string;
+  booking_id: string;
+  reason: 'create' | 'modify' | 'extend' | 'check_in' | 'seed';
+  rate_card_id: string;
+  rate_card_version: number;
+  currency: string;
+  tax_mode: 'exclusive' | 'inclusive';
+  tax_rate_bp: number;
+  time_zone: string;
+  rental_days: number;
+  late_minutes: number;
+  subtotal: number;
+  discount_total: number;
+  tax_total: number;
+  total: number;
+  computed_at: string;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type LineRow = {
+  id: string;
+  quote_id: string;
+  booking_id: string;
+  line_no: number;
+  kind: string;
+  code: string;
+  description: string;
+  quantity: number;
+  quantity_scale: number;
+  unit_amount: number;
+  amount: number;
+  currency: string;
+  taxable: number;
+  counts_in_total: number;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type HandoverRow = {
+  id: string;
+  booking_id: string;
+  kind: 'out' | 'in';
+  at: string;
+  odometer: number;
+  fuel_eighths: number;
+  damage_notes: string;
+  damage_json: string;
+  photos_json: string;
+  signature_ref: string | null;
+  staff_id: string | null;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+/** One row per booking with what lists show: joins and payment totals. */
+export type SummaryRow = {
+  seq: number;
+  id: string;
+  ref: string;
+  status: BookingStatus;
+  pickup_at: string;
+  return_at: string;
+  total: number;
+  currency: string;
+  version: number;
+  customer_id: string;
+  first_name: string;
+  last_name: string;
+  phone: string;
+  vehicle_id: string;
+  plate: string;
+  vehicle_class: string;
+  make: string;
+  model: string;
+  pl_id: string;
+  pl_code: string;
+  pl_name: string;
+  rl_id: string;
+  rl_code: string;
+  rl_name: string;
+  paid: number;
+  refunded: number;
+};
+
+export type ConflictRow = {
+  id: string;
+  ref: string;
+  status: BookingStatus;
+  pickup_at: string;
+  return_at: string;
+  customer_name: string;
+};
+
+/**
+ * A live booking of this vehicle overlapping the widened window, or a rental of it that is out
+ * and overdue (it holds the vehicle until it comes back). Indexes: bookings_vehicle_return, bookings_out.
+ */
+export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
+     FROM bookings b JOIN customers c ON c.id = b.customer_id
+     WHERE b.vehicle_id = @vehicleId AND b.return_at > @startG AND b.pickup_at < @endG
+       AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId
+     UNION
+     SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
+     FROM bookings b JOIN customers c ON c.id = b.customer_id
+     WHERE b.vehicle_id = @vehicleId AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId
+     ORDER BY 4`;
+
+const SUMMARY_SELECT = `
+  SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.currency, b.version,
+    c.id AS customer_id, c.first_name, c.last_name, c.phone,
+    v.id AS vehicle_id, v.plate, b.vehicle_class, v.make, v.model,
+    pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
+    rl.id AS rl_id, rl.code AS rl_code, rl.name AS rl_name,
+    (SELECT coalesce(sum(p.amount_captured), 0) FROM payments p WHERE p.booking_id = b.id AND p.status = 'succeeded') AS paid,
+    (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled')) AS refunded
+  FROM bookings b
+  JOIN customers c ON c.id = b.customer_id
+  JOIN vehicles v ON v.id = b.vehicle_id
+  JOIN locations pl ON pl.id = b.pickup_location_id
+  JOIN locations rl ON rl.id = b.return_location_id`;
+
+const BOOKING_COLUMNS = [
+  'id', 'ref', 'status', 'customer_id', 'vehicle_id', 'vehicle_class', 'pickup_location_id', 'return_location_id', 'pickup_at', 'return_at',
+  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'closed_at',
+  'created_by', 'install_id', 'version', 'created_at', 'updated_at',
+] as const;
+
+const QUOTE_COLUMNS = [
+  'id', 'booking_id', 'reason', 'rate_card_id', 'rate_card_version', 'currency', 'tax_mode', 'tax_rate_bp', 'time_zone', 'rental_days',
+  'late_minutes', 'subtotal', 'discount_total', 'tax_total', 'total', 'computed_at', 'install_id', 'version', 'created_at', 'updated_at',
+] as const;
+
+const LINE_COLUMNS = [
+  'id', 'quote_id', 'booking_id', 'line_no', 'kind', 'code', 'description', 'quantity', 'quantity_scale', 'unit_amount', 'amount',
+  'currency', 'taxable', 'counts_in_total', 'install_id', 'version', 'created_at', 'updated_at',
+] as const;
+
+const HANDOVER_COLUMNS = [
+  'id', 'booking_id', 'kind', 'at', 'odometer', 'fuel_eighths', 'damage_notes', 'damage_json', 'photos_json', 'signature_ref', 'staff_id',
+  'install_id', 'version', 'created_at', 'updated_at',
+] as const;
+
+function insertSql(table: string, cols: readonly string[]): string {
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`;
+}
+
+export type BookingsRepo = ReturnType<typeof createBookingsRepo>;
+
+export function createBookingsRepo(db: Db) {
+  const get = db.prepare<[string], BookingRow>('SELECT * FROM bookings WHERE id = ?');
+  const refTaken = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM bookings WHERE ref = ?').pluck();
+  const insert = db.prepare(insertSql('bookings', BOOKING_COLUMNS));
+  // Every change bumps the version; callers check expectedVersion first.
+  const update = db.prepare(
+    `UPDATE bookings SET ${BOOKING_COLUMNS.filter((c) => !['id', 'ref', 'install_id', 'version', 'created_at', 'created_by'].includes(c))
+      .map((c) => `${c} = @${c}`)
+      .join(', ')}, version = version + 1 WHERE id = @id AND version = @version`,
+  );
+  const insertQuote = db.prepare(insertSql('booking_quotes', QUOTE_COLUMNS));
+  const insertLine = db.prepare(insertSql('booking_lines', LINE_COLUMNS));
+  const getQuote = db.prepare<[string], QuoteRow>('SELECT * FROM booking_quotes WHERE id = ?');
+  const linesOf = db.prepare<[string], LineRow>('SELECT * FROM booking_lines WHERE quote_id = ? ORDER BY line_no');
+  const insertHandover = db.prepare(insertSql('handovers', HANDOVER_COLUMNS));
+  const handovers = db.prepare<[string], HandoverRow>('SELECT * FROM handovers WHERE booking_id = ?');
+
+  const conflicts = db.prepare<BlockWindow & { vehicleId: string }, ConflictRow>(
+    CONFLICTS_SQL,
+  );
+
+  const summary = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.id = ?`);
+  const summariesBySeq = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.seq IN (SELECT value FROM json_each(?))`);
+  const pickupsBetween = db.prepare<{ start: string; end: string }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.pickup_at >= @start AND b.pickup_at < @end AND b.status IN ('reserved', 'checked_out') ORDER BY b.pickup_at, b.ref`,
+  );
+  const returnsBetween = db.prepare<{ start: string; end: string }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.return_at >= @start AND b.return_at < @end AND b.status IN ('checked_out', 'returned', 'closed') ORDER BY b.return_at, b.ref`,
+  );
+  const overdue = db.prepare<{ now: string }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.status = 'checked_out' AND b.return_at < @now ORDER BY b.return_at`,
+  );
+  const overlapping = db.prepare<
+    { from: string; to: string; vehicleId: string | null; customerId: string | null; statuses: string | null; limit: number },
+    SummaryRow
+  >(
+    `${SUMMARY_SELECT}
+     WHERE b.return_at > @from AND b.pickup_at < @to
+       AND (@vehicleId IS NULL OR b.vehicle_id = @vehicleId)
+       AND (@customerId IS NULL OR b.customer_id = @customerId)
+       AND (@statuses IS NULL OR b.status IN (SELECT value FROM json_each(@statuses)))
+     ORDER BY b.pickup_at LIMIT @limit`,
+  );
+  const ofCustomer = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.customer_id = ? ORDER BY b.pickup_at DESC LIMIT 200`);
+
+  const money = db.prepare<{ id: string }, { paid: number; refunded: number }>(
+    `SELECT (SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = @id AND status = 'succeeded') AS paid,
+            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled')) AS refunded`,
+  );
+
+  return {
+    get: (id: string) => get.get(id),
+    refTaken: (ref: string) => refTaken.get(ref) !== undefined,
+    insert: (row: BookingRow) => void insert.run(row),
+    /** Returns false when the row's version moved on (a concurrent write); the caller refuses. */
+    update: (row: BookingRow) => update.run(row).changes === 1,
+    insertQuote: (row: QuoteRow) => void insertQuote.run(row),
+    insertLine: (row: LineRow) => void insertLine.run(row),
+    getQuote: (id: string) => getQuote.get(id),
+    linesOf: (quoteId: string) => linesOf.all(quoteId),
+    insertHandover: (row: HandoverRow) => void insertHandover.run(row),
+    handovers: (bookingId: string) => handovers.all(bookingId),
+    conflicts: (vehicleId: string, w: BlockWindow) => conflicts.all({ vehicleId, ...w }),
+    summary: (id: string) => summary.get(id),
+    summariesBySeq: (seqs: readonly number[]) => summariesBySeq.all(JSON.stringify(seqs)),
+    pickupsBetween: (start: string, end: string) => pickupsBetween.all({ start, end }),
+    returnsBetween: (start: string, end: string) => returnsBetween.all({ start, end }),
+    overdue: (now: string) => overdue.all({ now }),
+    overlapping: (f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: readonly string[] | undefined; limit: number }) =>
+      overlapping.all({
+        from: f.from,
+        to: f.to,
+        vehicleId: f.vehicleId ?? null,
+        customerId: f.customerId ?? null,
+        statuses: f.statuses ? JSON.stringify(f.statuses) : null,
+        limit: f.limit,
+      }),
+    ofCustomer: (customerId: string) => ofCustomer.all(customerId),
+    money: (id: string) => money.get({ id }) ?? { paid: 0, refunded: 0 },
+  };
+}

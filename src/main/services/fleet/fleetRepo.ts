@@ -1,0 +1,106 @@
+import type { Db } from '../../db/connection';
+
+export type VehicleRow = {
+  id: string;
+  plate: string;
+  make: string;
+  model: string;
+  colour: string;
+  year: number | null;
+  class: string;
+  odometer: number;
+  fuel_eighths: number;
+  tank_litres: number;
+  status: 'available' | 'on_rent' | 'in_service';
+  location_id: string | null;
+  notes: string;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type LocationRow = {
+  id: string;
+  code: string;
+  name: string;
+  is_home: number;
+  install_id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+};
+
+/** A window [start, end) widened by the turnaround gap on both sides, and the clock (overdue rentals block until returned). */
+export type BlockWindow = { startG: string; endG: string; now: string; excludeId: string | null };
+
+/**
+ * Vehicles free for the whole window: not in service, no live booking overlapping it (gap
+ * included), and not held by a rental that is out and overdue. Uses bookings_vehicle_return and bookings_out.
+ */
+export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
+     WHERE v.status != 'in_service' AND (@class IS NULL OR v.class = @class)
+       AND NOT EXISTS (
+         SELECT 1 FROM bookings b
+         WHERE b.vehicle_id = v.id AND b.return_at > @startG AND b.pickup_at < @endG
+           AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId)
+       AND NOT EXISTS (
+         SELECT 1 FROM bookings b
+         WHERE b.vehicle_id = v.id AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId)
+     ORDER BY v.class, v.plate`;
+
+export type FleetRepo = ReturnType<typeof createFleetRepo>;
+
+export function createFleetRepo(db: Db) {
+  const getVehicle = db.prepare<[string], VehicleRow>('SELECT * FROM vehicles WHERE id = ?');
+  const byPlate = db.prepare<[string], VehicleRow>('SELECT * FROM vehicles WHERE plate = ?');
+  const list = db.prepare<{ class: string | null; status: string | null; like: string | null }, VehicleRow>(
+    `SELECT * FROM vehicles
+     WHERE (@class IS NULL OR class = @class) AND (@status IS NULL OR status = @status)
+       AND (@like IS NULL OR plate LIKE @like OR make LIKE @like OR model LIKE @like OR replace(plate, '-', '') LIKE @like)
+     ORDER BY class, plate`,
+  );
+  const available = db.prepare<BlockWindow & { class: string | null }, VehicleRow>(
+    AVAILABLE_SQL,
+  );
+  const insertVehicle = db.prepare<[VehicleRow]>(
+    `INSERT INTO vehicles (id, plate, make, model, colour, year, class, odometer, fuel_eighths, tank_litres, status, location_id, notes, install_id, version, created_at, updated_at)
+     VALUES (@id, @plate, @make, @model, @colour, @year, @class, @odometer, @fuel_eighths, @tank_litres, @status, @location_id, @notes, @install_id, @version, @created_at, @updated_at)`,
+  );
+  const updateVehicle = db.prepare<[VehicleRow]>(
+    `UPDATE vehicles SET plate = @plate, make = @make, model = @model, colour = @colour, year = @year, class = @class,
+       odometer = @odometer, fuel_eighths = @fuel_eighths, tank_litres = @tank_litres, status = @status, location_id = @location_id,
+       notes = @notes, version = version + 1, updated_at = @updated_at
+     WHERE id = @id`,
+  );
+  const setReadings = db.prepare<{ id: string; odometer: number; fuel: number; status: string; now: string }>(
+    'UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, version = version + 1, updated_at = @now WHERE id = @id',
+  );
+  const locations = db.prepare<[], LocationRow>('SELECT * FROM locations ORDER BY is_home DESC, name');
+  const getLocation = db.prepare<[string], LocationRow>('SELECT * FROM locations WHERE id = ?');
+  const home = db.prepare<[], LocationRow>('SELECT * FROM locations WHERE is_home = 1');
+  const insertLocation = db.prepare<[LocationRow]>(
+    `INSERT INTO locations (id, code, name, is_home, install_id, version, created_at, updated_at)
+     VALUES (@id, @code, @name, @is_home, @install_id, @version, @created_at, @updated_at)`,
+  );
+
+  return {
+    getVehicle: (id: string) => getVehicle.get(id),
+    byPlate: (plate: string) => byPlate.get(plate),
+    list: (f: { class?: string | undefined; status?: string | undefined; query?: string | undefined }) => {
+      const q = f.query?.trim();
+      const like = q ? `%${q.replace(/[\\%_]/g, '')}%` : null;
+      return list.all({ class: f.class ?? null, status: f.status ?? null, like });
+    },
+    available: (w: BlockWindow, cls: string | null) => available.all({ ...w, class: cls }),
+    insertVehicle: (row: VehicleRow) => void insertVehicle.run(row),
+    updateVehicle: (row: VehicleRow) => void updateVehicle.run(row),
+    /** Readings and status after a handover. */
+    setReadings: (id: string, odometer: number, fuel: number, status: VehicleRow['status'], now: string) =>
+      void setReadings.run({ id, odometer, fuel, status, now }),
+    locations: () => locations.all(),
+    getLocation: (id: string) => getLocation.get(id),
+    home: () => home.get(),
+    insertLocation: (row: LocationRow) => void insertLocation.run(row),
+  };
+}

@@ -1,0 +1,132 @@
+import { newId } from '../bookings/ids';
+import type { z } from 'zod';
+import type { Location, Vehicle, VehicleStatus, vehicleUpsertSchema } from '../../../shared/contract/fleet';
+import { PosError } from '../../../shared/errors';
+import type { Db } from '../../db/connection';
+import type { CallContext } from '../../rpc/handlers';
+import { appendAudit } from '../audit/auditLog';
+import { badInput, staleVersion } from '../bookings/bookingErrors';
+import type { RateCardService } from '../bookings/rateCards';
+import { createFleetRepo } from './fleetRepo';
+import type { BlockWindow, VehicleRow } from './fleetRepo';
+import { toLocation, toVehicle } from './fleetView';
+
+export type VehicleUpsertInput = z.output<typeof vehicleUpsertSchema>;
+
+export type FleetService = {
+  list(filter: { class?: string | undefined; status?: VehicleStatus | undefined; query?: string | undefined }): Vehicle[];
+  availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined }): Vehicle[];
+  upsert(input: VehicleUpsertInput, ctx: Pick<CallContext, 'staffId' | 'role'>): Vehicle;
+  locations(): Location[];
+  /** Class code → its name on the current rate card (the code itself when the card lacks it). */
+  className(code: string): string;
+  view(row: VehicleRow): Vehicle;
+};
+
+export type FleetDeps = {
+  db: Db;
+  installId: string;
+  now: () => Date;
+  rates: RateCardService;
+  turnaroundMinutes: () => number;
+};
+
+/** The booking window widened by the turnaround gap: a vehicle needs that long between two rentals. */
+export function blockWindow(from: string, to: string, gapMinutes: number, now: Date, excludeId: string | null = null): BlockWindow {
+  const gap = gapMinutes * 60_000;
+  return {
+    startG: new Date(Date.parse(from) - gap).toISOString(),
+    endG: new Date(Date.parse(to) + gap).toISOString(),
+    now: now.toISOString(),
+    excludeId,
+  };
+}
+
+export function createFleetService(deps: FleetDeps): FleetService {
+  const { db, installId, now, rates } = deps;
+  const repo = createFleetRepo(db);
+
+  function className(code: string): string {
+    const card = rates.currentOrNull();
+    return card && Object.hasOwn(card.card.classes, code) ? (card.card.classes[code]?.name ?? code) : code;
+  }
+  const view = (r: VehicleRow) => toVehicle(r, className(r.class));
+
+  function availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined }): Vehicle[] {
+    const w = blockWindow(q.from, q.to, deps.turnaroundMinutes(), now(), q.excludeBookingId ?? null);
+    return repo.available(w, q.class ?? null).map(view);
+  }
+
+  function upsert(input: VehicleUpsertInput, ctx: Pick<CallContext, 'staffId' | 'role'>): Vehicle {
+    const card = rates.currentOrNull();
+    if (card && !Object.hasOwn(card.card.classes, input.class)) {
+      throw badInput('class', `Class "${input.class}" is not on the rate card (it has ${Object.keys(card.card.classes).join(', ')})`);
+    }
+    if (input.locationId !== null && !repo.getLocation(input.locationId)) throw badInput('locationId', 'No location with this id');
+    return db.transaction(() => {
+      const at = now().toISOString();
+      const clash = repo.byPlate(input.plate);
+      if (clash && clash.id !== input.id) {
+        throw new PosError('conflict', `${input.plate} is already in the fleet (${clash.make} ${clash.model}).`, {
+          fields: { plate: `${input.plate} is already in the fleet` },
+        });
+      }
+      const fields = {
+        plate: input.plate,
+        make: input.make,
+        model: input.model,
+        colour: input.colour,
+        year: input.year,
+        class: input.class,
+        odometer: input.odometer,
+        fuel_eighths: input.fuelEighths,
+        tank_litres: input.tankLitres,
+        location_id: input.locationId,
+        notes: input.notes,
+      };
+      if (input.id === undefined) {
+        const row: VehicleRow = { id: newId(), ...fields, status: input.status, install_id: installId, version: 1, created_at: at, updated_at: at };
+        repo.insertVehicle(row);
+        appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action: 'vehicle.create', entityType: 'vehicle', entityId: row.id, after: fields });
+        return view(row);
+      }
+      const before = repo.getVehicle(input.id);
+      if (!before) throw badInput('id', 'No vehicle with this id; it may have been removed');
+      staleVersion(before.plate, input.expectedVersion, before.version);
+      // On rent is set by check-out and cleared by check-in; the admin form only toggles service.
+      const status = before.status === 'on_rent' ? 'on_rent' : input.status;
+      if (before.status === 'on_rent' && input.status === 'in_service') {
+        throw new PosError('conflict', `${before.plate} is out on rent; check it in before putting it in service.`, {
+          fields: { status: 'The vehicle is out on rent' },
+        });
+      }
+      if (before.status === 'on_rent' && input.odometer < before.odometer) {
+        throw badInput('odometer', `Odometer cannot go back while ${before.plate} is out`);
+      }
+      const after: VehicleRow = { ...before, ...fields, status, updated_at: at };
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => before[k] !== after[k]);
+      if (before.status !== status) changed.push('status' as never);
+      if (changed.length === 0) return view(before);
+      repo.updateVehicle(after);
+      appendAudit(db, installId, {
+        actorId: ctx.staffId,
+        actorRole: ctx.role,
+        action: 'vehicle.update',
+        entityType: 'vehicle',
+        entityId: before.id,
+        before: Object.fromEntries(changed.map((k) => [k, before[k as keyof VehicleRow]])),
+        after: Object.fromEntries(changed.map((k) => [k, after[k as keyof VehicleRow]])),
+      });
+      return view(repo.getVehicle(before.id) as VehicleRow);
+    })();
+  }
+
+  return {
+    list: (f) => repo.list(f).map(view),
+    availability,
+    upsert,
+    locations: () => repo.locations().map(toLocation),
+    className,
+    view,
+  };
+}

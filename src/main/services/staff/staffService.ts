@@ -1,0 +1,127 @@
+import { newId } from '../bookings/ids';
+import type { Session } from '../../../shared/contract/app';
+import type { StaffMember } from '../../../shared/contract/staff';
+import { PosError } from '../../../shared/errors';
+import type { Db } from '../../db/connection';
+import { SIGNED_OUT } from '../app/sessionStore';
+import type { SessionStore } from '../app/sessionStore';
+import { appendAudit } from '../audit/auditLog';
+import { formatShopTime } from '../bookings/shopTime';
+import { hashPinSync, verifyPin } from './pinHash';
+import { createStaffRepo } from './staffRepo';
+import type { StaffRow } from './staffRepo';
+
+/** Wrong PINs in a row before an account is locked, and for how long. */
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MINUTES = 5;
+
+export type StaffService = {
+  list(): StaffMember[];
+  signIn(staffId: string, pin: string): Promise<Session>;
+  signOut(): Session;
+  /** Adds a member of staff (seed, setup); the PIN is hashed here and never stored or logged in clear. */
+  create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember;
+  firstManager(): StaffMember | null;
+};
+
+export type StaffDeps = {
+  db: Db;
+  installId: string;
+  session: SessionStore;
+  now: () => Date;
+  shop: () => { timeZone: string; locale: string };
+};
+
+export function createStaffService(deps: StaffDeps): StaffService {
+  const { db, installId, session, now } = deps;
+  const repo = createStaffRepo(db);
+  const member = (r: StaffRow): StaffMember => ({ id: r.id, name: r.name, role: r.role });
+
+  async function signIn(staffId: string, pin: string): Promise<Session> {
+    const row = repo.get(staffId);
+    if (!row || row.active !== 1) {
+      throw new PosError('invalid_input', 'That person cannot sign in at this counter. Pick your name from the list.', {
+        fields: { staffId: 'Not a member of staff at this counter' },
+      });
+    }
+    const { timeZone, locale } = deps.shop();
+    if (row.locked_until !== null && Date.parse(row.locked_until) > now().getTime()) {
+      throw lockedError(row.name, row.locked_until, timeZone, locale);
+    }
+    const ok = await verifyPin(pin, row.pin_hash);
+    // Read the clock again: the hash took time, and another attempt may have landed meanwhile.
+    const at = now();
+    if (!ok) {
+      const lockedUntil = new Date(at.getTime() + LOCK_MINUTES * 60_000).toISOString();
+      const after = db.transaction(() => {
+        repo.recordFailure(row.id, LOCK_AFTER_FAILURES, lockedUntil, at.toISOString());
+        const updated = repo.get(row.id);
+        const locked = updated?.locked_until === lockedUntil;
+        appendAudit(db, installId, {
+          actorId: row.id,
+          actorRole: row.role,
+          action: locked ? 'staff.locked' : 'staff.sign_in_failed',
+          entityType: 'staff',
+          entityId: row.id,
+          after: locked ? { lockedUntil } : { failedAttempts: updated?.failed_attempts ?? 0 },
+        }, at);
+        return updated;
+      })();
+      if (after?.locked_until === lockedUntil) throw lockedError(row.name, lockedUntil, timeZone, locale, true);
+      const left = LOCK_AFTER_FAILURES - (after?.failed_attempts ?? 0);
+      const sentence = `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before ${row.name} is locked for ${LOCK_MINUTES} minutes.`;
+      throw new PosError('invalid_input', sentence, { fields: { pin: sentence } });
+    }
+    db.transaction(() => {
+      repo.recordSuccess(row.id, at.toISOString());
+      appendAudit(db, installId, { actorId: row.id, actorRole: row.role, action: 'staff.sign_in', entityType: 'staff', entityId: row.id }, at);
+    })();
+    const next: Session = { staffId: row.id, name: row.name, role: row.role };
+    session.set(next);
+    return next;
+  }
+
+  function signOut(): Session {
+    if (session.current().role !== null || session.current().staffId !== null) session.set(SIGNED_OUT);
+    return session.current();
+  }
+
+  function create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember {
+    if (!/^\d{4,8}$/.test(input.pin)) throw new PosError('invalid_input', 'PIN is 4 to 8 digits', { fields: { pin: 'PIN is 4 to 8 digits' } });
+    const at = now().toISOString();
+    const row: StaffRow = {
+      id: input.id ?? newId(),
+      name: input.name,
+      role: input.role,
+      pin_hash: input.pinHash ?? hashPinSync(input.pin),
+      failed_attempts: 0,
+      locked_until: null,
+      active: 1,
+      install_id: installId,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    };
+    repo.insert(row);
+    return member(row);
+  }
+
+  return {
+    list: () => repo.list().map(member),
+    signIn,
+    signOut,
+    create,
+    firstManager: () => {
+      const r = repo.firstManager();
+      return r ? member(r) : null;
+    },
+  };
+}
+
+function lockedError(name: string, until: string, timeZone: string, locale: string, justNow = false): PosError {
+  const when = formatShopTime(until, timeZone, locale);
+  const sentence = justNow
+    ? `Wrong PIN. Too many wrong PINs: ${name} is locked until ${when}. Try again then, or ask a manager.`
+    : `${name} is locked after too many wrong PINs until ${when}. Try again then, or ask a manager.`;
+  return new PosError('forbidden', sentence, { fields: { pin: sentence } });
+}

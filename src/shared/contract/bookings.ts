@@ -1,0 +1,398 @@
+import { z } from 'zod';
+import { currencySchema, moneySchema, nonNegativeMinorSchema } from '../money';
+import { customerSchema } from './customers';
+import { method } from './define';
+import { codeSchema, idSchema, instantSchema, localDateSchema, noteSchema, requiredText, searchQuerySchema, versionSchema } from './fields';
+import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
+
+/**
+ * Bookings: the counter's day (pickups and returns), search, a booking's life from reservation
+ * to close, and the rate card it is priced with. Main computes every amount; inputs carry
+ * facts (times, readings, choices), never prices — except staff-assessed damage at check-in.
+ */
+
+export const BOOKING_STATUSES = ['reserved', 'checked_out', 'returned', 'closed', 'cancelled', 'no_show'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+/** An extra (child seat, GPS…) or fee (airport surcharge…) from the rate card, by code. */
+export const selectionSchema = z
+  .object({
+    code: codeSchema,
+    quantity: z.number().int({ message: 'Quantity must be a whole number' }).min(1, { message: 'Quantity must be at least 1' }).max(99).default(1),
+  })
+  .strict();
+export type Selection = z.input<typeof selectionSchema>;
+
+const selectionsSchema = z.array(selectionSchema).max(50, { message: 'At most 50 items' });
+
+// ─── Outputs ──────────────────────────────────────────────────────────────────────────────────
+
+export const bookingSummarySchema = z.object({
+  id: idSchema,
+  /** Short reference said over the phone, e.g. "KD-7F3K9". */
+  ref: z.string(),
+  status: z.enum(BOOKING_STATUSES),
+  pickupAt: instantSchema,
+  returnAt: instantSchema,
+  customer: z.object({ id: idSchema, name: z.string(), phone: z.string() }),
+  vehicle: z.object({ id: idSchema, plate: z.string(), class: z.string(), name: z.string() }),
+  pickupLocation: z.object({ id: idSchema, code: z.string(), name: z.string() }),
+  returnLocation: z.object({ id: idSchema, code: z.string(), name: z.string() }),
+  total: moneySchema,
+  /** total − payments captured + refunds; what the counter still has to take (negative: owed to the customer). */
+  balanceDue: moneySchema,
+  version: z.number().int(),
+});
+export type BookingSummary = z.infer<typeof bookingSummarySchema>;
+
+export const priceLineSchema = z.object({
+  /** rental_days, weekend_days, weekly, extra, one_way_fee, young_driver_fee, late_return, fuel, mileage, damage, fee, discount, tax. */
+  kind: z.string(),
+  code: z.string(),
+  description: z.string(),
+  /** Units charged; divide by quantityScale for the real count (fuel in litres is in millilitres). */
+  quantity: z.number().int(),
+  quantityScale: z.number().int(),
+  unitAmount: moneySchema,
+  amount: moneySchema,
+  taxable: z.boolean(),
+  /** False only for the tax line of a tax-inclusive quote (the tax is already inside the other lines). */
+  countsInTotal: z.boolean(),
+});
+export type PriceLineView = z.infer<typeof priceLineSchema>;
+
+export const quoteSchema = z.object({
+  currency: currencySchema,
+  taxMode: z.enum(['exclusive', 'inclusive']),
+  taxRateBp: z.number().int(),
+  rateCardId: z.string(),
+  rateCardVersion: z.number().int(),
+  rentalDays: z.number().int(),
+  lateMinutes: z.number().int(),
+  lines: z.array(priceLineSchema),
+  subtotal: moneySchema,
+  discountTotal: moneySchema,
+  taxTotal: moneySchema,
+  total: moneySchema,
+  computedAt: instantSchema,
+});
+export type QuoteView = z.infer<typeof quoteSchema>;
+
+export const damageSchema = z.object({ description: z.string(), amount: moneySchema });
+
+export const checkOutRecordSchema = z.object({
+  at: instantSchema,
+  odometer: z.number().int(),
+  fuelEighths: z.number().int(),
+  damageNotes: z.string(),
+  photos: z.array(z.string()),
+  /** Where the signature image is stored (relative to the data folder), or null when none was taken. */
+  signatureRef: z.string().nullable(),
+  staffId: z.string().nullable(),
+  staffName: z.string(),
+});
+
+export const checkInRecordSchema = z.object({
+  at: instantSchema,
+  odometer: z.number().int(),
+  fuelEighths: z.number().int(),
+  newDamage: z.array(damageSchema),
+  notes: z.string(),
+  staffId: z.string().nullable(),
+  staffName: z.string(),
+});
+
+export const auditSummarySchema = z.object({
+  at: instantSchema,
+  action: z.string(),
+  actorName: z.string(),
+  /** One line, e.g. "Extended return to 2025-06-09 10:00 (+€45.00)". */
+  summary: z.string(),
+});
+
+export const bookingDetailSchema = bookingSummarySchema.extend({
+  customer: customerSchema,
+  vehicle: vehicleSchema,
+  pickupLocation: locationSchema,
+  returnLocation: locationSchema,
+  extras: z.array(z.object({ code: z.string(), quantity: z.number().int() })),
+  fees: z.array(z.object({ code: z.string(), quantity: z.number().int() })),
+  notes: z.string(),
+  quote: quoteSchema,
+  /** Σ captured payments. */
+  paid: moneySchema,
+  /** Σ refunds not failed or cancelled. */
+  refunded: moneySchema,
+  checkOut: checkOutRecordSchema.nullable(),
+  checkIn: checkInRecordSchema.nullable(),
+  cancellation: z.object({ at: instantSchema, reason: z.string(), staffName: z.string() }).nullable(),
+  /** Oldest first. */
+  audit: z.array(auditSummarySchema),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+});
+export type BookingDetail = z.infer<typeof bookingDetailSchema>;
+
+export const SEARCH_BUCKETS = ['today', 'upcoming', 'past'] as const;
+export const bookingSearchResultSchema = bookingSummarySchema.extend({
+  /** today: picks up or returns today (shop time); upcoming: later; past: earlier. Results come in this order. */
+  when: z.enum(SEARCH_BUCKETS),
+});
+
+export const rateCardSummarySchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  currency: currencySchema,
+  taxMode: z.enum(['exclusive', 'inclusive']),
+  taxRateBp: z.number().int(),
+  taxName: z.string(),
+  classes: z.array(
+    z.object({ code: z.string(), name: z.string(), dailyRate: moneySchema, weekendDailyRate: moneySchema.nullable(), weeklyRate: moneySchema.nullable() }),
+  ),
+  extras: z.array(
+    z.object({ code: z.string(), name: z.string(), charge: z.enum(['per_day', 'per_rental']), amount: moneySchema, maxQuantity: z.number().int() }),
+  ),
+  fees: z.array(z.object({ code: z.string(), name: z.string(), amount: moneySchema })),
+  minimumDriverAge: z.number().int().nullable(),
+  youngDriverUnderAge: z.number().int().nullable(),
+  updatedAt: instantSchema,
+});
+
+// ─── Inputs ───────────────────────────────────────────────────────────────────────────────────
+
+function returnAfterPickup(v: { pickupAt?: string | undefined; returnAt?: string | undefined }): boolean {
+  return v.pickupAt === undefined || v.returnAt === undefined || Date.parse(v.returnAt) > Date.parse(v.pickupAt);
+}
+const ORDER_MESSAGE = { path: ['returnAt'], message: 'Return must be after pickup' };
+
+export const bookingCreateSchema = z
+  .object({
+    customerId: idSchema,
+    vehicleId: idSchema,
+    pickupAt: instantSchema,
+    returnAt: instantSchema,
+    /** Default: the shop's home location. */
+    pickupLocationId: idSchema.optional(),
+    /** Default: the pickup location. */
+    returnLocationId: idSchema.optional(),
+    extras: selectionsSchema.default([]),
+    fees: selectionsSchema.default([]),
+    notes: noteSchema('Notes').default(''),
+  })
+  .strict()
+  .refine(returnAfterPickup, ORDER_MESSAGE);
+export type BookingCreate = z.input<typeof bookingCreateSchema>;
+
+export const bookingQuoteSchema = z
+  .object({
+    /** Gives the driver's age (young-driver fee, minimum age); omit for a walk-up price. */
+    customerId: idSchema.optional(),
+    /** A vehicle, or just a class. */
+    vehicleId: idSchema.optional(),
+    vehicleClass: codeSchema.optional(),
+    pickupAt: instantSchema,
+    returnAt: instantSchema,
+    pickupLocationId: idSchema.optional(),
+    returnLocationId: idSchema.optional(),
+    extras: selectionsSchema.default([]),
+    fees: selectionsSchema.default([]),
+  })
+  .strict()
+  .refine(returnAfterPickup, ORDER_MESSAGE)
+  .refine((v) => v.vehicleId !== undefined || v.vehicleClass !== undefined, { path: ['vehicleClass'], message: 'Choose a vehicle or a class' });
+
+export const bookingModifySchema = z
+  .object({
+    id: idSchema,
+    expectedVersion: versionSchema.optional(),
+    customerId: idSchema.optional(),
+    vehicleId: idSchema.optional(),
+    pickupAt: instantSchema.optional(),
+    returnAt: instantSchema.optional(),
+    pickupLocationId: idSchema.optional(),
+    returnLocationId: idSchema.optional(),
+    extras: selectionsSchema.optional(),
+    fees: selectionsSchema.optional(),
+    notes: noteSchema('Notes').optional(),
+  })
+  .strict()
+  .refine(returnAfterPickup, ORDER_MESSAGE);
+
+export const bookingCheckOutSchema = z
+  .object({
+    id: idSchema,
+    expectedVersion: versionSchema.optional(),
+    odometer: odometerSchema,
+    fuelEighths: fuelEighthsSchema,
+    damageNotes: noteSchema('Damage notes').default(''),
+    /** Paths or refs of photos already saved by the capture step; never image data. */
+    photos: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(500, { message: 'Photo path must be at most 500 characters' })
+          .refine((p) => !p.split(/[\\/]/).includes('..'), { message: 'Photo path may not contain ".."' }),
+      )
+      .max(20, { message: 'At most 20 photos' })
+      .default([]),
+    /** A PNG/JPEG data URL (≤ 256 KB; main saves it to a file and stores the path) or an existing ref. */
+    signature: z
+      .string()
+      .max(350_000, { message: 'Signature image is too large (at most 256 KB)' })
+      .refine((s) => /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(s) || (/^[\w./-]{1,300}$/.test(s) && !s.split('/').includes('..')), {
+        message: 'Signature must be a PNG or JPEG data URL, or a saved signature ref',
+      })
+      .nullable()
+      .default(null),
+    /** Default: now. */
+    at: instantSchema.optional(),
+  })
+  .strict();
+
+export const bookingCheckInSchema = z
+  .object({
+    id: idSchema,
+    expectedVersion: versionSchema.optional(),
+    odometer: odometerSchema,
+    fuelEighths: fuelEighthsSchema,
+    /** Default: now. */
+    returnedAt: instantSchema.optional(),
+    newDamage: z
+      .array(
+        z
+          .object({
+            description: requiredText('Damage description', 200),
+            amount: nonNegativeMinorSchema,
+            currency: currencySchema,
+          })
+          .strict(),
+      )
+      .max(50, { message: 'At most 50 damage items' })
+      .default([]),
+    notes: noteSchema('Notes').default(''),
+  })
+  .strict();
+
+const byId = z.object({ id: idSchema, expectedVersion: versionSchema.optional() }).strict();
+
+// ─── Methods ──────────────────────────────────────────────────────────────────────────────────
+
+export const bookingsMethods = {
+  'counter.today': method({
+    access: 'clerk',
+    summary: "Today's pickups and returns (shop time zone), and rentals overdue",
+    input: z.object({ date: localDateSchema.optional() }).strict(),
+    output: z.object({
+      date: localDateSchema,
+      timeZone: z.string(),
+      /** Reserved or already checked out, pickup today; by pickup time. */
+      pickups: z.array(bookingSummarySchema),
+      /** Out or already returned, return due today; by return time. */
+      returns: z.array(bookingSummarySchema),
+      /** Checked out and past the return time. */
+      overdue: z.array(bookingSummarySchema),
+    }),
+  }),
+  'bookings.search': method({
+    access: 'clerk',
+    summary: 'Find bookings by ref, customer name, email, phone digits, licence or plate (prefix match); today first',
+    input: z.object({ query: searchQuerySchema, limit: z.number().int().min(1).max(50).default(20) }).strict(),
+    output: z.object({ results: z.array(bookingSearchResultSchema) }),
+  }),
+  'bookings.list': method({
+    access: 'clerk',
+    summary: 'Bookings overlapping a window (planner), optionally for one vehicle or customer',
+    input: z
+      .object({
+        from: instantSchema,
+        to: instantSchema,
+        vehicleId: idSchema.optional(),
+        customerId: idSchema.optional(),
+        statuses: z.array(z.enum(BOOKING_STATUSES)).max(6).optional(),
+        limit: z.number().int().min(1).max(1000).default(500),
+      })
+      .strict()
+      .refine((v) => Date.parse(v.to) > Date.parse(v.from), { path: ['to'], message: 'Must be after the start of the window' }),
+    output: z.object({ bookings: z.array(bookingSummarySchema) }),
+  }),
+  'bookings.get': method({
+    access: 'clerk',
+    summary: 'One booking with customer, vehicle, price lines, totals, balance due and audit trail',
+    input: z.object({ id: idSchema }).strict(),
+    output: bookingDetailSchema,
+  }),
+  'bookings.quote': method({
+    access: 'clerk',
+    summary: 'Price a prospective booking without saving it',
+    input: bookingQuoteSchema,
+    output: z.object({ quote: quoteSchema }),
+  }),
+  'bookings.create': method({
+    access: 'clerk',
+    summary: 'Reserve a vehicle for a customer; refused if it overlaps another booking (turnaround included)',
+    input: bookingCreateSchema,
+    output: bookingDetailSchema,
+  }),
+  'bookings.modify': method({
+    access: 'clerk',
+    summary: 'Change a reserved booking (customer, vehicle, times, locations, extras, fees, notes); re-priced',
+    input: bookingModifySchema,
+    output: bookingDetailSchema,
+  }),
+  'bookings.extend': method({
+    access: 'clerk',
+    summary: 'Move the return later (reserved or out); re-priced',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), returnAt: instantSchema }).strict(),
+    output: bookingDetailSchema,
+  }),
+  'bookings.cancel': method({
+    access: 'clerk',
+    summary: 'Cancel a reserved booking, with a reason',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), reason: requiredText('Reason', 500) }).strict(),
+    output: bookingDetailSchema,
+  }),
+  'bookings.noShow': method({
+    access: 'clerk',
+    summary: 'Mark a reserved booking as a no-show (after its pickup time)',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), reason: noteSchema('Reason', 500).default('') }).strict(),
+    output: bookingDetailSchema,
+  }),
+  'bookings.checkOut': method({
+    access: 'clerk',
+    summary: 'Hand the vehicle over: odometer, fuel, damage notes, photos, signature',
+    input: bookingCheckOutSchema,
+    output: bookingDetailSchema,
+  }),
+  'bookings.checkIn': method({
+    access: 'clerk',
+    summary: 'Take the vehicle back: odometer, fuel, new damage, return time; re-priced (late, fuel, mileage, damage)',
+    input: bookingCheckInSchema,
+    output: bookingDetailSchema,
+  }),
+  'bookings.close': method({
+    access: 'clerk',
+    summary: 'Close a returned booking once nothing is left to pay',
+    input: byId,
+    output: bookingDetailSchema,
+  }),
+  'customers.get': method({
+    access: 'clerk',
+    summary: 'One customer and their bookings, newest first',
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({ customer: customerSchema, bookings: z.array(bookingSummarySchema) }),
+  }),
+  'rates.get': method({
+    access: 'clerk',
+    summary: 'The current rate card: a summary for screens and the full card for editing',
+    input: z.object({}).strict(),
+    output: z.object({ card: rateCardSummarySchema, raw: z.record(z.string(), z.unknown()) }),
+  }),
+  'rates.update': method({
+    access: 'manager',
+    summary: 'Save a new version of the rate card; existing bookings keep the version they were priced with',
+    input: z.object({ card: z.record(z.string(), z.unknown()) }).strict(),
+    output: z.object({ card: rateCardSummarySchema, raw: z.record(z.string(), z.unknown()) }),
+  }),
+} as const;
