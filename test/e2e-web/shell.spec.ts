@@ -22,7 +22,9 @@ test('shows the mode and version in the title bar', async ({ page }) => {
   const banner = page.getByRole('banner');
   await expect(banner.getByRole('status', { name: 'Mode' })).toHaveText('Demo');
   await expect(banner.getByLabel('Version')).toHaveText(`v${version}`);
-  await expect(banner.getByRole('status', { name: 'Sync' })).toHaveText('Sync off');
+  // Demo mode runs the whole chain locally: the emulator answers and the relay stream is live.
+  await expect(banner.getByRole('status', { name: 'Connection' })).toHaveText('Online');
+  await expect(banner.getByRole('status', { name: 'Sync' })).toHaveText('Live');
   // The token is taken out of the address bar once read.
   expect(page.url()).not.toContain('token=');
 });
