@@ -4,36 +4,13 @@
  * between the two with Intl only.
  */
 
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
+import { addDays, zoneOffsetMs, zonedParts as parts } from '../../../shared/zonedTime';
 
-type Parts = { y: number; mo: number; d: number; h: number; mi: number; s: number };
-
-function parts(ms: number, timeZone: string): Parts {
-  let f = partFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partFormatters.set(timeZone, f);
-  }
-  const out: Record<string, number> = {};
-  for (const p of f.formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { y: out.year ?? 0, mo: out.month ?? 1, d: out.day ?? 1, h: out.hour ?? 0, mi: out.minute ?? 0, s: out.second ?? 0 };
-}
+export { addDays };
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-function offsetMs(ms: number, timeZone: string): number {
-  const p = parts(ms, timeZone);
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - Math.floor(ms / 1000) * 1000;
-}
+const offsetMs = zoneOffsetMs;
 
 /** The shop's calendar date (YYYY-MM-DD) at an instant. */
 export function shopDate(at: string | number | Date, timeZone: string): string {
@@ -66,10 +43,6 @@ export function dayStart(date: string, timeZone: string): string {
   return fromLocalInput(`${date}T00:00`, timeZone) ?? new Date(`${date}T00:00:00Z`).toISOString();
 }
 
-export function addDays(date: string, days: number): string {
-  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10);
-}
 
 function fmt(locale: string, timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   try {
