@@ -39,18 +39,24 @@ await http.close();
 backend.close();
 
 // Cold start: from spawning the harness to the mode badge painted in an already-open Chromium.
+// The first start in a new data folder also seeds the demo shop; later starts reuse the folder.
+let firstStartMs: number | null = null;
 let coldStartMs: number | null = null;
 const chromiumPath = process.env.KEYDESK_CHROMIUM ?? '/usr/bin/chromium';
 if (existsSync('out/main/harness.js') && existsSync(chromiumPath)) {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const page = await browser.newPage();
   const samples: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  let dataDir: string | undefined;
+  for (let i = 0; i < 4; i++) {
     const t0 = performance.now();
-    const h = await startHarnessProcess();
+    const h = await startHarnessProcess(dataDir ? { KEYDESK_DATA_DIR: dataDir } : {});
+    dataDir = h.dataDir;
     await page.goto(h.launchUrl);
     await page.getByRole('status', { name: 'Mode' }).filter({ hasText: /Demo|Test|Live/ }).waitFor();
-    samples.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    if (i === 0) firstStartMs = round(ms, 0);
+    else samples.push(ms);
     await h.stop();
   }
   await browser.close();
@@ -69,6 +75,7 @@ console.log(
     http_calls: HTTP_N,
     http_p50_ms: round(percentile(overHttp, 50)),
     http_p99_ms: round(percentile(overHttp, 99)),
+    harness_first_start_with_seed_ms: firstStartMs,
     harness_cold_start_to_first_paint_ms: coldStartMs,
   }),
 );
