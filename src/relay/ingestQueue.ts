@@ -1,0 +1,84 @@
+import type { IncomingEvent, IngestOutcome, IngestResult, RelayStore } from './store/types';
+
+export type IngestQueue = {
+  /** Resolves once the event is durably stored (or found to be a duplicate). */
+  enqueue(event: IncomingEvent): Promise<IngestResult>;
+  /** Waits for everything queued so far (bounded). */
+  drain(): Promise<void>;
+  readonly pending: number;
+};
+
+type Waiter = { event: IncomingEvent; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
+
+/**
+ * Group commit: webhooks parsed in the same event-loop turn share one transaction, and up to
+ * `maxInFlight` transactions may wait for their fsync at once (the SQLite store commits at call
+ * time and only awaits the disk; PostgreSQL runs them on separate connections). A lone webhook
+ * commits on the next turn, so latency stays low; under load the batches grow by themselves.
+ */
+export function createIngestQueue(
+  store: RelayStore,
+  opts: { maxBatch?: number; maxInFlight?: number; now?: () => number; onCommitted: (outcome: IngestOutcome, events: readonly IncomingEvent[]) => void },
+): IngestQueue {
+  const maxBatch = opts.maxBatch ?? 500;
+  const maxInFlight = opts.maxInFlight ?? 4;
+  const now = opts.now ?? Date.now;
+  const queue: Waiter[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+  let idle: (() => void)[] = [];
+
+  const settleIdle = () => {
+    if (inFlight > 0 || queue.length > 0) return;
+    const fns = idle;
+    idle = [];
+    for (const f of fns) f();
+  };
+
+  const kick = () => {
+    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (queue.length === 0 || inFlight >= maxInFlight) return;
+      const batch = queue.splice(0, maxBatch);
+      inFlight += 1;
+      const events = batch.map((w) => w.event);
+      store
+        .ingest(events, now())
+        .then(
+          (outcome) => {
+            opts.onCommitted(outcome, events);
+            batch.forEach((w, i) => w.resolve(outcome.results[i]!));
+          },
+          (err: unknown) => batch.forEach((w) => w.reject(err)),
+        )
+        .finally(() => {
+          inFlight -= 1;
+          kick();
+          settleIdle();
+        });
+      kick();
+    });
+  };
+
+  return {
+    enqueue: (event) =>
+      new Promise<IngestResult>((resolve, reject) => {
+        queue.push({ event, resolve, reject });
+        kick();
+      }),
+    drain: () =>
+      new Promise<void>((resolve) => {
+        if (inFlight === 0 && queue.length === 0) return resolve();
+        const t = setTimeout(resolve, 30_000); // never hang a shutdown on a stuck store
+        idle.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      }),
+    get pending() {
+      return queue.length;
+    },
+  };
+}

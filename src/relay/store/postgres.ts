@@ -1,0 +1,434 @@
+import pg from 'pg';
+import { planBatch, type RouteLookup } from '../route';
+import type { RelayLogger } from '../log';
+import { migratePostgres } from './migrations/postgresMigrations';
+import type {
+  AssignResult,
+  DeliveryRow,
+  IncomingEvent,
+  IngestOutcome,
+  IngestResult,
+  InstallRow,
+  InstallStats,
+  RelayStore,
+  StoreChange,
+  StoredDelivery,
+  UnassignedRow,
+} from './types';
+
+export type PostgresStoreOptions = {
+  connectionString: string;
+  poolSize?: number;
+  logger?: RelayLogger;
+};
+
+/** Wakes streams on every instance. The rows stay the truth: a lost notification only delays a stream until its next poll. */
+const CHANNEL = 'keydesk_relay';
+
+type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'u' };
+
+type InstallDbRow = {
+  id: string;
+  name: string;
+  location_id: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  last_seq: number;
+  acked_seq: number;
+};
+
+const toInstall = (r: InstallDbRow): InstallRow => ({
+  id: r.id,
+  name: r.name,
+  locationId: r.location_id,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  lastSeq: r.last_seq,
+  ackedSeq: r.acked_seq,
+});
+
+/** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Arbitrary but fixed key of the seq-allocation lock. */
+const SEQ_LOCK = 0x6b64_7232;
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
+
+/** Gives seqs and writes the deliveries; `numbers` maps event ids to their local numbers (looked up when missing). */
+async function seqsFor(
+  c: pg.PoolClient,
+  planned: readonly { installId: string; eventId: string }[],
+  now: number,
+  numbers: Map<string, number> = new Map(),
+): Promise<StoredDelivery[]> {
+  if (planned.length === 0) return [];
+  const missing = [...new Set(planned.map((d) => d.eventId).filter((id) => !numbers.has(id)))];
+  if (missing.length > 0) {
+    const r = await c.query<{ no: number; id: string }>('SELECT no, id FROM events WHERE id = ANY($1)', [missing]);
+    for (const row of r.rows) numbers.set(row.id, row.no);
+  }
+  const counts = new Map<string, number>();
+  for (const d of planned) counts.set(d.installId, (counts.get(d.installId) ?? 0) + 1);
+  const ids = [...counts.keys()].sort();
+  // One cluster-wide lock, held until commit, around seq allocation: every instance's batches
+  // take turns, so an install's seqs become visible strictly in order (a reader never sees 7
+  // before 6) and no two batches can deadlock on install rows. Batches are group commits, so
+  // the lock is taken once per batch, not per event.
+  await c.query('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+  const { rows } = await c.query<{ id: string; last_seq: number; acked_seq: number }>(
+    `UPDATE installs AS i SET last_seq = i.last_seq + u.n
+     FROM unnest($1::text[], $2::bigint[]) AS u(id, n) WHERE i.id = u.id
+     RETURNING i.id, i.last_seq, i.acked_seq`,
+    [ids, ids.map((id) => counts.get(id)!)],
+  );
+  const next = new Map<string, { seq: number; acked: number }>();
+  for (const r of rows) next.set(r.id, { seq: r.last_seq - counts.get(r.id)! + 1, acked: r.acked_seq });
+  const out: StoredDelivery[] = [];
+  for (const d of planned) {
+    const n = next.get(d.installId);
+    if (!n) continue; // install vanished: cannot happen with the FK, kept for the type checker
+    out.push({ installId: d.installId, eventId: d.eventId, seq: n.seq, unacked: n.seq - n.acked });
+    n.seq += 1;
+  }
+  await c.query(
+    `INSERT INTO deliveries (install_id, seq, event_no, created_at)
+     SELECT u.i, u.s, u.e, $4 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(i, s, e)`,
+    [out.map((d) => d.installId), out.map((d) => d.seq), out.map((d) => numbers.get(d.eventId)!), now],
+  );
+  return out;
+}
+
+async function notify(c: pg.PoolClient, notice: Notice): Promise<void> {
+  let text = JSON.stringify(notice);
+  // NOTIFY payloads stop at 8,000 bytes: past that, tell every instance to look at everything.
+  if (text.length > 7000) text = '{"k":"u"}';
+  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
+}
+
+/** The shared store for several relay instances behind a load balancer. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore> {
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types });
+  pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
+  await migratePostgres(pool);
+
+  const tx = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const out = await fn(c);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        const code = (err as { code?: string }).code;
+        if (attempt < 4 && code && RETRYABLE.has(code)) {
+          opts.logger?.warn('relay.pg.retry', { code, attempt });
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw err;
+      } finally {
+        c.release();
+      }
+    }
+  };
+
+  const ingestOnce = async (c: pg.PoolClient, events: readonly IncomingEvent[], now: number): Promise<IngestOutcome> => {
+    // First occurrence wins inside a batch; inserts go in id order so two instances storing
+    // overlapping batches take row locks in the same order.
+    const unique = new Map<string, IncomingEvent>();
+    for (const ev of events) if (!unique.has(ev.id)) unique.set(ev.id, ev);
+    const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const inserted = await c.query<{ id: string; no: number }>(
+      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload)
+       SELECT u.id, u.type, u.created, $8, u.source, u.pi, u.loc, u.payload
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, type, created, source, pi, loc, payload)
+       ON CONFLICT (id) DO NOTHING RETURNING id, no`,
+      [
+        sorted.map((e) => e.id),
+        sorted.map((e) => e.type),
+        sorted.map((e) => e.created),
+        sorted.map((e) => e.source),
+        sorted.map((e) => e.hints.paymentIntent),
+        sorted.map((e) => e.hints.locationId),
+        sorted.map((e) => e.payload),
+        now,
+      ],
+    );
+    const freshIds = new Set(inserted.rows.map((r) => r.id));
+    const numbers = new Map(inserted.rows.map((r) => [r.id, r.no]));
+    const results: IngestResult[] = [];
+    const fresh: { id: string; hints: IncomingEvent['hints'] }[] = [];
+    for (const ev of events) {
+      const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate
+      results.push({ eventId: ev.id, duplicate: !isFresh, route: null });
+      if (isFresh) fresh.push({ id: ev.id, hints: ev.hints });
+    }
+    if (fresh.length === 0) return { results, deliveries: [] };
+
+    const active = await c.query<{ id: string; location_id: string | null }>('SELECT id, location_id FROM installs WHERE revoked_at IS NULL ORDER BY id');
+    const activeIds = new Set(active.rows.map((r) => r.id));
+    const byLocation = new Map<string, string[]>();
+    for (const r of active.rows) if (r.location_id) byLocation.set(r.location_id, [...(byLocation.get(r.location_id) ?? []), r.id]);
+    const pis = [...new Set(fresh.map((e) => e.hints.paymentIntent).filter((p): p is string => !!p))];
+    const routes = new Map<string, string>();
+    const waiting = new Map<string, string[]>();
+    if (pis.length > 0) {
+      const r1 = await c.query<{ payment_intent: string; install_id: string }>(
+        'SELECT payment_intent, install_id FROM payment_intent_routes WHERE payment_intent = ANY($1)',
+        [pis],
+      );
+      for (const r of r1.rows) routes.set(r.payment_intent, r.install_id);
+      const r2 = await c.query<{ event_id: string; payment_intent: string }>(
+        'SELECT event_id, payment_intent FROM unassigned WHERE payment_intent = ANY($1) ORDER BY received_at, event_id',
+        [pis],
+      );
+      for (const r of r2.rows) waiting.set(r.payment_intent, [...(waiting.get(r.payment_intent) ?? []), r.event_id]);
+    }
+    const lookup: RouteLookup = {
+      isActiveInstall: (id) => activeIds.has(id),
+      installForPaymentIntent: (pi) => routes.get(pi),
+      installsAtLocation: (loc) => byLocation.get(loc) ?? [],
+      unassignedForPaymentIntent: (pi) => waiting.get(pi) ?? [],
+    };
+    const plan = planBatch(fresh, lookup);
+
+    if (plan.learned.length > 0) {
+      const last = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
+      await c.query(
+        `INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at)
+         SELECT u.p, u.i, $3 FROM unnest($1::text[], $2::text[]) AS u(p, i)
+         ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at`,
+        [[...last.keys()], [...last.values()], now],
+      );
+    }
+    let planned = plan.deliveries;
+    if (plan.claimed.length > 0) {
+      // Another instance may have claimed some first: deliver only what we actually removed.
+      const gone = await c.query<{ event_id: string }>('DELETE FROM unassigned WHERE event_id = ANY($1) RETURNING event_id', [plan.claimed]);
+      const ours = new Set(gone.rows.map((r) => r.event_id));
+      const claimed = new Set(plan.claimed);
+      planned = planned.filter((d) => !claimed.has(d.eventId) || ours.has(d.eventId));
+    }
+    if (plan.unassigned.length > 0) {
+      await c.query(
+        `INSERT INTO unassigned (event_id, payment_intent, location_id, received_at)
+         SELECT u.e, u.p, u.l, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, p, l) ON CONFLICT DO NOTHING`,
+        [plan.unassigned.map((u) => u.eventId), plan.unassigned.map((u) => u.paymentIntent), plan.unassigned.map((u) => u.locationId), now],
+      );
+    }
+    const deliveries = await seqsFor(c, planned, now, numbers);
+    if (deliveries.length > 0) await notify(c, { k: 'd', i: [...new Set(deliveries.map((d) => d.installId))] });
+    for (const r of results) if (!r.duplicate) r.route = plan.routes.get(r.eventId) ?? null;
+    return { results, deliveries };
+  };
+
+  // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
+  const watchers = new Set<(c: StoreChange) => void>();
+  let listener: pg.Client | null = null;
+  let closed = false;
+  let reconnectTimer: NodeJS.Timeout | null = null;
+  let listenFailures = 0;
+  const emit = (c: StoreChange) => {
+    for (const w of watchers) w(c);
+  };
+  const listen = async (): Promise<void> => {
+    if (closed || listener || watchers.size === 0) return;
+    const client = new pg.Client({ connectionString: opts.connectionString });
+    listener = client;
+    const retry = () => {
+      if (listener !== client) return;
+      listener = null;
+      client.removeAllListeners();
+      client.end().catch(() => {});
+      if (closed || watchers.size === 0) return;
+      listenFailures += 1;
+      const delay = Math.min(5000, 100 * 2 ** Math.min(listenFailures, 6));
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = null;
+        void listen();
+      }, delay);
+      reconnectTimer.unref();
+    };
+    client.on('error', (err) => {
+      opts.logger?.warn('relay.pg.listen_error', { message: err.message });
+      retry();
+    });
+    client.on('end', retry);
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      try {
+        const n = JSON.parse(msg.payload) as Notice;
+        if (n.k === 'd') emit({ kind: 'deliveries', installIds: n.i });
+        else if (n.k === 'r') emit({ kind: 'revoked', installId: n.i });
+        else emit({ kind: 'unknown' });
+      } catch {
+        emit({ kind: 'unknown' });
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      // Anything may have happened while we were not listening.
+      if (listenFailures > 0) emit({ kind: 'unknown' });
+      listenFailures = 0;
+    } catch (err) {
+      opts.logger?.warn('relay.pg.listen_failed', { message: (err as Error).message });
+      retry();
+    }
+  };
+
+  const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query<R>(sql, params)).rows[0];
+
+  const store: RelayStore = {
+    kind: 'postgres',
+    ingest: (events, now) => tx((c) => ingestOnce(c, events, now)),
+    readAfter: async (installId, afterSeq, limit) =>
+      (
+        await pool.query<DeliveryRow>(
+          `SELECT d.seq AS seq, e.id AS "eventId", e.payload AS payload
+           FROM deliveries d JOIN events e ON e.no = d.event_no
+           WHERE d.install_id = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
+          [installId, afterSeq, limit],
+        )
+      ).rows,
+    ack: async (installId, upTo) =>
+      (
+        await one<{ acked_seq: number }>(
+          'UPDATE installs SET acked_seq = GREATEST(acked_seq, LEAST($1::bigint, last_seq)) WHERE id = $2 RETURNING acked_seq',
+          [Math.max(0, Math.floor(upTo)), installId],
+        )
+      )?.acked_seq ?? 0,
+    installForTokenHash: async (hash) => {
+      const r = await one<InstallDbRow>('SELECT * FROM installs WHERE token_hash = $1', [hash]);
+      return r ? toInstall(r) : undefined;
+    },
+    getInstall: async (id) => {
+      const r = await one<InstallDbRow>('SELECT * FROM installs WHERE id = $1', [id]);
+      return r ? toInstall(r) : undefined;
+    },
+    addInstall: async (i) => {
+      await pool.query('INSERT INTO installs (id, name, location_id, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)', [
+        i.id,
+        i.name,
+        i.locationId,
+        i.tokenHash,
+        i.now,
+      ]);
+    },
+    listInstalls: async () =>
+      (
+        await pool.query<InstallDbRow & { oldest: number | null }>(
+          `SELECT i.*, (SELECT d.created_at FROM deliveries d WHERE d.install_id = i.id AND d.seq > i.acked_seq ORDER BY d.seq LIMIT 1) AS oldest
+           FROM installs i ORDER BY i.created_at, i.id`,
+        )
+      ).rows.map((r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest })),
+    revokeInstall: (id, now) =>
+      tx(async (c) => {
+        const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);
+        if (r.rowCount) await notify(c, { k: 'r', i: id });
+        return (r.rowCount ?? 0) > 0;
+      }),
+    addAdmin: async (a) => {
+      await pool.query('INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)', [a.id, a.name, a.tokenHash, a.now]);
+    },
+    adminForTokenHash: (hash) => one<{ id: string; name: string }>('SELECT id, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hash]),
+    listUnassigned: async (limit) =>
+      (
+        await pool.query<UnassignedRow>(
+          `SELECT u.event_id AS "eventId", e.type AS type, e.created AS created, u.received_at AS "receivedAt",
+                  u.payment_intent AS "paymentIntent", u.location_id AS "locationId"
+           FROM unassigned u JOIN events e ON e.id = u.event_id ORDER BY u.received_at, u.event_id LIMIT $1`,
+          [limit],
+        )
+      ).rows,
+    countUnassigned: async () => (await one<{ n: number }>('SELECT count(*)::bigint AS n FROM unassigned', []))?.n ?? 0,
+    assign: (eventId, installId, now) =>
+      tx(async (c): Promise<AssignResult> => {
+        const inst = await c.query('SELECT 1 FROM installs WHERE id = $1 AND revoked_at IS NULL', [installId]);
+        if (!inst.rowCount) return { ok: false, reason: 'unknown_install' };
+        const row = await c.query<{ payment_intent: string | null }>('DELETE FROM unassigned WHERE event_id = $1 RETURNING payment_intent', [eventId]);
+        const first = row.rows[0];
+        if (!first) return { ok: false, reason: 'not_unassigned' };
+        const planned = [{ installId, eventId }];
+        const pi = first.payment_intent;
+        if (pi) {
+          await c.query(
+            `INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at) VALUES ($1, $2, $3)
+             ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at`,
+            [pi, installId, now],
+          );
+          const others = await c.query<{ event_id: string; received_at: number }>(
+            'DELETE FROM unassigned WHERE payment_intent = $1 RETURNING event_id, received_at',
+            [pi],
+          );
+          const sorted = others.rows.sort((a, b) => a.received_at - b.received_at || (a.event_id < b.event_id ? -1 : 1));
+          for (const o of sorted) planned.push({ installId, eventId: o.event_id });
+        }
+        const deliveries = await seqsFor(c, planned, now);
+        await notify(c, { k: 'd', i: [installId] });
+        return { ok: true, deliveries };
+      }),
+    knownEventIds: async (ids) => {
+      const known = new Set<string>();
+      for (let i = 0; i < ids.length; i += 1000) {
+        const r = await pool.query<{ id: string }>('SELECT id FROM events WHERE id = ANY($1)', [ids.slice(i, i + 1000)]);
+        for (const row of r.rows) known.add(row.id);
+      }
+      return known;
+    },
+    prune: async (cutoff, maxRows) => {
+      const d = await pool.query(
+        `WITH doomed AS (
+           SELECT d.install_id, d.seq FROM deliveries d JOIN installs i ON i.id = d.install_id
+           WHERE d.seq <= i.acked_seq AND d.created_at < $1 LIMIT $2)
+         DELETE FROM deliveries d USING doomed WHERE d.install_id = doomed.install_id AND d.seq = doomed.seq`,
+        [cutoff, maxRows],
+      );
+      const e = await pool.query(
+        `WITH doomed AS (
+           SELECT e.id FROM events e WHERE e.received_at < $1
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_no = e.no)
+             AND NOT EXISTS (SELECT 1 FROM unassigned u WHERE u.event_id = e.id)
+           LIMIT $2)
+         DELETE FROM events e USING doomed WHERE e.id = doomed.id`,
+        [cutoff, maxRows],
+      );
+      return { deliveries: d.rowCount ?? 0, events: e.rowCount ?? 0 };
+    },
+    getMeta: async (key) => (await one<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]))?.value,
+    setMeta: async (key, value) => {
+      await pool.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    watch: (onChange) => {
+      watchers.add(onChange);
+      void listen();
+      return () => {
+        watchers.delete(onChange);
+      };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      watchers.clear();
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      const l = listener;
+      listener = null;
+      if (l) {
+        l.removeAllListeners();
+        l.on('error', () => {});
+        await l.end().catch(() => {});
+      }
+      await pool.end();
+    },
+  };
+  return store;
+}
