@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin, buildIfNeeded, chromiumPath, root, run } from './lib.mjs';
 
-const reports = join(root, 'test-results', 'reports');
+// Not under test-results/: Playwright empties that folder when it starts.
+const reports = join(root, '.test-reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const started = Date.now();

@@ -1,27 +1,13 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redact } from '../shared/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = Record<LogLevel, (event: string, data?: Record<string, unknown>) => void>;
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Keys whose values never reach a log, whatever their content. */
-const SECRET_KEYS = /pin|password|secret|token|api_?key|authorization|signature/i;
-/** Stripe keys, webhook secrets and bearer tokens that slip into free text. */
-const SECRET_TEXT = /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+|\bBearer\s+[A-Za-z0-9._~+/-]+=*/g;
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return value.replace(SECRET_TEXT, '[redacted]');
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1);
-    return out;
-  }
-  return value;
-}
+export { redact };
 
 export type LoggerOptions = {
   /** JSON lines are appended here; omitted → no file. */

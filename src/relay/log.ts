@@ -1,24 +1,11 @@
+import { redact } from '../shared/redact';
+
 export type RelayLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type RelayLogger = Record<RelayLogLevel, (event: string, data?: Record<string, unknown>) => void>;
 
 const ORDER: Record<RelayLogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Keys whose values never reach a log, whatever their content. */
-const SECRET_KEYS = /secret|token|api_?key|authorization|signature|password/i;
-/** Stripe keys, webhook secrets, relay tokens and bearer headers that slip into free text. */
-const SECRET_TEXT = /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+|\bkd[ra]_[A-Za-z0-9_-]+|\bBearer\s+[A-Za-z0-9._~+/-]+=*|postgres(ql)?:\/\/[^\s@]*@/g;
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6) return '[deep]';
-  if (typeof value === 'string') return value.replace(SECRET_TEXT, '[redacted]');
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1);
-    return out;
-  }
-  return value;
-}
+export { redact };
 
 /** JSON lines on stdout (info and below) and stderr (warnings and errors), redacted. */
 export function createRelayLogger(level: RelayLogLevel = 'info', sink?: (line: string, level: RelayLogLevel) => void): RelayLogger {

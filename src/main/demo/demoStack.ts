@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server';
@@ -6,7 +5,7 @@ import type { Emulator } from '../../emulator/server';
 import { startRelay } from '../../relay/server';
 import type { RunningRelay } from '../../relay/server';
 import { openSqliteStore } from '../../relay/store/sqlite';
-import { hashToken } from '../../relay/tokens';
+import { hashToken, newToken } from '../../relay/tokens';
 import type { Logger } from '../log';
 import { createStripeClient } from '../stripe/gateway';
 import type { StripeEndpoint } from '../stripe/gateway';
@@ -46,7 +45,7 @@ export async function startDemoStack(opts: { dataDir: string; installId: string;
     const store = openSqliteStore({ path: dbPath });
     let token = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
     if (!token || !(await store.getInstall(opts.installId))) {
-      token = `kd_install_${randomBytes(24).toString('base64url')}`;
+      token = newToken('install');
       await store.addInstall({ id: opts.installId, name: 'This counter (demo)', locationId: null, tokenHash: hashToken(token), now: Date.now() });
       writeFileSync(tokenFile, token, { mode: 0o600 });
     }
