@@ -1,13 +1,14 @@
 import type { Core } from '../core';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors';
 import { allowOnly, applyMetadata, int, isParams, nullableStr, obj, oneOf, PAGINATION, paramSet, reqInt, str, strArray, type Params } from '../form';
-import { newCheckoutSessionId, newClientSecret, newId } from '../ids';
+import { newCheckoutSessionId, newId } from '../ids';
 import { newestFirst, paginate, rangeFilter } from '../pagination';
 import type { RouteDef } from '../router';
 import { previousAttributes, snapshot } from '../snapshot';
 import type { CheckoutSession, LineItem, PaymentIntent } from '../types';
 import { MAX_AMOUNT, parseCurrency } from './common';
 import { getCustomer } from './customers';
+import { newPaymentIntent } from './paymentIntents';
 import { createCardPaymentMethod, resolvePaymentMethod } from './paymentMethods';
 import { attemptPayment } from './paymentAttempt';
 import { cancelIntent } from './paymentIntentLifecycle';
@@ -212,54 +213,18 @@ function sessionIntent(core: Core, session: CheckoutSession): PaymentIntent {
     if (existing) return existing;
   }
   const data = core.state.sessionIntentData.get(session.id) ?? { capture_method: 'automatic', metadata: {}, description: null, receipt_email: null };
-  const id = newId('pi');
-  const now = core.now();
-  const pi: PaymentIntent = {
-    id,
-    object: 'payment_intent',
-    allowed_payment_method_types: null,
+  const pi = newPaymentIntent(core, {
     amount: session.amount_total,
-    amount_capturable: 0,
-    amount_details: { tip: {} },
-    amount_received: 0,
-    application: null,
-    application_fee_amount: null,
-    automatic_payment_methods: null,
-    canceled_at: null,
-    cancellation_reason: null,
     capture_method: data.capture_method,
-    client_secret: newClientSecret(id),
-    confirmation_method: 'automatic',
-    created: now,
     currency: session.currency,
     customer: session.customer,
-    customer_account: null,
     description: data.description,
-    excluded_payment_method_types: null,
-    last_payment_error: null,
-    latest_charge: null,
-    livemode: false,
-    managed_payments: null,
     metadata: data.metadata,
-    next_action: null,
-    on_behalf_of: null,
-    payment_method: null,
-    payment_method_configuration_details: null,
     payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
     payment_method_types: ['card'],
-    payment_record: null,
-    processing: null,
     receipt_email: data.receipt_email,
-    review: null,
-    setup_future_usage: null,
-    shipping: null,
-    source: null,
-    statement_descriptor: null,
-    statement_descriptor_suffix: null,
-    status: 'requires_payment_method',
-    transfer_data: null,
-    transfer_group: null,
-  };
+  });
+  const id = pi.id;
   core.state.paymentIntents.set(id, pi);
   session.payment_intent = id;
   core.events.record('payment_intent.created', pi);

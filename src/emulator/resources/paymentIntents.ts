@@ -174,6 +174,56 @@ function applyCommon(core: Core, pi: PaymentIntent, p: Params): void {
   applyOptions(pi, p);
 }
 
+/** A fresh PaymentIntent in requires_payment_method, shaped as Stripe's; callers set what they were given. */
+export function newPaymentIntent(
+  core: Core,
+  given: Pick<PaymentIntent, 'amount' | 'currency' | 'capture_method' | 'payment_method_types' | 'payment_method_options'> & Partial<PaymentIntent>,
+): PaymentIntent {
+  const id = newId('pi');
+  return {
+    id,
+    object: 'payment_intent',
+    allowed_payment_method_types: null,
+    amount_capturable: 0,
+    amount_details: { tip: {} },
+    amount_received: 0,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods: null,
+    canceled_at: null,
+    cancellation_reason: null,
+    client_secret: newClientSecret(id),
+    confirmation_method: 'automatic',
+    created: core.now(),
+    customer: null,
+    customer_account: null,
+    description: null,
+    excluded_payment_method_types: null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: {},
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: null,
+    payment_method_configuration_details: null,
+    payment_record: null,
+    processing: null,
+    receipt_email: null,
+    review: null,
+    setup_future_usage: null,
+    shipping: null,
+    source: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: 'requires_payment_method',
+    transfer_data: null,
+    transfer_group: null,
+    ...given,
+  };
+}
+
 function create(core: Core, p: Params): PaymentIntent {
   allowOnly(p, CREATE);
   const amount = parseAmount(p, true) as number;
@@ -188,53 +238,17 @@ function create(core: Core, p: Params): PaymentIntent {
   const captureMethod =
     oneOf(p, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const) ??
     (paymentMethodTypes.includes('card_present') ? 'automatic' : 'automatic_async');
-  const id = newId('pi');
-  const pi: PaymentIntent = {
-    id,
-    object: 'payment_intent',
+  const pi = newPaymentIntent(core, {
     allowed_payment_method_types: types ?? null,
     amount,
-    amount_capturable: 0,
-    amount_details: { tip: {} },
-    amount_received: 0,
-    application: null,
-    application_fee_amount: null,
     automatic_payment_methods: types ? null : { allow_redirects: 'always', enabled: true },
-    canceled_at: null,
-    cancellation_reason: null,
     capture_method: captureMethod,
-    client_secret: newClientSecret(id),
     confirmation_method: oneOf(p, 'confirmation_method', ['automatic', 'manual'] as const) ?? 'automatic',
-    created: core.now(),
     currency,
-    customer: null,
-    customer_account: null,
-    description: null,
-    excluded_payment_method_types: null,
-    last_payment_error: null,
-    latest_charge: null,
-    livemode: false,
-    managed_payments: null,
-    metadata: {},
-    next_action: null,
-    on_behalf_of: null,
-    payment_method: null,
-    payment_method_configuration_details: null,
     payment_method_options: defaultOptions(paymentMethodTypes),
     payment_method_types: paymentMethodTypes,
-    payment_record: null,
-    processing: null,
-    receipt_email: null,
-    review: null,
-    setup_future_usage: null,
-    shipping: null,
-    source: null,
-    statement_descriptor: null,
-    statement_descriptor_suffix: null,
-    status: 'requires_payment_method',
-    transfer_data: null,
-    transfer_group: null,
-  };
+  });
+  const id = pi.id;
   applyCommon(core, pi, p);
   if (applyPaymentMethod(core, pi, p)) pi.status = 'requires_confirmation';
   const returnUrl = str(p, 'return_url');
