@@ -192,6 +192,17 @@ test('check out, then check in a quarter full: the fuel line is added and the ba
   expect((await rpc.ok('bookings.get', { id: booking.id })).status).toBe('checked_out');
 
   await back.getByLabel(/Charge/).fill('40.50');
+  // Before saving, the clerk already sees the re-priced lines, the new total and what is left to take.
+  const preview = page.getByRole('table', { name: 'Price after check-in' });
+  await expect(preview.getByRole('row', { name: /Fuel/ }).first()).toContainText('added at return');
+  await expect(preview.getByRole('row', { name: /Chip in windscreen/ })).toContainText('€40.50');
+  const previewTotal = (await preview.getByRole('row', { name: /^Total/ }).getByRole('cell').textContent()) ?? '';
+  expect(previewTotal).toMatch(/€/);
+  expect(previewTotal).not.toBe(bookedTotal);
+  // Nothing was paid yet, so all of the new total is due.
+  await expect(page.getByRole('status', { name: 'Balance due after check-in' })).toHaveText(previewTotal);
+  expect((await rpc.ok('bookings.get', { id: booking.id })).status).toBe('checked_out');
+
   await back.getByRole('button', { name: 'Check in and re-price' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Booking ${booking.ref}` })).toBeVisible();
   await expect(page.getByText('Returned', { exact: true })).toBeVisible();
@@ -199,9 +210,9 @@ test('check out, then check in a quarter full: the fuel line is added and the ba
   await expect(breakdown.getByRole('row', { name: /Fuel/ }).first()).toContainText('added at return');
   await expect(breakdown.getByRole('row', { name: /Chip in windscreen/ })).toContainText('€40.50');
   const newTotal = (await breakdown.getByRole('row', { name: /^Total/ }).getByRole('cell').textContent()) ?? '';
-  expect(newTotal).not.toBe(bookedTotal);
-  // Nothing was paid yet, so all of the new total is due.
-  await expect(page.getByRole('status', { name: 'Balance due' })).toHaveText(newTotal);
+  // What was shown before saving is what was saved.
+  expect(newTotal).toBe(previewTotal);
+  await expect(page.getByRole('status', { name: 'Balance due' })).toHaveText(previewTotal);
   await expect(page.getByRole('status').filter({ hasText: `${booking.ref} is back` })).toContainText(newTotal);
 });
 

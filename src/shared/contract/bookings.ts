@@ -110,6 +110,14 @@ export const auditSummarySchema = z.object({
   summary: z.string(),
 });
 
+export const BOOKING_FLAG_KINDS = ['dispute', 'refund_failed', 'payment_failed'] as const;
+export const bookingFlagSchema = z.object({
+  kind: z.enum(BOOKING_FLAG_KINDS),
+  /** One sentence for the manager, e.g. "Customer disputed 42.00 EUR (fraudulent)." */
+  detail: z.string(),
+  at: instantSchema,
+});
+
 export const bookingDetailSchema = bookingSummarySchema.extend({
   customer: customerSchema,
   vehicle: vehicleSchema,
@@ -128,10 +136,21 @@ export const bookingDetailSchema = bookingSummarySchema.extend({
   cancellation: z.object({ at: instantSchema, reason: z.string(), staffName: z.string() }).nullable(),
   /** Oldest first. */
   audit: z.array(auditSummarySchema),
+  /** Open flags that need a manager: a dispute opened at Stripe, a refund that failed. Oldest first. */
+  flags: z.array(bookingFlagSchema),
   createdAt: instantSchema,
   updatedAt: instantSchema,
 });
 export type BookingDetail = z.infer<typeof bookingDetailSchema>;
+
+/** What check-in would charge for the readings on the counter's form, before anything is saved. */
+export const bookingCheckInPreviewSchema = z.object({
+  quote: quoteSchema,
+  total: moneySchema,
+  /** total − payments captured + refunds, as it will be once the booking is returned. */
+  balanceDue: moneySchema,
+});
+export type CheckInPreview = z.infer<typeof bookingCheckInPreviewSchema>;
 
 export const SEARCH_BUCKETS = ['today', 'upcoming', 'past'] as const;
 export const bookingSearchResultSchema = bookingSummarySchema.extend({
@@ -370,6 +389,12 @@ export const bookingsMethods = {
     summary: 'Take the vehicle back: odometer, fuel, new damage, return time; re-priced (late, fuel, mileage, damage)',
     input: bookingCheckInSchema,
     output: bookingDetailSchema,
+  }),
+  'bookings.checkInPreview': method({
+    access: 'clerk',
+    summary: 'Price a check-in (late, fuel, mileage, damage) and the balance due without saving anything',
+    input: bookingCheckInSchema,
+    output: bookingCheckInPreviewSchema,
   }),
   'bookings.close': method({
     access: 'clerk',

@@ -17,6 +17,7 @@ export function bookingsHandlers(bookings: BookingsService, rates: RateCardServi
     'bookings.noShow': (input, ctx) => bookings.noShow(input, ctx),
     'bookings.checkOut': (input, ctx) => bookings.checkOut(input, ctx),
     'bookings.checkIn': (input, ctx) => bookings.checkIn(input, ctx),
+    'bookings.checkInPreview': (input, ctx) => bookings.checkInPreview(input, ctx),
     'bookings.close': (input, ctx) => bookings.close(input, ctx),
     'customers.get': (input) => bookings.customerWithBookings(input.id),
     'rates.get': () => card(rates.current()),

@@ -203,6 +203,10 @@ export function createBookingsRepo(db: Db) {
   const linesOf = db.prepare<[string], LineRow>('SELECT * FROM booking_lines WHERE quote_id = ? ORDER BY line_no');
   const insertHandover = db.prepare(insertSql('handovers', HANDOVER_COLUMNS));
   const handovers = db.prepare<[string], HandoverRow>('SELECT * FROM handovers WHERE booking_id = ?');
+  // Written by the sync client when Stripe reports a dispute or a failed refund (migration 0060).
+  const openFlags = db.prepare<[string], { kind: 'dispute' | 'refund_failed' | 'payment_failed'; detail: string; at: string }>(
+    'SELECT kind, detail, created_at AS at FROM booking_flags WHERE booking_id = ? AND resolved_at IS NULL ORDER BY created_at, id',
+  );
 
   const conflicts = db.prepare<BlockWindow & { vehicleId: string }, ConflictRow>(
     CONFLICTS_SQL,
@@ -249,6 +253,7 @@ export function createBookingsRepo(db: Db) {
     linesOf: (quoteId: string) => linesOf.all(quoteId),
     insertHandover: (row: HandoverRow) => void insertHandover.run(row),
     handovers: (bookingId: string) => handovers.all(bookingId),
+    openFlags: (bookingId: string) => openFlags.all(bookingId),
     conflicts: (vehicleId: string, w: BlockWindow) => conflicts.all({ vehicleId, ...w }),
     summary: (id: string) => summary.get(id),
     summariesBySeq: (seqs: readonly number[]) => summariesBySeq.all(JSON.stringify(seqs)),

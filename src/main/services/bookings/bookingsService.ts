@@ -5,6 +5,7 @@ import type {
   BookingStatus,
   BookingSummary,
   QuoteView,
+  bookingCheckInPreviewSchema,
   bookingCheckInSchema,
   bookingCheckOutSchema,
   bookingCreateSchema,
@@ -38,7 +39,7 @@ import type { PriceFacts } from './bookingPricing';
 import { uniqueBookingRef } from './bookingRef';
 import { createBookingsRepo } from './bookingsRepo';
 import type { BookingRow, HandoverRow, SummaryRow } from './bookingsRepo';
-import { describeAudit, toQuoteView, toSummary } from './bookingView';
+import { balanceDue, describeAudit, toQuoteView, toSummary } from './bookingView';
 import { writeQuote } from './quoteStore';
 import type { LoadedCard, RateCardService } from './rateCards';
 import { dayBounds, formatShopTime, localDate, toStored } from './shopTime';
@@ -51,6 +52,7 @@ type ModifyInput = z.output<typeof bookingModifySchema>;
 type CheckOutInput = z.output<typeof bookingCheckOutSchema>;
 type CheckInInput = z.output<typeof bookingCheckInSchema>;
 type SearchResult = z.output<typeof bookingSearchResultSchema>;
+type CheckInPreview = z.output<typeof bookingCheckInPreviewSchema>;
 type Selection = { code: string; quantity: number };
 
 export type BookingsService = {
@@ -66,6 +68,8 @@ export type BookingsService = {
   noShow(input: { id: string; expectedVersion?: number | undefined; reason: string }, ctx: Ctx): BookingDetail;
   checkOut(input: CheckOutInput, ctx: Ctx): BookingDetail;
   checkIn(input: CheckInInput, ctx: Ctx): BookingDetail;
+  /** What checkIn would charge for these readings; writes nothing. */
+  checkInPreview(input: CheckInInput, ctx: Ctx): CheckInPreview;
   close(input: { id: string; expectedVersion?: number | undefined }, ctx: Ctx): BookingDetail;
   customerWithBookings(id: string): { customer: Customer; bookings: BookingSummary[] };
 };
@@ -287,6 +291,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
       cancellation:
         b.cancelled_at !== null ? { at: b.cancelled_at, reason: b.cancel_reason ?? '', staffName: nameOf(b.cancelled_by) } : null,
       audit: auditRows.map((r) => ({ at: r.at, action: r.action, actorName: nameOf(r.actor_id), summary: describeAudit(r, timeZone, locale) })),
+      flags: repo.openFlags(b.id),
       createdAt: b.created_at,
       updatedAt: b.updated_at,
     };
@@ -564,8 +569,11 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     return get(before.id);
   }
 
-  function checkIn(input: CheckInInput, ctx: Ctx): BookingDetail {
-    const at = now();
+  /**
+   * Everything check-in decides before writing: the business rules (each naming its field) and
+   * the re-priced quote. Reads only, so the preview and the save price a return the same way.
+   */
+  function priceCheckIn(input: CheckInInput, at: Date) {
     const before = load(input.id);
     staleVersion(before.ref, input.expectedVersion, before.version);
     requireStatus(before, ['checked_out'], 'checked in');
@@ -596,6 +604,23 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
       shop().timeZone,
       at,
     );
+    return { before, vehicle, returnedAt, q };
+  }
+
+  function checkInPreview(input: CheckInInput, _ctx: Ctx): CheckInPreview {
+    const { before, q } = priceCheckIn(input, now());
+    const { paid, refunded } = repo.money(before.id);
+    const cur = before.currency as CurrencyCode;
+    return {
+      quote: quoteToView(q),
+      total: { amount: q.total, currency: cur },
+      balanceDue: { amount: balanceDue('returned', q.total, paid, refunded), currency: cur },
+    };
+  }
+
+  function checkIn(input: CheckInInput, ctx: Ctx): BookingDetail {
+    const at = now();
+    const { before, vehicle, returnedAt, q } = priceCheckIn(input, at);
     const stamp = at.toISOString();
     const next: BookingRow = { ...before, status: 'returned', total: q.total, updated_at: stamp };
     db.transaction(() => {
@@ -675,6 +700,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     noShow: (input, ctx) => endReservation('no_show', input, ctx),
     checkOut,
     checkIn,
+    checkInPreview,
     close,
     customerWithBookings,
   };

@@ -1,5 +1,7 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { CURRENCY_EXPONENTS, formatMoney } from '../../../shared/money';
+import type { CurrencyCode } from '../../../shared/money';
 import type { Db } from '../../db/connection';
 import { appendAudit } from '../audit/auditLog';
 
@@ -193,9 +195,11 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   function applyDispute(dispute: Obj): void {
     const payment = findPayment(idOf(dispute.payment_intent), idOf(dispute.charge));
     if (!payment) return;
-    const amount = num(dispute.amount);
-    const reason = str(dispute.reason) ?? 'unknown reason';
-    flagFor(payment.id, 'dispute', str(dispute.id) ?? 'dp_unknown', `Customer disputed ${amount ?? '?'} ${str(dispute.currency)?.toUpperCase() ?? ''} (${reason}).`);
+    const amount = num(dispute.amount) ?? payment.amount;
+    const currency = (str(dispute.currency) ?? payment.currency).toUpperCase();
+    const shown = Object.hasOwn(CURRENCY_EXPONENTS, currency) ? formatMoney({ amount, currency: currency as CurrencyCode }) : `${amount} ${currency}`;
+    const reason = (str(dispute.reason) ?? 'no reason given').replace(/_/g, ' ');
+    flagFor(payment.id, 'dispute', str(dispute.id) ?? 'dp_unknown', `The customer disputed ${shown} with their bank (${reason}).`);
   }
 
   function applyReaderAction(reader: Obj, type: string): void {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Input } from '../../../shared/contract';
+import type { Input, Output } from '../../../shared/contract';
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import type { Result } from '../../../shared/errors';
 import { call } from '../rpc/client';
@@ -19,6 +19,8 @@ type BookingState = {
   close(input: Input<'bookings.close'>): Promise<Result<BookingDetail>>;
   checkOut(input: Input<'bookings.checkOut'>): Promise<Result<BookingDetail>>;
   checkIn(input: Input<'bookings.checkIn'>): Promise<Result<BookingDetail>>;
+  /** What checkIn would charge for these readings; main saves nothing. */
+  previewCheckIn(input: Input<'bookings.checkInPreview'>): Promise<Result<Output<'bookings.checkInPreview'>>>;
 };
 
 /** One booking's life: every change goes to main and the answer replaces what the screen shows. */
@@ -47,5 +49,6 @@ export const useBookings = create<BookingState>((set, get) => {
     close: async (input) => keep(await call('bookings.close', input)),
     checkOut: async (input) => keep(await call('bookings.checkOut', input)),
     checkIn: async (input) => keep(await call('bookings.checkIn', input)),
+    previewCheckIn: (input) => call('bookings.checkInPreview', input),
   };
 });

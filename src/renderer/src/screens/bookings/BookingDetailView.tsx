@@ -16,6 +16,12 @@ import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
 
+const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
+  dispute: 'Disputed at the bank.',
+  refund_failed: 'A refund failed.',
+  payment_failed: 'A payment failed.',
+};
+
 type Dialog = null | 'cancel' | 'noShow' | 'extend' | 'close';
 
 /** One booking: who, what, when, the price as main computed it, what is still due, and what happened. */
@@ -103,6 +109,19 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         <StatusBadge status={b.status} />
       </ViewHeader>
       {error && <p role="alert" className="panel-error">{error}</p>}
+
+      {b.flags.length > 0 && (
+        <section aria-labelledby="bk-flags" className="flags">
+          <h2 id="bk-flags">Needs a manager</h2>
+          <ul>
+            {b.flags.map((f) => (
+              <li key={`${f.kind}-${f.at}`}>
+                <strong>{FLAG_TITLE[f.kind]}</strong> {f.detail} <span className="muted">({when(f.at)})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       {actions.length > 0 && (
         <div className="toolbar" role="toolbar" aria-label="Booking actions">
