@@ -66,6 +66,8 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
       apply: (batch, upToSeq) => {
         const out = applier.apply('relay', batch, upToSeq);
         if (out.rejected > 0) log.warn('sync.rejected_events', { rejected: out.rejected, upToSeq });
+        // Committed: tell open screens which bookings Stripe's news changed.
+        if (out.bookingIds.length > 0) backend.events.emit('bookings.changed', { ids: out.bookingIds.slice(0, 1000) });
       },
       loadCursor: () => applier.cursor('relay'),
       onState: (s) => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contract/app';
-import { bookingsMethods } from './contract/bookings';
+import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { customerMethods } from './contract/customers';
 import { fleetMethods } from './contract/fleet';
 import { settingsEvents, settingsMethods } from './contract/settings';
@@ -23,6 +23,7 @@ export const contract = {
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...bookingsEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -56,6 +56,10 @@ describe('demo chain', () => {
        VALUES ('B-chain', 'KD-CHAIN', 'reserved', 'C-chain', 'V-chain', 'economy', ?, ?, '2026-12-01T10:00:00.000Z', '2026-12-02T10:00:00.000Z', 4200, 'EUR', ?, ?, ?)`,
     ).run(ids.loc, ids.loc, installId, now, now);
 
+    const changed: string[] = [];
+    const unsubscribe = app.backend.events.subscribe((name, payload) => {
+      if (name === 'bookings.changed') changed.push(...(payload as { ids: string[] }).ids);
+    });
     const intent = await stripe.paymentIntents.create({ amount: 4200, currency: 'eur', metadata: { install_id: installId, booking_id: 'B-chain' } });
     db.prepare(
       `INSERT INTO payments (id, booking_id, kind, method, status, amount, currency, idempotency_key, stripe_payment_intent_id, install_id, created_at, updated_at)
@@ -68,6 +72,9 @@ describe('demo chain', () => {
       return r?.status === 'succeeded' ? r : undefined;
     });
     expect(row).toMatchObject({ status: 'succeeded', amount_captured: 4200 });
+    // Open screens are told which booking changed, so the balance on them is fresh.
+    await until('bookings.changed pushed', () => (changed.includes('B-chain') ? true : undefined));
+    unsubscribe();
 
     // A refund made at Stripe (another till, the Dashboard) shows up here too.
     const refund = await stripe.refunds.create({ payment_intent: intent.id, amount: 1200, metadata: { install_id: installId } });

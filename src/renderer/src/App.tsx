@@ -10,7 +10,10 @@ import { CounterScreen } from './screens/counter/CounterScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { SignInScreen } from './screens/signin/SignInScreen';
 import type { ScreenId } from './screens/registry';
+import { on } from './rpc/client';
 import { useApp } from './stores/appStore';
+import { useBookings } from './stores/bookingStore';
+import { useCounter } from './stores/counterStore';
 
 function Screen({ id }: { id: ScreenId }) {
   switch (id) {
@@ -38,6 +41,18 @@ export function App() {
   useEffect(() => {
     void load();
   }, [load]);
+  // Stripe's news (a payment confirmed, a refund or dispute) reaches this till through the relay:
+  // refresh the bookings on screen and today's lists so nobody works from a stale balance.
+  useEffect(
+    () =>
+      on('bookings.changed', ({ ids }) => {
+        if (!useApp.getState().session?.role) return;
+        const open = useBookings.getState().byId;
+        for (const id of ids) if (open[id]) void useBookings.getState().load(id);
+        void useCounter.getState().loadToday();
+      }),
+    [],
+  );
 
   let content;
   if (fatal) {

@@ -421,3 +421,8 @@ export const bookingsMethods = {
     output: z.object({ card: rateCardSummarySchema, raw: z.record(z.string(), z.unknown()) }),
   }),
 } as const;
+
+/** Pushed when something outside this screen changed bookings (Stripe's events through the relay). */
+export const bookingsEvents = {
+  'bookings.changed': z.object({ ids: z.array(z.string()).max(1000) }),
+} as const;

@@ -25,7 +25,14 @@ export const stripeEventSchema = z.looseObject({
 export type StripeEventEnvelope = z.infer<typeof stripeEventSchema>;
 
 export type RelayDelivery = { seq: number; event: unknown };
-export type ApplyOutcome = { applied: number; duplicates: number; rejected: number; lastSeq: number };
+export type ApplyOutcome = {
+  applied: number;
+  duplicates: number;
+  rejected: number;
+  lastSeq: number;
+  /** Bookings whose payments, refunds or flags changed, so open screens can refresh. */
+  bookingIds: string[];
+};
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -97,7 +104,12 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
     ),
   };
 
+  let touched = new Set<string>();
+  const bookingOf = db.prepare('SELECT booking_id FROM payments WHERE id = ? UNION SELECT booking_id FROM refunds WHERE id = ? UNION SELECT id FROM bookings WHERE id = ?').pluck();
+
   function audit(action: string, entityType: string, entityId: string, before: unknown, after: unknown): void {
+    const booking = bookingOf.get(entityId, entityId, entityId) as string | undefined;
+    if (booking) touched.add(booking);
     appendAudit(db, installId, { actorId: null, actorRole: 'stripe', action, entityType, entityId, before, after }, now());
   }
 
@@ -231,7 +243,8 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   }
 
   const applyBatch = db.transaction((stream: string, batch: readonly RelayDelivery[], upToSeq: number, source: string): ApplyOutcome => {
-    const out: ApplyOutcome = { applied: 0, duplicates: 0, rejected: 0, lastSeq: (q.cursor.get(stream) as number | undefined) ?? 0 };
+    touched = new Set<string>();
+    const out: ApplyOutcome = { applied: 0, duplicates: 0, rejected: 0, lastSeq: (q.cursor.get(stream) as number | undefined) ?? 0, bookingIds: [] };
     for (const d of batch) {
       out.lastSeq = Math.max(out.lastSeq, d.seq);
       const parsed = stripeEventSchema.safeParse(d.event);
@@ -257,6 +270,7 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
     }
     out.lastSeq = Math.max(out.lastSeq, upToSeq);
     q.setCursor.run(stream, out.lastSeq, now().toISOString());
+    out.bookingIds = [...touched];
     return out;
   });
 
