@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { planBatch, type RouteLookup } from '../route';
+import { toInstall, type InstallDbRow } from './installRow';
 import type { RelayLogger } from '../log';
 import { migratePostgres } from './migrations/postgresMigrations';
 import type {
@@ -8,7 +9,6 @@ import type {
   IncomingEvent,
   IngestOutcome,
   IngestResult,
-  InstallRow,
   InstallStats,
   RelayStore,
   StoreChange,
@@ -26,26 +26,6 @@ export type PostgresStoreOptions = {
 const CHANNEL = 'keydesk_relay';
 
 type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'u' };
-
-type InstallDbRow = {
-  id: string;
-  name: string;
-  location_id: string | null;
-  created_at: number;
-  revoked_at: number | null;
-  last_seq: number;
-  acked_seq: number;
-};
-
-const toInstall = (r: InstallDbRow): InstallRow => ({
-  id: r.id,
-  name: r.name,
-  locationId: r.location_id,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-  lastSeq: r.last_seq,
-  ackedSeq: r.acked_seq,
-});
 
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
 const types = {

@@ -5,13 +5,13 @@ import { planBatch, type RouteLookup } from '../route';
 import { migrateSqlite } from './migrations/sqliteMigrations';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { createWalSyncer } from './walSync';
+import { toInstall, type InstallDbRow } from './installRow';
 import type {
   AssignResult,
   DeliveryRow,
   IncomingEvent,
   IngestOutcome,
   IngestResult,
-  InstallRow,
   InstallStats,
   PruneResult,
   RelayStore,
@@ -29,26 +29,6 @@ export type SqliteStoreOptions = {
   checkpointEveryMs?: number;
   onBackgroundError?: (message: string) => void;
 };
-
-type InstallDbRow = {
-  id: string;
-  name: string;
-  location_id: string | null;
-  created_at: number;
-  revoked_at: number | null;
-  last_seq: number;
-  acked_seq: number;
-};
-
-const toInstall = (r: InstallDbRow): InstallRow => ({
-  id: r.id,
-  name: r.name,
-  locationId: r.location_id,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-  lastSeq: r.last_seq,
-  ackedSeq: r.acked_seq,
-});
 
 /**
  * The embedded store: one SQLite file in WAL mode. Writes commit with `synchronous = NORMAL`
