@@ -198,10 +198,10 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   }
 
   function flagFor(refundOrPaymentId: string, kind: 'refund_failed' | 'dispute' | 'payment_failed', stripeId: string, detail: string): void {
-    const row = (db.prepare('SELECT booking_id FROM refunds WHERE id = ? UNION SELECT booking_id FROM payments WHERE id = ?').get(refundOrPaymentId, refundOrPaymentId) ?? null) as { booking_id: string } | null;
-    if (!row) return;
-    const info = q.flag.run({ id: ulid(), bookingId: row.booking_id, kind, stripeId, detail: detail.slice(0, 1000), install: installId, at: now().toISOString() });
-    if (info.changes > 0) audit(`booking.flag_${kind}`, 'booking', row.booking_id, null, { stripeId, detail });
+    const bookingId = bookingOf.get(refundOrPaymentId, refundOrPaymentId, refundOrPaymentId) as string | undefined;
+    if (!bookingId) return;
+    const info = q.flag.run({ id: ulid(), bookingId, kind, stripeId, detail: detail.slice(0, 1000), install: installId, at: now().toISOString() });
+    if (info.changes > 0) audit(`booking.flag_${kind}`, 'booking', bookingId, null, { stripeId, detail });
   }
 
   function applyDispute(dispute: Obj): void {
