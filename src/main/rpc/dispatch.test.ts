@@ -4,8 +4,8 @@ import type { MethodName } from '../../shared/contract';
 import { createBackend } from '../backend';
 import { memoryLogger } from '../log';
 import { dispatch } from './dispatch';
-import { joinHandlers } from './handlers';
-import type { CallContext, HandlerTable } from './handlers';
+import { joinHandlers } from '../core/handlers';
+import type { CallContext, HandlerTable } from '../core/handlers';
 
 const manager: CallContext = { role: 'manager', staffId: 'S1', transport: 'internal' };
 const clerk: CallContext = { role: 'clerk', staffId: 'S2', transport: 'internal' };

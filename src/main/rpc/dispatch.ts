@@ -5,7 +5,7 @@ import { roleAllows } from '../../shared/contract/define';
 import { DEFAULT_MESSAGES, PosError } from '../../shared/errors';
 import type { PosErrorShape, Result } from '../../shared/errors';
 import type { Logger } from '../log';
-import type { CallContext, HandlerTable } from './handlers';
+import type { CallContext, HandlerTable } from '../core/handlers';
 
 /** Turns zod issues into `{ "customer.email": "Not a valid email" }` so a form can mark each field. */
 export function fieldsFromZod(error: z.ZodError): Record<string, string> {

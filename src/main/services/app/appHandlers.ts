@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../../shared/contract/app';
-import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { PartialHandlerTable } from '../../core/handlers';
 import type { SessionStore } from './sessionStore';
 import type { StatusMonitor } from './statusMonitor';
 

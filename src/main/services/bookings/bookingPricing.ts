@@ -4,7 +4,7 @@ import { priceBooking } from '../pricing/priceBooking';
 import { PricingError } from '../pricing/pricingError';
 import type { PriceInput, PriceQuote } from '../pricing/schemas';
 import type { LoadedCard } from './rateCards';
-import { ageOn, localDate, toStored } from './shopTime';
+import { ageOn, localDate, toStored } from '../../core/shopTime';
 
 /** What a booking knows that changes its price. Readings and damage only exist at check-in. */
 export type PriceFacts = {

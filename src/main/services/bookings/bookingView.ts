@@ -1,9 +1,9 @@
 import type { BookingSummary, PriceLineView, QuoteView } from '../../../shared/contract/bookings';
 import type { CurrencyCode, Money } from '../../../shared/money';
 import { formatMoney } from '../../../shared/money';
-import type { AuditRow } from '../audit/auditLog';
+import type { AuditRow } from '../../core/audit';
 import type { LineRow, QuoteRow, SummaryRow } from './bookingsRepo';
-import { formatShopTime } from './shopTime';
+import { formatShopTime } from '../../core/shopTime';
 
 const m = (amount: number, currency: string): Money => ({ amount, currency: currency as CurrencyCode });
 

@@ -1,4 +1,4 @@
-import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { PartialHandlerTable } from '../../core/handlers';
 import type { BookingsService } from './bookingsService';
 import type { RateCardService } from './rateCards';
 

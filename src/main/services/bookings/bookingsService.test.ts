@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../audit/auditLog';
-import type { AuditRow } from '../audit/auditLog';
+import { verifyAuditChain } from '../../core/audit';
+import type { AuditRow } from '../../core/audit';
 import { REF_ALPHABET } from './bookingRef';
 import { openTestShop } from './testShop';
 import type { TestShop } from './testShop';

@@ -1,4 +1,4 @@
-import { newId } from './ids';
+import { newId } from '../../core/ids';
 import type { z } from 'zod';
 import type {
   BookingDetail,
@@ -19,8 +19,8 @@ import { PosError } from '../../../shared/errors';
 import type { CurrencyCode } from '../../../shared/money';
 import { formatMoney } from '../../../shared/money';
 import type { Db } from '../../db/connection';
-import type { CallContext } from '../../rpc/handlers';
-import { appendAudit, listAudit } from '../audit/auditLog';
+import type { CallContext } from '../../core/handlers';
+import { appendAudit, listAudit } from '../../core/audit';
 import { toCustomer } from '../customers/customerView';
 import { createCustomersRepo } from '../customers/customersRepo';
 import type { CustomerRow } from '../customers/customersRepo';
@@ -33,7 +33,7 @@ import type { PriceQuote } from '../pricing/schemas';
 import { buildFtsQuery } from '../search/ftsQuery';
 import { createSearchRepo } from '../search/searchRepo';
 import { createStaffRepo } from '../staff/staffRepo';
-import { badInput, notFound, staleVersion } from './bookingErrors';
+import { badInput, notFound, staleVersion } from '../../core/errors';
 import { priceFacts } from './bookingPricing';
 import type { PriceFacts } from './bookingPricing';
 import { uniqueBookingRef } from './bookingRef';
@@ -42,7 +42,7 @@ import type { BookingRow, HandoverRow, SummaryRow } from './bookingsRepo';
 import { balanceDue, describeAudit, toQuoteView, toSummary } from './bookingView';
 import { writeQuote } from './quoteStore';
 import type { LoadedCard, RateCardService } from './rateCards';
-import { dayBounds, formatShopTime, localDate, toStored } from './shopTime';
+import { dayBounds, formatShopTime, localDate, toStored } from '../../core/shopTime';
 import { storeSignature } from './signatureStore';
 
 type Ctx = Pick<CallContext, 'staffId' | 'role'>;

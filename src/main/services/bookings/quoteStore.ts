@@ -1,4 +1,4 @@
-import { newId } from './ids';
+import { newId } from '../../core/ids';
 import type { PriceQuote } from '../pricing/schemas';
 import type { BookingsRepo, LineRow, QuoteRow } from './bookingsRepo';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { newId } from './ids';
-import { badInput } from './bookingErrors';
+import { newId } from '../../core/ids';
+import { badInput } from '../../core/errors';
 
 /** Largest signature image kept; a pad's PNG is typically 10–40 KB. */
 export const MAX_SIGNATURE_BYTES = 256 * 1024;

@@ -6,7 +6,7 @@ import type { PosErrorShape } from '../../../shared/errors';
 import { createBackend } from '../../backend';
 import type { Backend } from '../../backend';
 import { memoryLogger } from '../../log';
-import type { CallContext } from '../../rpc/handlers';
+import type { CallContext } from '../../core/handlers';
 
 /**
  * A small shop for service tests: demo basics only (rate card, locations, demo staff), a clock

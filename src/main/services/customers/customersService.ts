@@ -1,12 +1,12 @@
-import { newId } from '../bookings/ids';
+import { newId } from '../../core/ids';
 import type { Customer, CustomerUpsert } from '../../../shared/contract/customers';
 import type { customerUpsertSchema } from '../../../shared/contract/customers';
 import type { z } from 'zod';
 import type { Db } from '../../db/connection';
-import type { CallContext } from '../../rpc/handlers';
-import { appendAudit } from '../audit/auditLog';
-import { badInput, notFound, staleVersion } from '../bookings/bookingErrors';
-import { localDate } from '../bookings/shopTime';
+import type { CallContext } from '../../core/handlers';
+import { appendAudit } from '../../core/audit';
+import { badInput, notFound, staleVersion } from '../../core/errors';
+import { localDate } from '../../core/shopTime';
 import { buildFtsQuery } from '../search/ftsQuery';
 import { toCustomer } from './customerView';
 import { createCustomersRepo } from './customersRepo';

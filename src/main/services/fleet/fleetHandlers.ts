@@ -1,4 +1,4 @@
-import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { PartialHandlerTable } from '../../core/handlers';
 import type { FleetService } from './fleetService';
 
 export function fleetHandlers(fleet: FleetService): PartialHandlerTable {

@@ -1,11 +1,11 @@
-import { newId } from '../bookings/ids';
+import { newId } from '../../core/ids';
 import type { z } from 'zod';
 import type { Location, Vehicle, VehicleStatus, vehicleUpsertSchema } from '../../../shared/contract/fleet';
 import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
-import type { CallContext } from '../../rpc/handlers';
-import { appendAudit } from '../audit/auditLog';
-import { badInput, staleVersion } from '../bookings/bookingErrors';
+import type { CallContext } from '../../core/handlers';
+import { appendAudit } from '../../core/audit';
+import { badInput, staleVersion } from '../../core/errors';
 import type { RateCardService } from '../bookings/rateCards';
 import { createFleetRepo } from './fleetRepo';
 import type { BlockWindow, VehicleRow } from './fleetRepo';

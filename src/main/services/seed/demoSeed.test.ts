@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../backend';
 import type { Backend } from '../../backend';
 import { memoryLogger } from '../../log';
-import { verifyAuditChain } from '../audit/auditLog';
+import { verifyAuditChain } from '../../core/audit';
 import { CONFLICTS_SQL } from '../bookings/bookingsRepo';
 
 // Wednesday 4 June 2025, 11:30 in Amsterdam: some of today's pickups and returns are done, some not.

@@ -1,4 +1,4 @@
-import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { PartialHandlerTable } from '../../core/handlers';
 import type { SettingsService } from './settingsService';
 
 export function settingsHandlers(settings: SettingsService): PartialHandlerTable {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../backend';
 import { memoryLogger } from '../../log';
-import { verifyAuditChain } from '../audit/auditLog';
-import type { AuditRow } from '../audit/auditLog';
+import { verifyAuditChain } from '../../core/audit';
+import type { AuditRow } from '../../core/audit';
 
 const manager = { role: 'manager' as const, staffId: 'M1', transport: 'internal' as const };
 

@@ -1,8 +1,8 @@
 import { settingsSchema } from '../../../shared/contract/settings';
 import type { Settings } from '../../../shared/contract/settings';
 import type { Db } from '../../db/connection';
-import type { CallContext } from '../../rpc/handlers';
-import { appendAudit } from '../audit/auditLog';
+import type { CallContext } from '../../core/handlers';
+import { appendAudit } from '../../core/audit';
 import { readSettingRows, writeSetting } from './settingsRepo';
 
 export function defaultSettings(): Settings {

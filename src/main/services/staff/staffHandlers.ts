@@ -1,4 +1,4 @@
-import type { PartialHandlerTable } from '../../rpc/handlers';
+import type { PartialHandlerTable } from '../../core/handlers';
 import type { StaffService } from './staffService';
 
 export function staffHandlers(staff: StaffService): PartialHandlerTable {

@@ -1,12 +1,12 @@
-import { newId } from '../bookings/ids';
+import { newId } from '../../core/ids';
 import type { Session } from '../../../shared/contract/app';
 import type { StaffMember } from '../../../shared/contract/staff';
 import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import { SIGNED_OUT } from '../app/sessionStore';
 import type { SessionStore } from '../app/sessionStore';
-import { appendAudit } from '../audit/auditLog';
-import { formatShopTime } from '../bookings/shopTime';
+import { appendAudit } from '../../core/audit';
+import { formatShopTime } from '../../core/shopTime';
 import { hashPinSync, verifyPin } from './pinHash';
 import { createStaffRepo } from './staffRepo';
 import type { StaffRow } from './staffRepo';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connection';
 import { dbAt, insertBooking, insertCustomer, insertLocation, insertVehicle } from '../../db/migrations/testHelpers';
-import { verifyAuditChain } from '../audit/auditLog';
+import { verifyAuditChain } from '../../core/audit';
 import { createStripeEventApplier } from './stripeEventApplier';
 
 const T = '2026-11-23T10:00:00.000Z';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CURRENCY_EXPONENTS, formatMoney } from '../../../shared/money';
 import type { CurrencyCode } from '../../../shared/money';
 import type { Db } from '../../db/connection';
-import { appendAudit } from '../audit/auditLog';
+import { appendAudit } from '../../core/audit';
 
 /**
  * Applies Stripe events from the relay (or backfill) to the till's own rows, idempotently: each

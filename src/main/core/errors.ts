@@ -1,4 +1,4 @@
-import { PosError } from '../../../shared/errors';
+import { PosError } from '../../shared/errors';
 
 /** A business rule refused one input field: the sentence names the field's problem; nothing was written. */
 export function badInput(field: string, sentence: string): PosError {

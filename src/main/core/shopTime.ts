@@ -3,7 +3,7 @@
  * the shop's calendar day, not the machine's or UTC's; instants are stored as UTC ISO strings.
  */
 
-import { addDays, localDate, zoneOffsetMs, zonedInstant } from '../../../shared/zonedTime';
+import { addDays, localDate, zoneOffsetMs, zonedInstant } from '../../shared/zonedTime';
 
 export { addDays, localDate, zoneOffsetMs, zonedInstant };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import type { Db } from '../../db/connection';
+import type { Db } from '../db/connection';
 
 export type AuditEntry = {
   actorId: string | null;
