@@ -11,7 +11,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStreamClient, type StreamClient } from '../src/main/sync/streamClient';
-import { createTestApplier, type TestApplier } from '../src/main/sync/testApplier';
+import { createTestApplier, type TestApplier } from '../src/main/testing/testApplier';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
 import { freePort } from '../src/relay/testing/tempPostgres';

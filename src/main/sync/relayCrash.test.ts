@@ -8,8 +8,8 @@ import { freePort } from '../../relay/testing/tempPostgres';
 import { addTestInstall, TEST_SECRET } from '../../relay/testing/testRelay';
 import { deliverLikeStripe, makeEvent } from '../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
-import { expectExactlyOnceInOrder, waitUntil } from './syncTestKit';
-import { createTestApplier } from './testApplier';
+import { expectExactlyOnceInOrder, waitUntil } from '../testing/syncTestKit';
+import { createTestApplier } from '../testing/testApplier';
 
 describe('relay killed with SIGKILL mid-stream and restarted on the same data folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-crash-'));

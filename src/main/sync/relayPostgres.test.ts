@@ -7,8 +7,8 @@ import { createDatabase, postgresUnavailableReason, startTempPostgres, type Temp
 import { addTestInstall, TEST_SECRET } from '../../relay/testing/testRelay';
 import { makeEvent, postWebhook } from '../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
-import { expectExactlyOnceInOrder, postAll, waitUntil } from './syncTestKit';
-import { createTestApplier } from './testApplier';
+import { expectExactlyOnceInOrder, postAll, waitUntil } from '../testing/syncTestKit';
+import { createTestApplier } from '../testing/testApplier';
 
 const skipReason = postgresUnavailableReason();
 if (skipReason) console.warn(`[relay] two-instance PostgreSQL scenario skipped: ${skipReason}`);

@@ -3,8 +3,8 @@ import { startSwitchProxy, type SwitchProxy } from '../../relay/testing/switchPr
 import { addTestAdmin, addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from '../../relay/testing/testRelay';
 import { makeEvent } from '../../relay/testing/webhooks';
 import { createStreamClient, type StreamClient, type StreamClientOptions } from './streamClient';
-import { expectExactlyOnceInOrder, postAll, stateRecorder, waitUntil } from './syncTestKit';
-import { createTestApplier, type TestApplier } from './testApplier';
+import { expectExactlyOnceInOrder, postAll, stateRecorder, waitUntil } from '../testing/syncTestKit';
+import { createTestApplier, type TestApplier } from '../testing/testApplier';
 
 const fast = { initialMs: 20, maxMs: 200, factor: 2 };
 

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../core/audit';
 import type { AuditRow } from '../../core/audit';
 import { REF_ALPHABET } from './bookingRef';
-import { openTestShop } from './testShop';
-import type { TestShop } from './testShop';
+import { openTestShop } from '../../testing/testShop';
+import type { TestShop } from '../../testing/testShop';
 
 let shop: TestShop;
 afterEach(() => shop.close());

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestShop } from './testShop';
-import type { TestShop } from './testShop';
+import { openTestShop } from '../../testing/testShop';
+import type { TestShop } from '../../testing/testShop';
 
 let shop: TestShop;
 afterEach(() => shop.close());

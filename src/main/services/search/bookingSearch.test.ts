@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestShop } from '../bookings/testShop';
-import type { TestShop } from '../bookings/testShop';
+import { openTestShop } from '../../testing/testShop';
+import type { TestShop } from '../../testing/testShop';
 
 // Monday 2 June 2025, 08:00 in Amsterdam.
 let shop: TestShop;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from '../../backend';
 import { memoryLogger } from '../../log';
-import { openTestShop } from '../bookings/testShop';
-import type { TestShop } from '../bookings/testShop';
+import { openTestShop } from '../../testing/testShop';
+import type { TestShop } from '../../testing/testShop';
 
 const nobody = { role: null, staffId: null, transport: 'http' as const };
 let shop: TestShop;

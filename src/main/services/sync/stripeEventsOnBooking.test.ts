@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestShop } from '../bookings/testShop';
-import type { TestShop } from '../bookings/testShop';
+import { openTestShop } from '../../testing/testShop';
+import type { TestShop } from '../../testing/testShop';
 import { createStripeEventApplier } from './stripeEventApplier';
 
 let shop: TestShop;

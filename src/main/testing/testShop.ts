@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Input, MethodName, Output } from '../../../shared/contract';
-import type { PosErrorShape } from '../../../shared/errors';
-import { createBackend } from '../../backend';
-import type { Backend } from '../../backend';
-import { memoryLogger } from '../../log';
-import type { CallContext } from '../../core/handlers';
+import type { Input, MethodName, Output } from '../../shared/contract';
+import type { PosErrorShape } from '../../shared/errors';
+import { createBackend } from '../backend';
+import type { Backend } from '../backend';
+import { memoryLogger } from '../log';
+import type { CallContext } from '../core/handlers';
 
 /**
  * A small shop for service tests: demo basics only (rate card, locations, demo staff), a clock

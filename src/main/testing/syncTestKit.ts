@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { postWebhook } from '../../relay/testing/webhooks';
 import type { TestApplier } from './testApplier';
-import type { StreamStatus, SyncState } from './streamClient';
+import type { StreamStatus, SyncState } from '../sync/streamClient';
 
 /** Polls until `pred` holds; fails with `what` after `ms`. Bounded, like every test loop. */
 export async function waitUntil(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {

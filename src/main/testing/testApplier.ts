@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { RelayEvent } from './streamClient';
+import type { RelayEvent } from '../sync/streamClient';
 
 /**
  * Example applier for tests and the benchmark (the app's real one comes with the sync
