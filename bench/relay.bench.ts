@@ -10,7 +10,7 @@ import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createStreamClient, type StreamClient } from '../src/main/sync/streamClient';
+import { createStreamClient, type StreamClient } from '../src/main/services/sync/streamClient';
 import { createTestApplier, type TestApplier } from '../src/main/testing/testApplier';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';

@@ -15,25 +15,25 @@ import type { Logger } from './log';
 import { dispatch } from './rpc/dispatch';
 import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
-import { appHandlers } from './services/app/appHandlers';
-import { ensureInstallId } from './services/app/installId';
-import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
-import type { SessionStore } from './services/app/sessionStore';
-import { createStatusMonitor } from './services/app/statusMonitor';
-import type { StatusMonitor } from './services/app/statusMonitor';
-import { settingsHandlers } from './services/settings/settingsHandlers';
-import { createSettingsService } from './services/settings/settingsService';
-import { bookingsHandlers } from './services/bookings/bookingsHandlers';
-import { createBookingsService } from './services/bookings/bookingsService';
-import { createRateCardService } from './services/bookings/rateCards';
-import { customersHandlers } from './services/customers/customersHandlers';
-import { createCustomersService } from './services/customers/customersService';
-import { fleetHandlers } from './services/fleet/fleetHandlers';
-import { createFleetService } from './services/fleet/fleetService';
-import { seedDemo } from './services/seed/demoSeed';
-import type { DemoSeedOptions } from './services/seed/demoSeed';
-import { staffHandlers } from './services/staff/staffHandlers';
-import { createStaffService } from './services/staff/staffService';
+import { createJobRunner } from './core/jobs';
+import type { JobRunner } from './core/jobs';
+import { createLinkBoard } from './core/links';
+import type { LinkBoard } from './core/links';
+import type { Module } from './core/module';
+import { SIGNED_OUT, createSessionStore } from './core/session';
+import type { SessionStore } from './core/session';
+import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, ensureInstallId } from './services/app/index';
+import type { StatusMonitor } from './services/app/index';
+import { createBookingsModule } from './services/bookings/index';
+import { createCustomersModule } from './services/customers/index';
+import { createFleetModule } from './services/fleet/index';
+import { createPricingModule } from './services/pricing/index';
+import { createSearchModule } from './services/search/index';
+import { seedDemo } from './services/seed/index';
+import type { DemoSeedOptions } from './services/seed/index';
+import { createSettingsModule } from './services/settings/index';
+import { createStaffModule } from './services/staff/index';
+import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -51,6 +51,8 @@ export type BackendOptions = {
    * today). `{ full: false }` seeds only the rate card, locations and demo staff; false seeds nothing.
    */
   demoSeed?: DemoSeedOptions | false;
+  /** How often the connectivity job asks Stripe whether it answers. */
+  probeEveryMs?: number;
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -60,6 +62,12 @@ export type Backend = {
   readonly events: EventBus;
   readonly session: SessionStore;
   readonly status: StatusMonitor;
+  /** What this counter is connected to (Stripe, the office relay); jobs read it when they start. */
+  readonly links: LinkBoard;
+  /** Every module's background jobs; `startMainApp` starts them, in every mode. */
+  readonly jobs: JobRunner;
+  /** The capabilities the app is built from, in build order. */
+  readonly modules: readonly Module[];
   readonly handlers: HandlerTable;
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
@@ -86,36 +94,37 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const now = opts.now ?? (() => new Date());
   const session = createSessionStore(SIGNED_OUT, (s) => events.emit('session.changed', s));
-  const status = createStatusMonitor(
-    { online: null, sync: 'off', detail: 'No office relay is set up for this counter.', checkedAt: null },
-    (s) => events.emit('status.changed', s),
-  );
-  const settings = createSettingsService(db, installId, (s) => events.emit('settings.changed', s));
-  const shopClock = () => ({ timeZone: settings.get().timeZone, locale: settings.get().locale });
-  const rates = createRateCardService({ db, installId, now });
-  const staff = createStaffService({ db, installId, session, now, shop: shopClock });
-  const fleet = createFleetService({ db, installId, now, rates, turnaroundMinutes: () => settings.get().turnaroundMinutes });
-  const customers = createCustomersService({ db, installId, now, timeZone: () => settings.get().timeZone });
-  const bookings = createBookingsService({
+  const status = createStatusMonitor({ connectivityJob: CONNECTIVITY_JOB, syncJob: SYNC_STREAM_JOB, onChange: (s) => events.emit('status.changed', s) });
+  const links = createLinkBoard(mode);
+
+  // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
+  const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s) });
+  const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
+  const pricing = createPricingModule({ db, installId, now });
+  const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
+  const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
+  const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
+  const bookings = createBookingsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api, fleet: fleet.api, dataDir: opts.dataDir });
+  const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
+  const sync = createSyncModule({
     db,
     installId,
     now,
-    settings: () => settings.get(),
-    rates,
-    fleet,
-    dataDir: opts.dataDir,
+    relay: () => links.current().relay,
+    log,
+    onBookingsChanged: (ids) => events.emit('bookings.changed', { ids }),
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
     try {
-      const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
+      const report = seedDemo({ db, installId, settings: settings.api.get(), staff: staff.api, rates: pricing.api, now: now() }, opts.demoSeed ?? {});
       if (report.seeded) log.info('demo.seeded', report);
     } catch (err) {
       db.close();
       throw err;
     }
     // Demo opens signed in as the demo manager so every screen is reachable at once.
-    const manager = staff.firstManager();
+    const manager = staff.api.firstManager();
     session.set(manager ? { staffId: manager.id, name: manager.name, role: manager.role } : { staffId: null, name: 'Demo manager', role: 'manager' });
   }
 
@@ -131,17 +140,14 @@ export function createBackend(opts: BackendOptions): Backend {
     startedAt,
   });
 
+  const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync];
   const handlers = joinHandlers(
-    [
-      appHandlers({ info, status, session }),
-      settingsHandlers(settings),
-      staffHandlers(staff),
-      fleetHandlers(fleet),
-      customersHandlers(customers),
-      bookingsHandlers(bookings, rates),
-    ],
+    modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],
   );
+  const jobs = createJobRunner({ jobs: modules.flatMap((m) => m.jobs ?? []), log, now, onChange: (j) => status.setJobs(j) });
+  status.setJobs(jobs.snapshot());
 
   return {
     db,
@@ -149,9 +155,16 @@ export function createBackend(opts: BackendOptions): Backend {
     events,
     session,
     status,
+    links,
+    jobs,
+    modules,
     handlers,
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
-    close: () => db.close(),
+    close: () => {
+      // Jobs write to the database: startMainApp stops them before it closes the backend.
+      if (jobs.running) log.warn('backend.closed_with_jobs_running', {});
+      db.close();
+    },
   };
 }

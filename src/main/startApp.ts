@@ -2,89 +2,41 @@ import { createBackend } from './backend';
 import type { Backend, BackendOptions } from './backend';
 import { startDemoStack } from './demo/demoStack';
 import type { DemoStack } from './demo/demoStack';
-import { createStripeEventApplier } from './services/sync/stripeEventApplier';
-import { createStripeClient, pingStripe } from './stripe/gateway';
-import { createStreamClient } from './sync/streamClient';
-import type { StreamClient, StreamStatus } from './sync/streamClient';
 
 export type MainApp = {
   backend: Backend;
   demo: DemoStack | null;
-  sync: StreamClient | null;
   close(): Promise<void>;
 };
 
-const SYNC_DETAIL: Record<StreamStatus['state'], string> = {
-  off: 'Live updates from Stripe are off.',
-  connecting: 'Connecting to the office relay…',
-  live: 'Receiving Stripe’s updates live.',
-  offline: 'The office relay cannot be reached; updates will catch up when it returns.',
-  error: 'The office relay refused this counter. Call the office.',
-};
-
 /**
- * Starts main's services for either transport: the backend, and in demo mode the embedded
- * emulator and relay with the sync client streaming from it, plus the connectivity probe that
- * drives the title bar's badges.
+ * Starts main for either transport: the backend, in demo mode the embedded emulator and relay
+ * (linked in as this counter's Stripe and relay), then every module's background jobs. In test
+ * and live mode the same jobs run; those without a configured link report why they are stopped.
  */
-export async function startMainApp(opts: BackendOptions & { probeEveryMs?: number }): Promise<MainApp> {
+export async function startMainApp(opts: BackendOptions): Promise<MainApp> {
   const backend = createBackend(opts);
-  const { log, status } = backend;
-  const mode = backend.info().mode;
+  const { log, links, jobs } = backend;
   let demo: DemoStack | null = null;
-  let sync: StreamClient | null = null;
-  let probe: NodeJS.Timeout | null = null;
-  let connDetail = '';
-  let syncDetail = SYNC_DETAIL.off;
-  const detail = () => [connDetail, syncDetail].filter(Boolean).join(' ');
 
-  if (mode === 'demo') {
+  if (backend.info().mode === 'demo') {
     try {
       demo = await startDemoStack({ dataDir: opts.dataDir, installId: backend.info().installId, log });
+      links.set({ stripe: { ok: true, value: demo.stripe }, relay: { ok: true, value: { url: demo.relayUrl, token: demo.relayToken } } });
     } catch (err) {
       log.error('demo.stack_failed', { error: err instanceof Error ? err.message : String(err) });
-      connDetail = 'The built-in demo Stripe could not start; see the log.';
-      status.update({ online: false, checkedAt: new Date().toISOString(), detail: detail() });
+      const why = 'The built-in demo Stripe could not start; see the log.';
+      links.set({ stripe: { ok: false, why }, relay: { ok: false, why } });
     }
   }
 
-  if (demo) {
-    const client = createStripeClient(demo.stripe, { maxNetworkRetries: 0 });
-    const check = async () => {
-      const online = await pingStripe(client);
-      connDetail = online ? 'Stripe is reachable (demo emulator on this computer).' : 'Stripe cannot be reached.';
-      status.update({ online, checkedAt: new Date().toISOString(), detail: detail() });
-    };
-    await check();
-    probe = setInterval(() => void check(), opts.probeEveryMs ?? 15_000);
-    probe.unref();
-
-    const applier = createStripeEventApplier(backend.db, backend.info().installId);
-    sync = createStreamClient({
-      baseUrl: demo.relayUrl,
-      token: demo.relayToken,
-      apply: (batch, upToSeq) => {
-        const out = applier.apply('relay', batch, upToSeq);
-        if (out.rejected > 0) log.warn('sync.rejected_events', { rejected: out.rejected, upToSeq });
-        // Committed: tell open screens which bookings Stripe's news changed.
-        if (out.bookingIds.length > 0) backend.events.emit('bookings.changed', { ids: out.bookingIds.slice(0, 1000) });
-      },
-      loadCursor: () => applier.cursor('relay'),
-      onState: (s) => {
-        syncDetail = SYNC_DETAIL[s.state] + (s.error && s.state !== 'live' ? ` (${s.error})` : '');
-        status.update({ sync: s.state, detail: detail() });
-      },
-    });
-    sync.start();
-  }
+  await jobs.start();
 
   return {
     backend,
     demo,
-    sync,
     async close() {
-      if (probe) clearInterval(probe);
-      await sync?.stop();
+      await jobs.stop();
       await demo?.close();
       backend.close();
     },

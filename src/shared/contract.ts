@@ -1,8 +1,11 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
+import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { fleetMethods } from './contract/fleet';
+import { pricingMethods } from './contract/pricing';
+import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
 
@@ -16,6 +19,9 @@ export const contract = {
   ...staffMethods,
   ...fleetMethods,
   ...customerMethods,
+  ...pricingMethods,
+  ...counterMethods,
+  ...searchMethods,
   ...bookingsMethods,
 } as const;
 

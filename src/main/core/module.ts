@@ -30,3 +30,6 @@ export type Module<Api = unknown> = {
   readonly jobs?: readonly Job[];
   readonly api?: Api;
 };
+
+/** A module whose `api` other capabilities use (passed to their factories by `backend.ts`). */
+export type ModuleWithApi<Api> = Module<Api> & { readonly api: Api };

@@ -149,7 +149,7 @@ describe('HTTP transport', () => {
           }
         });
         // Once the stream is open, a status change in main must reach it.
-        setTimeout(() => backend.status.update({ online: true, checkedAt: new Date().toISOString() }), 50);
+        setTimeout(() => backend.status.setJobs([{ name: 'app.connectivity', health: 'ok', detail: 'Stripe is reachable.', since: new Date().toISOString() }]), 50);
       });
       req.on('error', reject);
       req.end();

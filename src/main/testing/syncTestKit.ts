@@ -1,17 +1,7 @@
 import { expect } from 'vitest';
 import { postWebhook } from '../../relay/testing/webhooks';
 import type { TestApplier } from './testApplier';
-import type { StreamStatus, SyncState } from '../sync/streamClient';
-
-/** Polls until `pred` holds; fails with `what` after `ms`. Bounded, like every test loop. */
-export async function waitUntil(pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
+import type { StreamStatus, SyncState } from '../services/sync/streamClient';
 
 /** Posts signed events with a few in flight at once, as Stripe does; every one must be accepted. */
 export async function postAll(baseUrl: string, events: Record<string, unknown>[], secret: string, concurrency = 16): Promise<void> {

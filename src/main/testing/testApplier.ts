@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import type { RelayEvent } from '../sync/streamClient';
+import { openDatabase } from '../db/connection';
+import type { RelayEvent } from '../services/sync/streamClient';
 
 /**
  * Example applier for tests and the benchmark (the app's real one comes with the sync
@@ -8,9 +8,7 @@ import type { RelayEvent } from '../sync/streamClient';
  * prove each was delivered exactly once and in order.
  */
 export function createTestApplier(path = ':memory:') {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openDatabase(path);
   db.exec(`
     CREATE TABLE IF NOT EXISTS relay_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS stripe_events (id TEXT PRIMARY KEY, type TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT NOT NULL) STRICT;

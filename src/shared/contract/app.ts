@@ -18,6 +18,19 @@ export const appInfoSchema = z.object({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 export const SYNC_STATES = ['off', 'connecting', 'live', 'offline', 'error'] as const;
+
+export const JOB_HEALTHS = ['starting', 'ok', 'degraded', 'failed', 'stopped'] as const;
+/** One background job (sync stream, connectivity probe, outbox worker…) as the job runner reports it. */
+export const jobStatusSchema = z.object({
+  name: z.string(),
+  health: z.enum(JOB_HEALTHS),
+  /** One sentence for a manager, e.g. why the job is stopped. */
+  detail: z.string(),
+  /** When health or detail last changed. */
+  since: z.string(),
+});
+export type JobStatusView = z.infer<typeof jobStatusSchema>;
+
 export const statusSchema = z.object({
   /** Can main reach Stripe (or the emulator in demo mode)? null until first checked. */
   online: z.boolean().nullable(),
@@ -25,6 +38,8 @@ export const statusSchema = z.object({
   /** Sentence for the badge's tooltip, e.g. why sync is off. */
   detail: z.string(),
   checkedAt: z.string().nullable(),
+  /** Every background job of main, in start order. */
+  jobs: z.array(jobStatusSchema),
 });
 export type Status = z.infer<typeof statusSchema>;
 
@@ -46,7 +61,7 @@ export const appMethods = {
   }),
   'app.status': method({
     access: 'public',
-    summary: 'Connectivity and sync state shown in the title bar',
+    summary: 'Connectivity and sync state shown in the title bar, and the health of every background job',
     input: noInput,
     output: statusSchema,
   }),

@@ -6,8 +6,8 @@ import { codeSchema, idSchema, instantSchema, localDateSchema, noteSchema, requi
 import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
 
 /**
- * Bookings: the counter's day (pickups and returns), search, a booking's life from reservation
- * to close, and the rate card it is priced with. Main computes every amount; inputs carry
+ * Bookings: a booking's life from reservation to close, and a customer's bookings. The counter's
+ * day is in `counter.ts`, search in `search.ts`, the rate card in `pricing.ts`. Main computes every amount; inputs carry
  * facts (times, readings, choices), never prices — except staff-assessed damage at check-in.
  */
 
@@ -152,32 +152,6 @@ export const bookingCheckInPreviewSchema = z.object({
 });
 export type CheckInPreview = z.infer<typeof bookingCheckInPreviewSchema>;
 
-export const SEARCH_BUCKETS = ['today', 'upcoming', 'past'] as const;
-export const bookingSearchResultSchema = bookingSummarySchema.extend({
-  /** today: picks up or returns today (shop time); upcoming: later; past: earlier. Results come in this order. */
-  when: z.enum(SEARCH_BUCKETS),
-});
-
-export const rateCardSummarySchema = z.object({
-  id: z.string(),
-  version: z.number().int(),
-  name: z.string(),
-  currency: currencySchema,
-  taxMode: z.enum(['exclusive', 'inclusive']),
-  taxRateBp: z.number().int(),
-  taxName: z.string(),
-  classes: z.array(
-    z.object({ code: z.string(), name: z.string(), dailyRate: moneySchema, weekendDailyRate: moneySchema.nullable(), weeklyRate: moneySchema.nullable() }),
-  ),
-  extras: z.array(
-    z.object({ code: z.string(), name: z.string(), charge: z.enum(['per_day', 'per_rental']), amount: moneySchema, maxQuantity: z.number().int() }),
-  ),
-  fees: z.array(z.object({ code: z.string(), name: z.string(), amount: moneySchema })),
-  minimumDriverAge: z.number().int().nullable(),
-  youngDriverUnderAge: z.number().int().nullable(),
-  updatedAt: instantSchema,
-});
-
 // ─── Inputs ───────────────────────────────────────────────────────────────────────────────────
 
 function returnAfterPickup(v: { pickupAt?: string | undefined; returnAt?: string | undefined }): boolean {
@@ -299,27 +273,6 @@ const byId = z.object({ id: idSchema, expectedVersion: versionSchema.optional() 
 // ─── Methods ──────────────────────────────────────────────────────────────────────────────────
 
 export const bookingsMethods = {
-  'counter.today': method({
-    access: 'clerk',
-    summary: "Today's pickups and returns (shop time zone), and rentals overdue",
-    input: z.object({ date: localDateSchema.optional() }).strict(),
-    output: z.object({
-      date: localDateSchema,
-      timeZone: z.string(),
-      /** Reserved or already checked out, pickup today; by pickup time. */
-      pickups: z.array(bookingSummarySchema),
-      /** Out or already returned, return due today; by return time. */
-      returns: z.array(bookingSummarySchema),
-      /** Checked out and past the return time. */
-      overdue: z.array(bookingSummarySchema),
-    }),
-  }),
-  'bookings.search': method({
-    access: 'clerk',
-    summary: 'Find bookings by ref, customer name, email, phone digits, licence or plate (prefix match); today first',
-    input: z.object({ query: searchQuerySchema, limit: z.number().int().min(1).max(50).default(20) }).strict(),
-    output: z.object({ results: z.array(bookingSearchResultSchema) }),
-  }),
   'bookings.list': method({
     access: 'clerk',
     summary: 'Bookings overlapping a window (planner), optionally for one vehicle or customer',
@@ -407,18 +360,6 @@ export const bookingsMethods = {
     summary: 'One customer and their bookings, newest first',
     input: z.object({ id: idSchema }).strict(),
     output: z.object({ customer: customerSchema, bookings: z.array(bookingSummarySchema) }),
-  }),
-  'rates.get': method({
-    access: 'clerk',
-    summary: 'The current rate card: a summary for screens and the full card for editing',
-    input: z.object({}).strict(),
-    output: z.object({ card: rateCardSummarySchema, raw: z.record(z.string(), z.unknown()) }),
-  }),
-  'rates.update': method({
-    access: 'manager',
-    summary: 'Save a new version of the rate card; existing bookings keep the version they were priced with',
-    input: z.object({ card: z.record(z.string(), z.unknown()) }).strict(),
-    output: z.object({ card: rateCardSummarySchema, raw: z.record(z.string(), z.unknown()) }),
   }),
 } as const;
 

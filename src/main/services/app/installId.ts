@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import type { Db } from '../../db/connection';
-import { readSettingRows, writeSetting } from '../settings/settingsRepo';
+import { readSettingRows, writeSetting } from '../settings/index';
 
 const KEY = 'install.id';
 

@@ -1,9 +1,7 @@
 import type { Selection } from '../../../shared/contract/bookings';
 import { PosError } from '../../../shared/errors';
-import { priceBooking } from '../pricing/priceBooking';
-import { PricingError } from '../pricing/pricingError';
-import type { PriceInput, PriceQuote } from '../pricing/schemas';
-import type { LoadedCard } from './rateCards';
+import { priceBooking, PricingError } from '../pricing/index';
+import type { LoadedCard, PriceInput, PriceQuote } from '../pricing/index';
 import { ageOn, localDate, toStored } from '../../core/shopTime';
 
 /** What a booking knows that changes its price. Readings and damage only exist at check-in. */

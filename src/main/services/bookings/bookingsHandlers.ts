@@ -1,12 +1,9 @@
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { BookingsService } from './bookingsService';
-import type { RateCardService } from './rateCards';
 
-export function bookingsHandlers(bookings: BookingsService, rates: RateCardService): PartialHandlerTable {
-  const card = (l: ReturnType<RateCardService['current']>) => ({ card: rates.summary(l), raw: l.raw as Record<string, unknown> });
+export function bookingsHandlers(bookings: BookingsService): PartialHandlerTable {
   return {
     'counter.today': (input) => bookings.today(input.date),
-    'bookings.search': (input) => ({ results: bookings.search(input.query, input.limit) }),
     'bookings.list': (input) => ({ bookings: bookings.list(input) }),
     'bookings.get': (input) => bookings.get(input.id),
     'bookings.quote': (input) => ({ quote: bookings.quote(input) }),
@@ -20,7 +17,5 @@ export function bookingsHandlers(bookings: BookingsService, rates: RateCardServi
     'bookings.checkInPreview': (input, ctx) => bookings.checkInPreview(input, ctx),
     'bookings.close': (input, ctx) => bookings.close(input, ctx),
     'customers.get': (input) => bookings.customerWithBookings(input.id),
-    'rates.get': () => card(rates.current()),
-    'rates.update': (input, ctx) => card(rates.save(input.card, ctx)),
   };
 }

@@ -1,6 +1,6 @@
 import type { BookingStatus } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
-import type { BlockWindow } from '../fleet/fleetRepo';
+import type { BlockWindow } from '../fleet/index';
 
 export type BookingRow = {
   seq?: number;

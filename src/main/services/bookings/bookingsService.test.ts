@@ -45,8 +45,8 @@ describe('creating a booking', () => {
     const first = await booked(shop, v.id, at(2, 9), at(4, 9));
     expect(first.total.amount).toBe(10800); // 2 × €45 + VAT
     const { raw } = await shop.ok('rates.get', {});
-    const card = structuredClone(raw) as { classes: Record<string, { dailyRate: number }> };
-    (card.classes.midsize as { dailyRate: number }).dailyRate = 9000;
+    const card = structuredClone(raw);
+    card.classes.midsize!.dailyRate = 9000;
     const saved = await shop.ok('rates.update', { card }, shop.manager);
     expect(saved.card.version).toBe(2);
 

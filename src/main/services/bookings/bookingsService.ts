@@ -11,8 +11,8 @@ import type {
   bookingCreateSchema,
   bookingModifySchema,
   bookingQuoteSchema,
-  bookingSearchResultSchema,
 } from '../../../shared/contract/bookings';
+import type { bookingSearchResultSchema } from '../../../shared/contract/search';
 import type { Customer } from '../../../shared/contract/customers';
 import type { Settings } from '../../../shared/contract/settings';
 import { PosError } from '../../../shared/errors';
@@ -21,18 +21,13 @@ import { formatMoney } from '../../../shared/money';
 import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
 import { appendAudit, listAudit } from '../../core/audit';
-import { toCustomer } from '../customers/customerView';
-import { createCustomersRepo } from '../customers/customersRepo';
-import type { CustomerRow } from '../customers/customersRepo';
-import { createFleetRepo } from '../fleet/fleetRepo';
-import type { LocationRow, VehicleRow } from '../fleet/fleetRepo';
-import { toLocation } from '../fleet/fleetView';
-import { blockWindow } from '../fleet/fleetService';
-import type { FleetService } from '../fleet/fleetService';
-import type { PriceQuote } from '../pricing/schemas';
-import { buildFtsQuery } from '../search/ftsQuery';
-import { createSearchRepo } from '../search/searchRepo';
-import { createStaffRepo } from '../staff/staffRepo';
+import { createCustomersRepo, toCustomer } from '../customers/index';
+import type { CustomerRow } from '../customers/index';
+import { blockWindow, createFleetRepo, toLocation } from '../fleet/index';
+import type { FleetService, LocationRow, VehicleRow } from '../fleet/index';
+import type { LoadedCard, PriceQuote, RateCardService } from '../pricing/index';
+import { buildFtsQuery, createSearchRepo } from '../search/index';
+import { createStaffRepo } from '../staff/index';
 import { badInput, notFound, staleVersion } from '../../core/errors';
 import { priceFacts } from './bookingPricing';
 import type { PriceFacts } from './bookingPricing';
@@ -41,7 +36,6 @@ import { createBookingsRepo } from './bookingsRepo';
 import type { BookingRow, HandoverRow, SummaryRow } from './bookingsRepo';
 import { balanceDue, describeAudit, toQuoteView, toSummary } from './bookingView';
 import { writeQuote } from './quoteStore';
-import type { LoadedCard, RateCardService } from './rateCards';
 import { dayBounds, formatShopTime, localDate, toStored } from '../../core/shopTime';
 import { storeSignature } from './signatureStore';
 

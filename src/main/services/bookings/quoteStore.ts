@@ -1,5 +1,5 @@
 import { newId } from '../../core/ids';
-import type { PriceQuote } from '../pricing/schemas';
+import type { PriceQuote } from '../pricing/index';
 import type { BookingsRepo, LineRow, QuoteRow } from './bookingsRepo';
 
 /** Stores a quote and its lines as a new, never-changed snapshot; returns the quote's id. Call inside the booking's transaction. */

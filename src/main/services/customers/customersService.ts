@@ -7,7 +7,7 @@ import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
 import { badInput, notFound, staleVersion } from '../../core/errors';
 import { localDate } from '../../core/shopTime';
-import { buildFtsQuery } from '../search/ftsQuery';
+import { buildFtsQuery } from '../search/index';
 import { toCustomer } from './customerView';
 import { createCustomersRepo } from './customersRepo';
 import type { CustomerRow } from './customersRepo';

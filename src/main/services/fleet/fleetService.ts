@@ -6,7 +6,7 @@ import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
 import { badInput, staleVersion } from '../../core/errors';
-import type { RateCardService } from '../bookings/rateCards';
+import type { RateCardService } from '../pricing/index';
 import { createFleetRepo } from './fleetRepo';
 import type { BlockWindow, VehicleRow } from './fleetRepo';
 import { toLocation, toVehicle } from './fleetView';

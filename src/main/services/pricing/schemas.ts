@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { currencySchema, minorSchema, nonNegativeMinorSchema } from '../../../shared/money';
-import { MS_PER_DAY, isValidTimeZone, startedDays } from './calendar';
+import { cardCountSchema, cardRefSchema, cardTimeZoneSchema } from '../../../shared/contract/pricing';
+import { MS_PER_DAY, startedDays } from './calendar';
+
+export { rateCardSchema } from '../../../shared/contract/pricing';
+export type { ExtraRate, ParsedRateCard, RateCard, VehicleClassRate } from '../../../shared/contract/pricing';
 
 /**
- * Schemas and types of the pricing engine: the rate card an office configures, the booking
- * facts the bookings service passes in, and the quote that comes out and is stored as the
- * booking's price snapshot. All money is integer minor units of the card's currency.
+ * Schemas and types of the pricing engine: the booking facts the bookings service passes in, and the quote that comes out and is stored as the
+ * booking's price snapshot (the rate card's schema is in the contract). All money is integer minor units of the card's currency.
  * Objects are strict: an unknown (e.g. misspelt) field is refused rather than silently ignored,
  * because an ignored optional field would silently change a price.
  */
@@ -13,150 +16,15 @@ import { MS_PER_DAY, isValidTimeZone, startedDays } from './calendar';
 /** Longest rental (and longest late return) priced here; longer hires are split into contracts. */
 export const MAX_RENTAL_DAYS = 366;
 
-const codeSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'must be 1–40 lower-case letters, digits, "-" or "_"' });
-const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(80, { message: 'must be at most 80 characters' });
-const refSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(40, { message: 'must be at most 40 characters' });
-const countSchema = (max: number) =>
-  z
-    .number({ message: 'must be a number' })
-    .int({ message: 'must be a whole number' })
-    .min(0, { message: 'cannot be negative' })
-    .max(max, { message: `must be at most ${max}` });
-const timeZoneSchema = z
-  .string()
-  .refine(isValidTimeZone, { message: 'is not a time zone Keydesk knows (use an IANA name such as Europe/Paris)' });
+const refSchema = cardRefSchema;
+const countSchema = cardCountSchema;
+const timeZoneSchema = cardTimeZoneSchema;
 const instantSchema = z.iso.datetime({
   offset: true,
   message: 'must be a date and time with a UTC offset, e.g. 2025-06-01T09:00:00+02:00',
 });
 
-// ─── Rate card ────────────────────────────────────────────────────────────────────────────────
-
-export const vehicleClassRateSchema = z.strictObject({
-  name: nameSchema,
-  /** Price of one rental day (weekday rate when a weekend rate is set). */
-  dailyRate: nonNegativeMinorSchema,
-  /** Price of a rental day that starts on a weekend day (see `weekendDays`). */
-  weekendDailyRate: nonNegativeMinorSchema.optional(),
-  /** Price of 7 consecutive rental days; used only where it makes the rental cheaper. */
-  weeklyRate: nonNegativeMinorSchema.optional(),
-  /** Late return: charged per started hour, capped at `dailyRate` per 24 h. */
-  lateHourlyRate: nonNegativeMinorSchema,
-  /** Overrides the card's fuel price per unit for this class (bigger tanks, dearer eighths). */
-  fuelPricePerUnit: nonNegativeMinorSchema.optional(),
-});
-
-export const extraRateSchema = z.strictObject({
-  name: nameSchema,
-  charge: z.enum(['per_day', 'per_rental'], { message: 'must be "per_day" or "per_rental"' }),
-  amount: nonNegativeMinorSchema,
-  /** Most charged for one unit of this extra over the whole rental (e.g. child seat capped at 5 days). */
-  maxAmount: nonNegativeMinorSchema.optional(),
-  /** Most units of this extra one booking may take (e.g. 3 child seats). */
-  maxQuantity: z.number().int().min(1).max(99).default(9),
-  taxable: z.boolean().default(true),
-});
-
-export const feeRateSchema = z.strictObject({
-  name: nameSchema,
-  /** Charged once per unit asked for (e.g. airport surcharge, cleaning fee, fine admin fee). */
-  amount: nonNegativeMinorSchema,
-  taxable: z.boolean().default(true),
-});
-
-export const oneWayRouteSchema = z.strictObject({ from: refSchema, to: refSchema, fee: nonNegativeMinorSchema });
-
-export const rateCardSchema = z
-  .strictObject({
-    id: refSchema,
-    version: z.number().int().min(1, { message: 'must be 1 or more' }),
-    name: nameSchema,
-    currency: currencySchema,
-    /** IANA zone used to tell which local weekday a rental day starts on. */
-    timeZone: timeZoneSchema,
-    /** ISO weekdays (Mon = 1 … Sun = 7) charged at `weekendDailyRate`; Fri + Sat where that is the weekend. */
-    weekendDays: z
-      .array(z.number().int().min(1).max(7), { message: 'must be a list of weekdays 1–7' })
-      .max(7)
-      .default([6, 7]),
-    tax: z.strictObject({
-      mode: z.enum(['exclusive', 'inclusive'], { message: 'must be "exclusive" or "inclusive"' }),
-      /** Basis points: 2000 = 20 %. */
-      rateBp: z.number().int({ message: 'must be whole basis points' }).min(0).max(10_000),
-      name: z.string().trim().min(1).max(20).default('VAT'),
-    }),
-    classes: z.record(codeSchema, vehicleClassRateSchema).refine((c) => Object.keys(c).length > 0, {
-      message: 'must list at least one vehicle class',
-    }),
-    extras: z.record(codeSchema, extraRateSchema).default({}),
-    fees: z.record(codeSchema, feeRateSchema).default({}),
-    /** Fee when the return location differs from the pickup: a route's fee (either direction), else the flat fee. */
-    oneWay: z
-      .strictObject({
-        flatFee: nonNegativeMinorSchema.optional(),
-        routes: z.array(oneWayRouteSchema).max(500).default([]),
-        taxable: z.boolean().default(true),
-      })
-      .optional(),
-    /** Drivers younger than this are refused. */
-    minimumDriverAge: z.number().int().min(16).max(99).optional(),
-    youngDriver: z
-      .strictObject({
-        /** Drivers younger than `underAge` pay `perDay` per rental day. */
-        underAge: z.number().int().min(17).max(99),
-        perDay: nonNegativeMinorSchema,
-        /** Most charged per young driver over the rental. */
-        maxAmount: nonNegativeMinorSchema.optional(),
-        taxable: z.boolean().default(true),
-      })
-      .optional(),
-    lateReturn: z.strictObject({
-      /** Minutes after the scheduled return during which no late charge is made. */
-      graceMinutes: countSchema(24 * 60),
-      taxable: z.boolean().default(true),
-    }),
-    fuel: z
-      .strictObject({
-        unit: z.enum(['eighth', 'litre'], { message: 'must be "eighth" or "litre"' }),
-        pricePerUnit: nonNegativeMinorSchema,
-        /** Added once when any fuel is missing. */
-        serviceFee: nonNegativeMinorSchema.optional(),
-        taxable: z.boolean().default(true),
-      })
-      .optional(),
-    /** Absent means unlimited mileage. */
-    mileage: z
-      .strictObject({
-        unit: z.enum(['km', 'mi'], { message: 'must be "km" or "mi"' }),
-        included: countSchema(1_000_000),
-        per: z.enum(['day', 'rental'], { message: 'must be "day" or "rental"' }),
-        excessPrice: nonNegativeMinorSchema,
-        taxable: z.boolean().default(true),
-      })
-      .optional(),
-    /** Whether damage amounts carry tax; ask the office's accountant (many treat damage as compensation, outside VAT). */
-    damageTaxable: z.boolean().default(false),
-  })
-  .superRefine((card, ctx) => {
-    if (new Set(card.weekendDays).size !== card.weekendDays.length) {
-      ctx.addIssue({ code: 'custom', path: ['weekendDays'], message: 'lists a weekday twice' });
-    }
-    card.oneWay?.routes.forEach((r, i) => {
-      if (r.from === r.to) ctx.addIssue({ code: 'custom', path: ['oneWay', 'routes', i, 'to'], message: 'must differ from "from"' });
-    });
-    if (card.youngDriver && card.minimumDriverAge !== undefined && card.youngDriver.underAge <= card.minimumDriverAge) {
-      ctx.addIssue({ code: 'custom', path: ['youngDriver', 'underAge'], message: 'must be above the minimum driver age' });
-    }
-  });
-
-/** A rate card as written by an office (defaults may be omitted). */
-export type RateCard = z.input<typeof rateCardSchema>;
-/** A rate card after validation, defaults filled in. */
-export type ParsedRateCard = z.output<typeof rateCardSchema>;
-export type VehicleClassRate = z.output<typeof vehicleClassRateSchema>;
-export type ExtraRate = z.output<typeof extraRateSchema>;
+// ─── Rate card: its schema is part of the contract (src/shared/contract/pricing.ts) ───────────
 
 // ─── Booking facts ────────────────────────────────────────────────────────────────────────────
 

@@ -6,7 +6,7 @@ import { createBackend } from '../../backend';
 import type { Backend } from '../../backend';
 import { memoryLogger } from '../../log';
 import { verifyAuditChain } from '../../core/audit';
-import { CONFLICTS_SQL } from '../bookings/bookingsRepo';
+import { CONFLICTS_SQL } from '../bookings/index';
 
 // Wednesday 4 June 2025, 11:30 in Amsterdam: some of today's pickups and returns are done, some not.
 const NOW = new Date('2025-06-04T09:30:00Z');

@@ -1,15 +1,14 @@
 import type { z } from 'zod';
-import type { rateCardSummarySchema } from '../../../shared/contract/bookings';
+import { rateCardSchema } from '../../../shared/contract/pricing';
+import type { ParsedRateCard, rateCardSummarySchema } from '../../../shared/contract/pricing';
 import { PosError } from '../../../shared/errors';
 import type { CurrencyCode } from '../../../shared/money';
 import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
-import { prepareRateCard } from '../pricing/priceBooking';
-import type { PreparedRateCard } from '../pricing/priceBooking';
-import { fallbackMessage, fromZodError } from '../pricing/pricingError';
-import { rateCardSchema } from '../pricing/schemas';
-import type { RateCard } from '../pricing/schemas';
+import { prepareRateCard } from './priceBooking';
+import type { PreparedRateCard } from './priceBooking';
+import { fallbackMessage, fromZodError } from './pricingError';
 import { createRateCardRepo } from './rateCardRepo';
 import type { RateCardRow } from './rateCardRepo';
 
@@ -19,7 +18,8 @@ export type LoadedCard = {
   id: string;
   version: number;
   card: PreparedRateCard;
-  raw: RateCard;
+  /** The card as stored: always a value that parsed, defaults filled in. */
+  raw: ParsedRateCard;
   updatedAt: string;
 };
 
@@ -29,7 +29,11 @@ export type RateCardService = {
   currentOrNull(): LoadedCard | null;
   /** A stored version: bookings are re-priced with the card they were first quoted on. */
   version(id: string, version: number): LoadedCard;
-  /** Saves `raw` as a new version of its card (version number assigned here); audited. */
+  /**
+   * Saves a new version of the card (version number assigned here); audited. The card is parsed
+   * here again (the seed and other callers inside main skip dispatch) and only the parsed value
+   * is stored: unknown keys, `__proto__` included, never reach the database.
+   */
   save(raw: unknown, ctx: Pick<CallContext, 'staffId' | 'role'>): LoadedCard;
   summary(loaded: LoadedCard): RateCardSummary;
 };
@@ -44,7 +48,7 @@ export function createRateCardService(deps: { db: Db; installId: string; now: ()
     const key = `${row.id}@${row.version}`;
     let hit = cache.get(key);
     if (!hit) {
-      const raw = JSON.parse(row.card_json) as RateCard;
+      const raw = JSON.parse(row.card_json) as ParsedRateCard;
       hit = { id: row.id, version: row.version, card: prepareRateCard(raw), raw, updatedAt: row.created_at };
       cache.set(key, hit);
     }
@@ -82,7 +86,7 @@ export function createRateCardService(deps: { db: Db; installId: string; now: ()
     const saved = db.transaction(() => {
       const before = currentOrNull();
       const version = repo.latestVersion(parsed.data.id) + 1;
-      const card = { ...(raw as RateCard), version };
+      const card: ParsedRateCard = { ...parsed.data, version };
       const at = now().toISOString();
       repo.insert({
         id: parsed.data.id,

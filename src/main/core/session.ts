@@ -1,5 +1,5 @@
-import type { Session } from '../../../shared/contract/app';
-import type { CallContext } from '../../core/handlers';
+import type { Session } from '../../shared/contract/app';
+import type { CallContext } from './handlers';
 
 /**
  * Who is signed in at this counter. One till, one session: both transports read the same one.

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSwitchProxy, type SwitchProxy } from '../../relay/testing/switchProxy';
-import { addTestAdmin, addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from '../../relay/testing/testRelay';
-import { makeEvent } from '../../relay/testing/webhooks';
+import { startSwitchProxy, type SwitchProxy } from '../../../relay/testing/switchProxy';
+import { addTestAdmin, addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from '../../../relay/testing/testRelay';
+import { makeEvent } from '../../../relay/testing/webhooks';
 import { createStreamClient, type StreamClient, type StreamClientOptions } from './streamClient';
-import { expectExactlyOnceInOrder, postAll, stateRecorder, waitUntil } from '../testing/syncTestKit';
-import { createTestApplier, type TestApplier } from '../testing/testApplier';
+import { expectExactlyOnceInOrder, postAll, stateRecorder } from '../../testing/syncTestKit';
+import { waitUntil } from '../../../../test/support/waitFor';
+import { createTestApplier, type TestApplier } from '../../testing/testApplier';
 
 const fast = { initialMs: 20, maxMs: 200, factor: 2 };
 

@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../relay/store/sqlite';
-import { spawnRelay, type SpawnedRelay } from '../../relay/testing/spawnRelay';
-import { freePort } from '../../relay/testing/tempPostgres';
-import { addTestInstall, TEST_SECRET } from '../../relay/testing/testRelay';
-import { deliverLikeStripe, makeEvent } from '../../relay/testing/webhooks';
+import { openSqliteStore } from '../../../relay/store/sqlite';
+import { spawnRelay, type SpawnedRelay } from '../../../relay/testing/spawnRelay';
+import { freePort } from '../../../../test/support/freePort';
+import { addTestInstall, TEST_SECRET } from '../../../relay/testing/testRelay';
+import { deliverLikeStripe, makeEvent } from '../../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
-import { expectExactlyOnceInOrder, waitUntil } from '../testing/syncTestKit';
-import { createTestApplier } from '../testing/testApplier';
+import { expectExactlyOnceInOrder } from '../../testing/syncTestKit';
+import { waitUntil } from '../../../../test/support/waitFor';
+import { createTestApplier } from '../../testing/testApplier';
 
 describe('relay killed with SIGKILL mid-stream and restarted on the same data folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-crash-'));

@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../core/backoff';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../core/backoff';
 import { createSseParser } from './sseParser';
 
 export type SyncState = 'off' | 'connecting' | 'live' | 'offline' | 'error';

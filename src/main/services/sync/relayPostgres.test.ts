@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../../relay/server';
-import { openPostgresStore } from '../../relay/store/postgres';
-import type { RelayStore } from '../../relay/store/types';
-import { startSwitchProxy, type SwitchProxy } from '../../relay/testing/switchProxy';
-import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../relay/testing/tempPostgres';
-import { addTestInstall, TEST_SECRET } from '../../relay/testing/testRelay';
-import { makeEvent, postWebhook } from '../../relay/testing/webhooks';
+import { startRelay, type RunningRelay } from '../../../relay/server';
+import { openPostgresStore } from '../../../relay/store/postgres';
+import type { RelayStore } from '../../../relay/store/types';
+import { startSwitchProxy, type SwitchProxy } from '../../../relay/testing/switchProxy';
+import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../../relay/testing/tempPostgres';
+import { addTestInstall, TEST_SECRET } from '../../../relay/testing/testRelay';
+import { makeEvent, postWebhook } from '../../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
-import { expectExactlyOnceInOrder, postAll, waitUntil } from '../testing/syncTestKit';
-import { createTestApplier } from '../testing/testApplier';
+import { expectExactlyOnceInOrder, postAll } from '../../testing/syncTestKit';
+import { waitUntil } from '../../../../test/support/waitFor';
+import { createTestApplier } from '../../testing/testApplier';
 
 const skipReason = postgresUnavailableReason();
 if (skipReason) console.warn(`[relay] two-instance PostgreSQL scenario skipped: ${skipReason}`);
