@@ -34,6 +34,11 @@ describe('demo chain', () => {
   it('shows Stripe as reachable and sync as live in the title bar', async () => {
     await until('sync live', () => (app.backend.status.current().sync === 'live' ? true : undefined));
     expect(app.backend.status.current()).toMatchObject({ online: true, sync: 'live' });
+    // Both jobs are listed, healthy, in app.status.
+    expect(app.backend.status.current().jobs.map((j) => [j.name, j.health])).toEqual([
+      ['app.connectivity', 'ok'],
+      ['sync.stream', 'ok'],
+    ]);
   });
 
   it('brings a payment confirmed at Stripe into the local ledger through the relay, exactly once', async () => {

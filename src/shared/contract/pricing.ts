@@ -184,6 +184,28 @@ export const rateCardSummarySchema = z.object({
   updatedAt: isoInstantSchema,
 });
 
+/** Where in `value` an own `__proto__`, `constructor` or `prototype` key sits, if anywhere. */
+function unsafeKeyPath(value: unknown, path: (string | number)[] = [], depth = 0): (string | number)[] | null {
+  if (value === null || typeof value !== 'object' || depth > 8) return null;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return [...path, key];
+    const inner = unsafeKeyPath((value as Record<string, unknown>)[key], [...path, Array.isArray(value) ? Number(key) : key], depth + 1);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/**
+ * The card as `rates.update` accepts it. zod drops an own `__proto__` key inside a record
+ * silently; a card that carries one was not written by Keydesk's editor, so it is refused whole
+ * rather than saved without it. (Typed as the card schema: the guard changes no shape.)
+ */
+const rateCardInputSchema = z.preprocess((value, ctx) => {
+  const at = unsafeKeyPath(value);
+  if (at) ctx.addIssue({ code: 'custom', path: at, message: `"${String(at.at(-1))}" is not a field or code Keydesk accepts`, input: value });
+  return value;
+}, rateCardSchema) as unknown as typeof rateCardSchema;
+
 const rateCardAnswer = z.object({ card: rateCardSummarySchema, raw: rateCardSchema });
 
 export const pricingMethods = {
@@ -196,7 +218,7 @@ export const pricingMethods = {
   'rates.update': method({
     access: 'manager',
     summary: 'Save a new version of the rate card; existing bookings keep the version they were priced with',
-    input: z.object({ card: rateCardSchema }).strict(),
+    input: z.object({ card: rateCardInputSchema }).strict(),
     output: rateCardAnswer,
   }),
 } as const;

@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from './log';
+import { startMainApp } from './startApp';
+
+describe('startMainApp in test mode', () => {
+  it('runs every job, and those without a Stripe key or relay token say in app.status why they are stopped', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kd-start-'));
+    const app = await startMainApp({ dataDir, dbPath: ':memory:', version: 'test', transport: 'http', log: memoryLogger(), mode: 'test' });
+    try {
+      expect(app.demo).toBeNull();
+      expect(app.backend.modules.map((m) => m.name)).toEqual(['app', 'settings', 'staff', 'pricing', 'fleet', 'customers', 'bookings', 'search', 'sync']);
+      const res = await app.backend.call(app.backend.session.context('internal'), 'app.status', {});
+      if (!res.ok) throw new Error(res.error.message);
+      expect(res.value.jobs.map((j) => [j.name, j.health])).toEqual([
+        ['app.connectivity', 'stopped'],
+        ['sync.stream', 'stopped'],
+      ]);
+      expect(res.value.jobs[0]!.detail).toMatch(/No Stripe key is set up/);
+      expect(res.value.jobs[1]!.detail).toMatch(/No office relay is set up/);
+      // The title bar keeps its fields: unknown connectivity, sync off, and the reasons as its tooltip.
+      expect(res.value).toMatchObject({ online: null, sync: 'off' });
+      expect(res.value.detail).toMatch(/No office relay/);
+    } finally {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(app.backend.jobs.snapshot().every((j) => j.health === 'stopped')).toBe(true);
+  });
+});
