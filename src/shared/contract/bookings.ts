@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { currencySchema, moneySchema, nonNegativeMinorSchema } from '../money';
 import { customerSchema } from './customers';
 import { method } from './define';
-import { codeSchema, idSchema, instantSchema, localDateSchema, noteSchema, requiredText, searchQuerySchema, versionSchema } from './fields';
+import { codeSchema, idSchema, instantSchema, noteSchema, requiredText, versionSchema } from './fields';
 import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
 
 /**
