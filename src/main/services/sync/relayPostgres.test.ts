@@ -3,16 +3,19 @@ import { startRelay, type RunningRelay } from '../../../relay/server';
 import { openPostgresStore } from '../../../relay/store/postgres';
 import type { RelayStore } from '../../../relay/store/types';
 import { startSwitchProxy, type SwitchProxy } from '../../../relay/testing/switchProxy';
-import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../../relay/testing/tempPostgres';
+import { createDatabase } from '../../../relay/testing/tempPostgres';
 import { addTestInstall, TEST_SECRET } from '../../../relay/testing/testRelay';
 import { makeEvent, postWebhook } from '../../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
 import { expectExactlyOnceInOrder, postAll } from '../../testing/syncTestKit';
+import { findPostgresBin, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../../../test/support/tempPostgres';
 import { waitUntil } from '../../../../test/support/waitFor';
 import { createTestApplier } from '../../testing/testApplier';
 
 const skipReason = postgresUnavailableReason();
-if (skipReason) console.warn(`[relay] two-instance PostgreSQL scenario skipped: ${skipReason}`);
+const found = findPostgresBin();
+if (skipReason) console.warn(`[sync] two-instance PostgreSQL scenario SKIPPED: ${skipReason}`);
+else console.info(`[sync] two-instance PostgreSQL scenario uses ${'bin' in found ? found.bin : '?'}`);
 
 describe.skipIf(skipReason !== null)('two relay instances on one PostgreSQL, the till moving between them', () => {
   let pg: TempPostgres;

@@ -95,7 +95,14 @@ describe('stream client against a real relay', () => {
 
   it('a revoked token: the stream is closed, the client reports the error and receives nothing more', async () => {
     const a = await addTestInstall(t.store, 'Stolen till');
-    const { c, applier } = client(a.token);
+    // Every answer the relay gives this client, so the test can see it ask again after the revoke.
+    const refused: number[] = [];
+    const countingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (res.status === 401 || res.status === 403) refused.push(res.status);
+      return res;
+    };
+    const { c, applier } = client(a.token, { fetchImpl: countingFetch });
     c.start();
     await waitUntil(() => c.state.state === 'live', 5000, 'live');
     await postAll(t.url, events('r_pre', 3, a.id), TEST_SECRET);
@@ -106,8 +113,12 @@ describe('stream client against a real relay', () => {
     await waitUntil(() => c.state.state === 'error', 5000, 'error state');
     expect(c.state.error).toBe('token_revoked');
     await postAll(t.url, events('r_post', 3, a.id), TEST_SECRET);
-    await new Promise((r) => setTimeout(r, 300));
+    // The client keeps asking with the revoked token; wait until it has asked twice more since
+    // the new events were stored and been refused each time: only then is "nothing more" proven.
+    const refusedBefore = refused.length;
+    await waitUntil(() => refused.length >= refusedBefore + 2, 10_000, 'the client to ask again and be refused');
     expect(applier.count()).toBe(3);
+    expect(c.state).toMatchObject({ state: 'error', error: 'token_revoked' });
   });
 
   it('falls back to long-poll when SSE keeps failing behind a proxy, then returns to SSE', async () => {
