@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: worked prices for every rule of the rate card, one block per rule, read as a table.
 import { describe, expect, it } from 'vitest';
 import { demoRateCard } from './demoRateCard';
 import { prepareRateCard, priceBooking } from './priceBooking';
