@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,5 +28,32 @@ describe('startMainApp in test mode', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
     expect(app.backend.jobs.snapshot().every((j) => j.health === 'stopped')).toBe(true);
+  });
+});
+
+describe('startMainApp in demo mode when the demo stack cannot start', () => {
+  it('still opens, and app.status shows both jobs failed with the reason (a killed stack never takes main down)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-start-'));
+    // A file where the data folder should be: the emulator cannot make its folder.
+    const dataDir = join(dir, 'not-a-folder');
+    writeFileSync(dataDir, 'x');
+    const log = memoryLogger();
+    const app = await startMainApp({ dataDir, dbPath: ':memory:', version: 'test', transport: 'http', log, demoSeed: { full: false } });
+    try {
+      expect(app.demo).toBeNull();
+      const status = app.backend.status.current();
+      expect(status.jobs.map((j) => [j.name, j.health])).toEqual([
+        ['app.connectivity', 'failed'],
+        ['sync.stream', 'failed'],
+      ]);
+      expect(status.jobs[0]!.detail).toMatch(/demo Stripe could not start/);
+      expect(status).toMatchObject({ online: false, sync: 'error' });
+      expect(log.records.some((r) => r.event === 'demo.stack_failed')).toBe(true);
+      // Everything else still answers.
+      expect((await app.backend.call(app.backend.session.context('internal'), 'rates.get', {})).ok).toBe(true);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -26,7 +26,7 @@ export async function startMainApp(opts: BackendOptions): Promise<MainApp> {
     } catch (err) {
       log.error('demo.stack_failed', { error: err instanceof Error ? err.message : String(err) });
       const why = 'The built-in demo Stripe could not start; see the log.';
-      links.set({ stripe: { ok: false, why }, relay: { ok: false, why } });
+      links.set({ stripe: { ok: false, why, failed: true }, relay: { ok: false, why, failed: true } });
     }
   }
 

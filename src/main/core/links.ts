@@ -1,7 +1,7 @@
 import type { Mode } from '../../shared/contract/app';
 
 /** A connection a job needs, or the sentence saying why this counter has none. */
-export type Link<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string };
+export type Link<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string; readonly failed?: boolean };
 
 /** Where Stripe answers: the real API, or the emulator on loopback (demo mode, tests). Same shape as the gateway's endpoint. */
 export type StripeLink = { apiKey: string; host?: string; port?: number; protocol?: 'http' | 'https' };

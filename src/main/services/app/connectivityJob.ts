@@ -14,12 +14,13 @@ export function connectivityJob(deps: { stripe: () => Link<StripeLink>; demo: bo
     name: CONNECTIVITY_JOB,
     everyMs: deps.everyMs ?? 15_000,
     unavailable: () => {
+      // Not set up: nothing to probe. Set up but broken (demo stack down): the runs report it as failed.
       const link = deps.stripe();
-      return link.ok ? null : link.why;
+      return link.ok || link.failed ? null : link.why;
     },
     run: async () => {
       const link = deps.stripe();
-      if (!link.ok) return { health: 'stopped', detail: link.why };
+      if (!link.ok) return { health: link.failed ? 'failed' : 'stopped', detail: link.why };
       const online = await pingStripe(createStripeClient(link.value, { maxNetworkRetries: 0 }));
       if (online) return { health: 'ok', detail: deps.demo ? 'Stripe is reachable (demo emulator on this computer).' : 'Stripe is reachable.' };
       return { health: 'degraded', detail: 'Stripe cannot be reached; payments wait until it answers.' };

@@ -35,7 +35,7 @@ export function streamJob(deps: {
     start(report) {
       const link = deps.relay();
       if (!link.ok) {
-        report('stopped', link.why);
+        report(link.failed ? 'failed' : 'stopped', link.why);
         return;
       }
       client = createStreamClient({
