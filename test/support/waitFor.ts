@@ -11,6 +11,3 @@ export async function waitFor(pred: () => boolean | Promise<boolean>, ms: number
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
-
-/** The same helper under the name main's sync tests used. */
-export const waitUntil = waitFor;

@@ -9,7 +9,7 @@ import { addTestInstall, TEST_SECRET } from '../../../relay/testing/testRelay';
 import { deliverLikeStripe, makeEvent } from '../../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
 import { expectExactlyOnceInOrder } from '../../testing/syncTestKit';
-import { waitUntil } from '../../../../test/support/waitFor';
+import { waitFor } from '../../../../test/support/waitFor';
 import { createTestApplier } from '../../testing/testApplier';
 
 describe('relay killed with SIGKILL mid-stream and restarted on the same data folder', () => {
@@ -57,7 +57,7 @@ describe('relay killed with SIGKILL mid-stream and restarted on the same data fo
     };
     const sending = Promise.all(Array.from({ length: 8 }, sender));
 
-    await waitUntil(() => appA.count() >= 80, 20_000, 'till A well into the stream');
+    await waitFor(() => appA.count() >= 80, 20_000, 'till A well into the stream');
     relay.kill('SIGKILL');
     expect(await relay.exited).toBe(null); // killed by the signal, not a clean exit
     const appliedAtKill = appA.count() + appB.count();
@@ -67,7 +67,7 @@ describe('relay killed with SIGKILL mid-stream and restarted on the same data fo
     await sending;
     const wantA = events.filter((e) => (e.data as { object: { metadata: { install_id: string } } }).object.metadata.install_id === a.id).map((e) => e.id as string);
     const wantB = events.filter((e) => !wantA.includes(e.id as string)).map((e) => e.id as string);
-    await waitUntil(() => appA.count() === wantA.length && appB.count() === wantB.length, 20_000, 'both tills caught up');
+    await waitFor(() => appA.count() === wantA.length && appB.count() === wantB.length, 20_000, 'both tills caught up');
     await ca.stop();
     await cb.stop();
 

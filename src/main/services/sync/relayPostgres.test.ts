@@ -9,7 +9,7 @@ import { makeEvent, postWebhook } from '../../../relay/testing/webhooks';
 import { createStreamClient } from './streamClient';
 import { expectExactlyOnceInOrder, postAll } from '../../testing/syncTestKit';
 import { findPostgresBin, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../../../test/support/tempPostgres';
-import { waitUntil } from '../../../../test/support/waitFor';
+import { waitFor } from '../../../../test/support/waitFor';
 import { createTestApplier } from '../../testing/testApplier';
 
 const skipReason = postgresUnavailableReason();
@@ -55,7 +55,7 @@ describe.skipIf(skipReason !== null)('two relay instances on one PostgreSQL, the
     const cy = createStreamClient({ ...opts, token: y.token, apply: appY.apply, loadCursor: appY.loadCursor });
     cx.start();
     cy.start();
-    await waitUntil(() => cx.state.state === 'live' && cy.state.state === 'live', 5000, 'both tills live on A');
+    await waitFor(() => cx.state.state === 'live' && cy.state.state === 'live', 5000, 'both tills live on A');
 
     const wantX: string[] = [];
     const wantY: string[] = [];
@@ -88,7 +88,7 @@ describe.skipIf(skipReason !== null)('two relay instances on one PostgreSQL, the
     expect(both.map((r) => r.status)).toEqual([200, 200]);
     expect(both.filter((r) => r.body.includes('duplicate'))).toHaveLength(1);
     wantX.push('evt_dup_both');
-    await waitUntil(() => appX.count() === wantX.length && appY.count() === wantY.length, 10_000, 'phase one applied via A');
+    await waitFor(() => appX.count() === wantX.length && appY.count() === wantY.length, 10_000, 'phase one applied via A');
 
     // Failover: the balancer sends the tills to B; they resume from their own cursors.
     lb.setTarget(relayB.url);
@@ -96,7 +96,7 @@ describe.skipIf(skipReason !== null)('two relay instances on one PostgreSQL, the
     await spread(batch('two_', 120), [relayA, relayB]);
     await relayA.close(); // instance A goes away entirely
     await spread(batch('three_', 60), [relayB]);
-    await waitUntil(() => appX.count() === wantX.length && appY.count() === wantY.length, 15_000, 'all applied via B');
+    await waitFor(() => appX.count() === wantX.length && appY.count() === wantY.length, 15_000, 'all applied via B');
     await cx.stop();
     await cy.stop();
 

@@ -4,7 +4,7 @@ import { addTestAdmin, addTestInstall, startTestRelay, TEST_SECRET, type TestRel
 import { makeEvent } from '../../../relay/testing/webhooks';
 import { createStreamClient, type StreamClient, type StreamClientOptions } from './streamClient';
 import { expectExactlyOnceInOrder, postAll, stateRecorder } from '../../testing/syncTestKit';
-import { waitUntil } from '../../../../test/support/waitFor';
+import { waitFor } from '../../../../test/support/waitFor';
 import { createTestApplier, type TestApplier } from '../../testing/testApplier';
 
 const fast = { initialMs: 20, maxMs: 200, factor: 2 };
@@ -57,15 +57,15 @@ describe('stream client against a real relay', () => {
     const cb = client(b.token);
     ca.c.start();
     cb.c.start();
-    await waitUntil(() => ca.c.state.state === 'live' && cb.c.state.state === 'live', 5000, 'both live');
+    await waitFor(() => ca.c.state.state === 'live' && cb.c.state.state === 'live', 5000, 'both live');
     const ea = events('h_a', 60, a.id);
     const eb = events('h_b', 40, b.id);
     await postAll(t.url, [...ea, ...eb].sort(() => Math.random() - 0.5), TEST_SECRET);
-    await waitUntil(() => ca.applier.count() === 60 && cb.applier.count() === 40, 10_000, 'all applied');
+    await waitFor(() => ca.applier.count() === 60 && cb.applier.count() === 40, 10_000, 'all applied');
     expectExactlyOnceInOrder(ca.applier, ea.map((e) => e.id as string), await relayOrder(a.id));
     expectExactlyOnceInOrder(cb.applier, eb.map((e) => e.id as string), await relayOrder(b.id));
-    await waitUntil(async () => (await t.store.getInstall(a.id))?.ackedSeq === 60, 3000, 'acks reach the relay');
-    await waitUntil(() => ca.c.state.lag === 0, 2000, 'lag 0');
+    await waitFor(async () => (await t.store.getInstall(a.id))?.ackedSeq === 60, 3000, 'acks reach the relay');
+    await waitFor(() => ca.c.state.lag === 0, 2000, 'lag 0');
     expect(ca.c.state).toMatchObject({ state: 'live', transport: 'sse', committedSeq: 60, headSeq: 60, lag: 0, error: null });
     expect(ca.c.state.lastEventAt).toBeGreaterThan(Date.now() - 10_000);
     expect(ca.rec.states.slice(0, 2)).toEqual(['connecting', 'live']);
@@ -78,16 +78,16 @@ describe('stream client against a real relay', () => {
     const { c, applier, rec } = client(a.token);
     c.start();
     const before = events('o_pre', 5, a.id);
-    await waitUntil(() => c.state.state === 'live', 5000, 'live');
+    await waitFor(() => c.state.state === 'live', 5000, 'live');
     await postAll(t.url, before, TEST_SECRET);
-    await waitUntil(() => applier.count() === 5, 5000, 'first five');
+    await waitFor(() => applier.count() === 5, 5000, 'first five');
     proxy.setDown(true);
-    await waitUntil(() => c.state.state === 'offline', 5000, 'offline');
+    await waitFor(() => c.state.state === 'offline', 5000, 'offline');
     const during = events('o_', 1000, a.id);
     await postAll(t.url, during, TEST_SECRET, 32);
     expect(applier.count()).toBe(5);
     proxy.setDown(false);
-    await waitUntil(() => applier.count() === 1005, 20_000, 'caught up');
+    await waitFor(() => applier.count() === 1005, 20_000, 'caught up');
     expectExactlyOnceInOrder(applier, [...before, ...during].map((e) => e.id as string), await relayOrder(a.id));
     expect(rec.states).toEqual(expect.arrayContaining(['live', 'offline', 'connecting']));
     expect(rec.states.at(-1)).toBe('live');
@@ -104,19 +104,19 @@ describe('stream client against a real relay', () => {
     };
     const { c, applier } = client(a.token, { fetchImpl: countingFetch });
     c.start();
-    await waitUntil(() => c.state.state === 'live', 5000, 'live');
+    await waitFor(() => c.state.state === 'live', 5000, 'live');
     await postAll(t.url, events('r_pre', 3, a.id), TEST_SECRET);
-    await waitUntil(() => applier.count() === 3, 5000, 'applied');
+    await waitFor(() => applier.count() === 3, 5000, 'applied');
     const admin = await addTestAdmin(t.store);
     const r = await fetch(`${t.url}/v1/admin/installs/${a.id}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
     expect(r.status).toBe(200);
-    await waitUntil(() => c.state.state === 'error', 5000, 'error state');
+    await waitFor(() => c.state.state === 'error', 5000, 'error state');
     expect(c.state.error).toBe('token_revoked');
     await postAll(t.url, events('r_post', 3, a.id), TEST_SECRET);
     // The client keeps asking with the revoked token; wait until it has asked twice more since
     // the new events were stored and been refused each time: only then is "nothing more" proven.
     const refusedBefore = refused.length;
-    await waitUntil(() => refused.length >= refusedBefore + 2, 10_000, 'the client to ask again and be refused');
+    await waitFor(() => refused.length >= refusedBefore + 2, 10_000, 'the client to ask again and be refused');
     expect(applier.count()).toBe(3);
     expect(c.state).toMatchObject({ state: 'error', error: 'token_revoked' });
   });
@@ -126,15 +126,15 @@ describe('stream client against a real relay', () => {
     proxy.failPath('/v1/stream', 502);
     const { c, applier } = client(a.token, { sseFailuresBeforeLongPoll: 3, longPollWaitSec: 1, retrySseAfterMs: 1500 });
     c.start();
-    await waitUntil(() => c.state.state === 'live' && c.state.transport === 'long-poll', 5000, 'live on long-poll');
+    await waitFor(() => c.state.state === 'live' && c.state.transport === 'long-poll', 5000, 'live on long-poll');
     const first = events('lp_', 30, a.id);
     await postAll(t.url, first, TEST_SECRET);
-    await waitUntil(() => applier.count() === 30, 5000, 'applied over long-poll');
+    await waitFor(() => applier.count() === 30, 5000, 'applied over long-poll');
     proxy.failPath(null);
-    await waitUntil(() => c.state.transport === 'sse' && c.state.state === 'live', 5000, 'back on SSE');
+    await waitFor(() => c.state.transport === 'sse' && c.state.state === 'live', 5000, 'back on SSE');
     const second = events('lp2_', 10, a.id);
     await postAll(t.url, second, TEST_SECRET);
-    await waitUntil(() => applier.count() === 40, 5000, 'applied over SSE');
+    await waitFor(() => applier.count() === 40, 5000, 'applied over SSE');
     expectExactlyOnceInOrder(applier, [...first, ...second].map((e) => e.id as string), await relayOrder(a.id));
   });
 
@@ -142,11 +142,11 @@ describe('stream client against a real relay', () => {
     const a = await addTestInstall(t.store, 'Dead link');
     const { c, applier } = client(a.token, { staleAfterMs: 400 });
     c.start();
-    await waitUntil(() => c.state.state === 'live', 5000, 'live');
+    await waitFor(() => c.state.state === 'live', 5000, 'live');
     proxy.freezeOpen();
     const evs = events('st_', 10, a.id);
     await postAll(t.url, evs, TEST_SECRET);
-    await waitUntil(() => applier.count() === 10, 5000, 'applied after reconnect');
+    await waitFor(() => applier.count() === 10, 5000, 'applied after reconnect');
     expectExactlyOnceInOrder(applier, evs.map((e) => e.id as string));
   });
 
@@ -174,7 +174,7 @@ describe('stream client against a real relay', () => {
     c.start();
     const evs = events('f_', 10, a.id);
     await postAll(t.url, evs, TEST_SECRET, 1);
-    await waitUntil(() => applier.count() === 10, 5000, 'applied despite failures');
+    await waitFor(() => applier.count() === 10, 5000, 'applied despite failures');
     expect(failures).toBe(2);
     expect(rec.all.some((s) => s.state === 'error' && s.error?.includes('SQLITE_FULL'))).toBe(true);
     expectExactlyOnceInOrder(applier, evs.map((e) => e.id as string));
@@ -184,16 +184,16 @@ describe('stream client against a real relay', () => {
     const a = await addTestInstall(t.store, 'Closing time');
     const { c, applier } = client(a.token, { ackEveryMs: 60_000 });
     c.start();
-    await waitUntil(() => c.state.state === 'live', 5000, 'live');
+    await waitFor(() => c.state.state === 'live', 5000, 'live');
     await postAll(t.url, events('s_', 7, a.id), TEST_SECRET);
-    await waitUntil(() => applier.count() === 7, 5000, 'applied');
+    await waitFor(() => applier.count() === 7, 5000, 'applied');
     expect((await t.store.getInstall(a.id))?.ackedSeq).toBe(0);
     await c.stop();
     expect((await t.store.getInstall(a.id))?.ackedSeq).toBe(7);
     proxy.setDown(true);
     const { c: c2 } = client(a.token);
     c2.start();
-    await waitUntil(() => c2.state.state === 'offline', 5000, 'offline');
+    await waitFor(() => c2.state.state === 'offline', 5000, 'offline');
     const t0 = Date.now();
     await c2.stop();
     expect(Date.now() - t0).toBeLessThan(1000);
