@@ -1,3 +1,4 @@
+import type { JOB_HEALTHS } from '../../shared/contract/app';
 import type { PartialHandlerTable } from './handlers';
 
 /**
@@ -14,7 +15,8 @@ export type Job = {
   stop(): void | Promise<void>;
 };
 
-export type JobHealth = 'starting' | 'ok' | 'degraded' | 'failed' | 'stopped';
+/** 'starting' | 'ok' | 'degraded' | 'failed' | 'stopped', as `app.status` shows it. */
+export type JobHealth = (typeof JOB_HEALTHS)[number];
 
 /** How a job tells the runner how it is doing; `detail` is one sentence for a manager. */
 export type JobReporter = (health: JobHealth, detail?: string) => void;
