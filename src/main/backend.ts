@@ -4,9 +4,9 @@ import { contract } from '../shared/contract';
 import type { Input, MethodName, Output } from '../shared/contract';
 import type { AppInfo, Mode } from '../shared/contract/app';
 import type { Result } from '../shared/errors';
-import { openDatabase } from './db/connection';
 import type { Db } from './db/connection';
-import { migrate, schemaVersion } from './db/migrate';
+import { schemaVersion } from './db/migrate';
+import { openAppDatabase } from './db/openApp';
 import { MIGRATIONS } from './db/migrations/index';
 import { createEventBus } from './events';
 import type { EventBus } from './events';
@@ -16,6 +16,7 @@ import { dispatch } from './rpc/dispatch';
 import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
 import { appHandlers } from './services/app/appHandlers';
+import { databaseHandlers } from './services/database/databaseHandlers';
 import { ensureInstallId } from './services/app/installId';
 import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
 import type { SessionStore } from './services/app/sessionStore';
@@ -71,14 +72,7 @@ export type Backend = {
 export function createBackend(opts: BackendOptions): Backend {
   const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
   const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
-  const db = openDatabase(dbPath);
-  try {
-    const { from, to } = migrate(db, MIGRATIONS);
-    if (from !== to) log.info('db.migrated', { from, to, dbPath });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const db = openAppDatabase(dbPath, MIGRATIONS, log);
   const mode = opts.mode ?? 'demo';
   const installId = ensureInstallId(db);
   const events = createEventBus(log);
@@ -139,6 +133,7 @@ export function createBackend(opts: BackendOptions): Backend {
       fleetHandlers(fleet),
       customersHandlers(customers),
       bookingsHandlers(bookings, rates),
+      databaseHandlers({ db, dbPath, log, now }),
     ],
     Object.keys(contract) as MethodName[],
   );

@@ -1,4 +1,9 @@
+import { join } from 'node:path';
 import { createBackend } from './backend';
+import { dailyBackupJob } from './db/backups';
+import { MIGRATIONS } from './db/migrations/index';
+import { prepareDatabase } from './db/openApp';
+import { createLogger } from './log';
 import type { Backend, BackendOptions } from './backend';
 import { startDemoStack } from './demo/demoStack';
 import type { DemoStack } from './demo/demoStack';
@@ -28,8 +33,16 @@ const SYNC_DETAIL: Record<StreamStatus['state'], string> = {
  * drives the title bar's badges.
  */
 export async function startMainApp(opts: BackendOptions & { probeEveryMs?: number }): Promise<MainApp> {
-  const backend = createBackend(opts);
-  const { log, status } = backend;
+  // Inspect the file and back it up before a migration may change it (createBackend migrates).
+  const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
+  const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
+  await prepareDatabase(dbPath, MIGRATIONS, log);
+  const backend = createBackend({ ...opts, log });
+  const { status } = backend;
+  const backups = dailyBackupJob({ db: backend.db, dbPath, log });
+  backups.start((health, detail) => {
+    if (health === 'degraded') log.warn('db.backup_degraded', { detail });
+  });
   const mode = backend.info().mode;
   let demo: DemoStack | null = null;
   let sync: StreamClient | null = null;
@@ -84,6 +97,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     sync,
     async close() {
       if (probe) clearInterval(probe);
+      await backups.stop();
       await sync?.stop();
       await demo?.close();
       backend.close();

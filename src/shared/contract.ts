@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { customerMethods } from './contract/customers';
+import { databaseMethods } from './contract/database';
 import { fleetMethods } from './contract/fleet';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
@@ -17,6 +18,7 @@ export const contract = {
   ...fleetMethods,
   ...customerMethods,
   ...bookingsMethods,
+  ...databaseMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
