@@ -40,7 +40,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
   const backend = createBackend({ ...opts, log });
   const { status } = backend;
   const backups = dailyBackupJob({ db: backend.db, dbPath, log });
-  backups.start((health, detail) => {
+  void backups.start((health, detail) => {
     if (health === 'degraded') log.warn('db.backup_degraded', { detail });
   });
   const mode = backend.info().mode;
