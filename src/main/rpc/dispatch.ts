@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { contract, isMethodName } from '../../shared/contract';
 import type { MethodName } from '../../shared/contract';
 import { roleAllows } from '../../shared/contract/define';
-import { DEFAULT_MESSAGES, PosError } from '../../shared/errors';
+import { DEFAULT_MESSAGES, PosError, storageErrorCode } from '../../shared/errors';
+import { findPrototypeKey } from '../../shared/contract/define';
 import type { PosErrorShape, Result } from '../../shared/errors';
 import type { Logger } from '../log';
 import type { CallContext, HandlerTable } from '../core/handlers';
@@ -44,6 +45,12 @@ export async function dispatch(
     log.warn('rpc.forbidden', { method, role: ctx.role, staffId: ctx.staffId });
     return ctx.role === null ? fail('not_signed_in') : fail('forbidden');
   }
+  // JSON.parse makes "__proto__" an own key that zod then drops silently; refuse it outright.
+  const protoPath = findPrototypeKey(input);
+  if (protoPath !== null) {
+    log.warn('rpc.prototype_key', { method, path: protoPath });
+    return fail('invalid_input', 'Some details could not be accepted. Check the highlighted fields.', { [protoPath]: 'This name is not allowed as a key' });
+  }
   const parsed = def.input.safeParse(input ?? {});
   if (!parsed.success) {
     const fields = fieldsFromZod(parsed.error);
@@ -69,6 +76,11 @@ function fromThrown(method: MethodName, err: unknown, log: Logger): Result<never
   if (err instanceof PosError) {
     log.info('rpc.error', { method, code: err.code, message: err.message, fields: err.fields });
     return { ok: false, error: err.toShape() };
+  }
+  const storage = storageErrorCode((err as { code?: unknown } | null)?.code);
+  if (storage !== null) {
+    log.error('rpc.storage', { method, code: (err as { code: string }).code, error: err instanceof Error ? err.message : String(err) });
+    return { ok: false, error: { code: storage, message: DEFAULT_MESSAGES[storage], retryable: storage !== 'disk_read_only' } };
   }
   log.error('rpc.internal', { method, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   return fail('internal');
