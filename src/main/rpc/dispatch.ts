@@ -55,6 +55,9 @@ export async function dispatch(
   if (!parsed.success) {
     const fields = fieldsFromZod(parsed.error);
     log.info('rpc.invalid_input', { method, fields });
+    // A date outside the bounds every date input has gets its own code (a form still marks the field).
+    const dateOnly = parsed.error.issues.every((i) => i.code === 'custom' && (i.params as { posCode?: string } | undefined)?.posCode === 'date_out_of_range');
+    if (dateOnly) return fail('date_out_of_range', DEFAULT_MESSAGES.date_out_of_range, fields);
     return fail('invalid_input', DEFAULT_MESSAGES.invalid_input, fields);
   }
   let value: unknown;
