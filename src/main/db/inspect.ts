@@ -87,7 +87,12 @@ function truncated(path: string, backup: string | null): DatabaseOpenError {
  */
 export function inspectDatabase(path: string, latest: number, findBackup: () => string | null): { version: number } {
   if (path === ':memory:' || !existsSync(path)) return { version: 0 };
-  checkHeader(path, findBackup);
+  try {
+    checkHeader(path, findBackup);
+  } catch (err) {
+    if (err instanceof DatabaseOpenError) throw err;
+    throw unreadable(path); // EACCES, EIO…: the OS refused to let us read it
+  }
   let ro: Database.Database | null = null;
   try {
     ro = new Database(path, { readonly: true, fileMustExist: true });
@@ -115,11 +120,15 @@ export function translateOpenError(path: string, err: unknown, findBackup: () =>
   }
   if (code.startsWith('SQLITE_CORRUPT')) return damagedError(path, 'SQLite found damaged pages', findBackup());
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_READONLY')) {
-    return new DatabaseOpenError(
-      'unreadable',
-      path,
-      `Keydesk cannot read its database ${path}: the disk or the file's permissions refuse it. Check the disk and that this user owns the file, or call the office.`,
-    );
+    return unreadable(path);
   }
   return err;
+}
+
+function unreadable(path: string): DatabaseOpenError {
+  return new DatabaseOpenError(
+    'unreadable',
+    path,
+    `Keydesk cannot read its database ${path}: the disk or the file's permissions refuse it. Check the disk and that this user owns the file, or call the office.`,
+  );
 }

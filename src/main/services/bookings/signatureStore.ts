@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { STORED_FILE_REF } from '../../../shared/contract/fields';
 import { newId } from '../../core/ids';
@@ -54,6 +54,7 @@ export function storeSignature(dataDir: string | null, bookingId: string, signat
   if (dataDir === null) throw badInput('signature', 'This counter has no folder to keep signatures in');
   const rel = `signatures/${bookingId}-${newId()}.${m[1] === 'png' ? 'png' : 'jpg'}`;
   mkdirSync(join(dataDir, 'signatures'), { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(join(dataDir, 'signatures'), 0o700); // folders made by older versions
   writeFileSync(join(dataDir, rel), bytes, { flag: 'wx', mode: 0o600 });
   return rel;
 }
