@@ -85,7 +85,7 @@ function truncated(path: string, backup: string | null): DatabaseOpenError {
  * can touch the file) and `PRAGMA quick_check`. Throws DatabaseOpenError or SchemaFromFutureError.
  * A path that does not exist yet, or ':memory:', passes.
  */
-export function inspectDatabase(path: string, latest: number, findBackup: () => string | null): { version: number } {
+export function inspectDatabase(path: string, latest: number, findBackup: () => string | null, opts: { quickCheck?: boolean } = {}): { version: number } {
   if (path === ':memory:' || !existsSync(path)) return { version: 0 };
   try {
     checkHeader(path, findBackup);
@@ -98,9 +98,11 @@ export function inspectDatabase(path: string, latest: number, findBackup: () => 
     ro = new Database(path, { readonly: true, fileMustExist: true });
     const version = ro.pragma('user_version', { simple: true }) as number;
     if (!knownVersion(version, latest)) throw new SchemaFromFutureError(version, latest);
-    const rows = ro.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
-    const problems = rows.map((r) => r.quick_check).filter((p) => p !== 'ok');
-    if (problems.length > 0) throw damagedError(path, problems[0] ?? 'quick_check failed', findBackup());
+    if (opts.quickCheck ?? true) {
+      const rows = ro.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+      const problems = rows.map((r) => r.quick_check).filter((p) => p !== 'ok');
+      if (problems.length > 0) throw damagedError(path, problems[0] ?? 'quick_check failed', findBackup());
+    }
     return { version };
   } catch (err) {
     throw translateOpenError(path, err, findBackup);

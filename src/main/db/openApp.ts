@@ -40,7 +40,12 @@ export function openAppDatabase(dbPath: string, migrations: readonly Migration[]
  */
 export async function prepareDatabase(dbPath: string, migrations: readonly Migration[], log: Logger): Promise<void> {
   const latest = latestOf(migrations);
-  const { version } = inspectDatabase(dbPath, latest, () => lastGoodBackup(backupsDirFor(dbPath)));
+  const findBackup = () => lastGoodBackup(backupsDirFor(dbPath));
+  // quick_check reads every page (about a second per 50 MB): run it here only when a backup is
+  // due, so that a damaged file is never copied over a good backup; createBackend checks anyway.
+  const { version } = inspectDatabase(dbPath, latest, findBackup, { quickCheck: false });
+  if (version === 0 || version >= latest) return;
+  inspectDatabase(dbPath, latest, findBackup);
   await backupBeforeMigration(dbPath, version, latest, log);
 }
 
