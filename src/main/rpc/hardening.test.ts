@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackend } from '../backend';
 import type { Backend } from '../backend';
+import { storageErrorCode } from '../../shared/errors';
 import { memoryLogger } from '../log';
 import { startHttpTransport } from './httpTransport';
 import type { HttpTransport } from './httpTransport';
@@ -105,6 +106,21 @@ describe('a full disk', () => {
     expect(failure).toEqual({ code: 'disk_full', message: 'The disk is full: nothing was saved. Free space and try again.', retryable: true });
     expect((b.db.prepare('SELECT count(*) AS n FROM customers').get() as { n: number }).n).toBe(saved);
     b.close();
+  });
+
+  it('a read-only database and a disk I/O error each get their own sentence too', async () => {
+    const b = createBackend({ dataDir: mkdtempSync(join(tmpdir(), 'kd-ro-')), dbPath: ':memory:', version: '1', transport: 'http', log: memoryLogger(), demoSeed: { full: false } });
+    const ctx = { role: 'clerk' as const, staffId: null, transport: 'internal' as const };
+    b.db.pragma('query_only = ON'); // SQLite answers SQLITE_READONLY to every write
+    expect(await b.call(ctx, 'customers.upsert', customer)).toEqual({
+      ok: false,
+      error: { code: 'disk_read_only', message: 'Keydesk cannot write to its database (the disk or the file is read-only): nothing was saved. Call the office.', retryable: false },
+    });
+    b.close();
+    expect(storageErrorCode('SQLITE_IOERR_WRITE')).toBe('disk_error');
+    expect(storageErrorCode('SQLITE_IOERR_FSYNC')).toBe('disk_error');
+    expect(storageErrorCode('ENOSPC')).toBe('disk_full');
+    expect(storageErrorCode('SQLITE_CONSTRAINT')).toBeNull();
   });
 
   const canMount = process.platform === 'linux' && process.getuid?.() === 0;
