@@ -151,6 +151,20 @@ describe('backups', () => {
     expect(listBackups(backupsDirFor(path))).toHaveLength(1);
   });
 
+  it('are never taken of a damaged file: the pre-migration step refuses it first', async () => {
+    const { path } = await realShop();
+    const raw = new Database(path);
+    raw.pragma('user_version = 50'); // a migration is pending
+    raw.close();
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+    const before = listBackups(backupsDirFor(path)).map((b) => b.path);
+    await expect(prepareDatabase(path, MIGRATIONS, memoryLogger())).rejects.toMatchObject({ kind: 'damaged' });
+    expect(listBackups(backupsDirFor(path)).map((b) => b.path)).toEqual(before);
+  });
+
   it('run daily, keep the newest few, and are private to the owner', async () => {
     const dir = tempDir();
     const b = open(dir);
