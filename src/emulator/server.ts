@@ -9,8 +9,7 @@ import {
   ApiError,
   errorJson,
   idempotencyMismatch,
-  injectedRateLimit,
-  injectedServerError,
+  injectedError,
   invalidRequest,
   unrecognizedUrl,
 } from './errors';
@@ -210,8 +209,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     const authError = checkApiKey(headerValue(req, 'authorization'), (key) => keys.accepts(key));
     if (authError) return fail(authError);
-    if (decision.action === 'error500') return fail(injectedServerError(decision.shouldRetry));
-    if (decision.action === 'rateLimit') return fail(injectedRateLimit(decision.shouldRetry ?? false));
+    const injected = injectedError(decision.action, decision.shouldRetry);
+    if (injected) return fail(injected);
 
     let raw = '';
     let params;
