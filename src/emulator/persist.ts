@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { IssuedKeys } from './apiKeys';
 import type { StoredResponse } from './idempotency';
@@ -62,6 +62,9 @@ export function makeSnapshot(parts: {
 export function writeSnapshot(path: string, snapshot: Snapshot, io: SnapshotIo = nodeSnapshotIo): void {
   const dir = dirname(path);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  // The folder holds the webhook secret too (the .tmp on its way): narrowed if someone made it wider.
+  const dirMode = statSync(dir).mode & 0o777;
+  if ((dirMode & 0o077) !== 0) chmodSync(dir, dirMode & DIR_MODE);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     io.writeFile(tmp, JSON.stringify(snapshot), FILE_MODE);

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: startEmulator is one closure wiring the request path, the timers and
+// the admin API over shared state; each concern it calls lives in its own module.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin, type AdminApi } from './admin';

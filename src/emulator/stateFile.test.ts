@@ -133,6 +133,19 @@ describe('state file permissions (issue #10 item 8)', () => {
     }
   });
 
+  it('a folder made 0755 by someone else (the app\'s data folder code) is narrowed to 0700 at the first save', async () => {
+    const folder = join(dir, 'made-wide');
+    mkdirSync(folder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+    const h = await startHarness({ statePath: join(folder, 'stripe-emulator.json') });
+    try {
+      h.emulator.save();
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a file left readable by others from before is narrowed to 0600 when read', async () => {
     const statePath = join(dir, 'old-state.json');
     const first = await startHarness({ statePath });
