@@ -89,9 +89,12 @@ describe('Host and Origin (issue #10 item 7: DNS rebinding and cross-site reques
     }
   });
 
-  it('a foreign Host is refused on the Stripe API too, even with the right key', async () => {
+  it('a foreign Host is refused on the Stripe API and the Terminal SDK too, even with the right key', async () => {
     const res = await raw('GET', '/v1/customers', { Host: 'evil.example', Authorization: `Bearer ${h.emulator.apiKey}` });
     expect(res.status).toBe(403);
+    expect((await raw('GET', '/terminal-js/v1', { Host: 'evil.example' })).status).toBe(403);
+    const script = await raw('GET', '/terminal-js/v1', { Host: own(), Origin: 'http://127.0.0.1:1' });
+    expect([script.status, script.headers['access-control-allow-origin']]).toEqual([200, '*']);
   });
 
   it('a cross-site text/plain POST to /_emulator/faults is not obeyed', async () => {
