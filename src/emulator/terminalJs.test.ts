@@ -169,6 +169,33 @@ describe('fake Terminal JS SDK (GET /terminal-js/v1) against the emulator', () =
     expect(terminal.getConnectionStatus()).toBe('not_connected');
   });
 
+  it('registered readers: discovered in the token\'s location; fail_if_in_use refuses a reader another till holds', async () => {
+    const { location, token } = await setup();
+    const reader = await stripe.terminal.readers.create({ registration_code: 'simulated-s700', location, label: 'Till 1' });
+    const first = loadSdk().create({ onFetchConnectionToken: token });
+    const found = await first.discoverReaders({ simulated: false });
+    if (isError(found)) throw new Error(found.error.message);
+    expect(found.discoveredReaders.map((r) => [r.id, r.label])).toEqual([[reader.id, 'Till 1']]);
+    expect(isError(await first.connectReader(reader))).toBe(false);
+    const second = loadSdk().create({ onFetchConnectionToken: token });
+    const busy = await second.connectReader(reader, { fail_if_in_use: true });
+    expect(isError(busy) && busy.error.code).toBe('reader_busy');
+    expect(second.getConnectionStatus()).toBe('not_connected');
+  });
+
+  it('a tip set in the simulator is added to the amount when the payment is processed', async () => {
+    const { token } = await setup();
+    const { terminal } = await connected(token);
+    const pi = await presentPi(4000);
+    terminal.setSimulatorConfiguration({ testPaymentMethod: 'mastercard', tipAmount: 500 });
+    const collected = await terminal.collectPaymentMethod(pi.client_secret as string);
+    if (isError(collected)) throw new Error(collected.error.message);
+    const done = await terminal.processPayment(collected.paymentIntent);
+    if (isError(done)) throw new Error(done.error.message);
+    expect([done.paymentIntent.amount, done.paymentIntent.amount_capturable]).toEqual([4500, 4500]);
+    expect((await stripe.paymentIntents.retrieve(pi.id)).amount).toBe(4500);
+  });
+
   it('an unknown token is refused; a token for an unknown location is refused at creation', async () => {
     const terminal = loadSdk().create({ onFetchConnectionToken: async () => 'pst_test_made_up', onUnexpectedReaderDisconnect: () => undefined });
     const found = await terminal.discoverReaders({ simulated: true });
