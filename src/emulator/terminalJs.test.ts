@@ -157,6 +157,16 @@ describe('fake Terminal JS SDK (GET /terminal-js/v1) against the emulator', () =
     expect(isError(made)).toBe(true);
   });
 
+  it('ten SDKs racing with one token: exactly one gets a session', async () => {
+    const { token } = await setup();
+    const shared = await token();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => loadSdk().create({ onFetchConnectionToken: async () => shared }).discoverReaders({ simulated: true })),
+    );
+    expect(results.filter((r) => !isError(r))).toHaveLength(1);
+    expect(new Set(results.filter(isError).map((r) => r.error.code))).toEqual(new Set(['invalid_connection_token']));
+  });
+
   it('a token is scoped to its location: it cannot discover or connect readers elsewhere', async () => {
     const { token } = await setup();
     const other = (await stripe.terminal.locations.create({ display_name: 'Airport', address: { country: 'US' } })).id;
