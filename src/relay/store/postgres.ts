@@ -25,16 +25,13 @@ export type PostgresStoreOptions = {
 /** Wakes streams on every instance. The rows stay the truth: a lost notification only delays a stream until its next poll. */
 const CHANNEL = 'keydesk_relay';
 
-type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'u' };
+type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'i' } | { k: 'u' };
 
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
-
-/** Arbitrary but fixed key of the seq-allocation lock. */
-const SEQ_LOCK = 0x6b64_7232;
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
 
@@ -54,11 +51,9 @@ async function seqsFor(
   const counts = new Map<string, number>();
   for (const d of planned) counts.set(d.installId, (counts.get(d.installId) ?? 0) + 1);
   const ids = [...counts.keys()].sort();
-  // One cluster-wide lock, held until commit, around seq allocation: every instance's batches
-  // take turns, so an install's seqs become visible strictly in order (a reader never sees 7
-  // before 6) and no two batches can deadlock on install rows. Batches are group commits, so
-  // the lock is taken once per batch, not per event.
-  await c.query('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+  // Row locks on the installs involved, in id order, held until commit: an install's seqs become
+  // visible strictly in order, and two transactions never wait on each other in a cycle.
+  await c.query('SELECT id FROM installs WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
   const { rows } = await c.query<{ id: string; last_seq: number; acked_seq: number }>(
     `UPDATE installs AS i SET last_seq = i.last_seq + u.n
      FROM unnest($1::text[], $2::bigint[]) AS u(id, n) WHERE i.id = u.id
@@ -82,11 +77,14 @@ async function seqsFor(
   return out;
 }
 
-async function notify(c: pg.PoolClient, notice: Notice): Promise<void> {
-  let text = JSON.stringify(notice);
+function noticeText(notice: Notice): string {
+  const text = JSON.stringify(notice);
   // NOTIFY payloads stop at 8,000 bytes: past that, tell every instance to look at everything.
-  if (text.length > 7000) text = '{"k":"u"}';
-  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
+  return text.length > 7000 ? '{"k":"u"}' : text;
+}
+
+async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void> {
+  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, noticeText(notice)]);
 }
 
 /** The shared store for several relay instances behind a load balancer. */
@@ -118,93 +116,158 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     }
   };
 
-  const ingestOnce = async (c: pg.PoolClient, events: readonly IncomingEvent[], now: number): Promise<IngestOutcome> => {
-    // First occurrence wins inside a batch; inserts go in id order so two instances storing
-    // overlapping batches take row locks in the same order.
+  // Active installs, cached while the LISTEN connection is up (every change to installs sends a
+  // NOTIFY); read per batch otherwise. A just-added install may be unknown to another instance
+  // for the few ms its NOTIFY takes: such an event waits in the unassigned queue (admin assigns).
+  let installCache: { active: Set<string>; byLocation: Map<string, string[]> } | null = null;
+  let cacheValid = false;
+  let cacheGeneration = 0;
+  const readInstalls = async () => {
+    const rows = (await pool.query<{ id: string; location_id: string | null }>('SELECT id, location_id FROM installs WHERE revoked_at IS NULL ORDER BY id')).rows;
+    const byLocation = new Map<string, string[]>();
+    for (const r of rows) if (r.location_id) byLocation.set(r.location_id, [...(byLocation.get(r.location_id) ?? []), r.id]);
+    return { active: new Set(rows.map((r) => r.id)), byLocation };
+  };
+  const activeInstalls = async () => {
+    if (cacheValid && installCache) return installCache;
+    const generation = cacheGeneration;
+    const fresh = await readInstalls();
+    // Only keep it when a listener will tell us about changes, and none came while reading.
+    if (listenerReady && generation === cacheGeneration) {
+      installCache = fresh;
+      cacheValid = true;
+    }
+    return fresh;
+  };
+  const invalidateInstalls = () => {
+    cacheGeneration += 1;
+    cacheValid = false;
+    installCache = null;
+  };
+
+  /**
+   * A batch in two round trips and no transaction block: one read (routes and waiting events of
+   * the batch's PaymentIntents), then ONE statement that writes everything. The statement is
+   * atomic by itself; seqs come from `UPDATE installs … RETURNING`, whose row locks (taken in id
+   * order) serialise only batches for the same install, so an install's seqs still become visible
+   * in order while batches for different installs commit side by side on every instance.
+   */
+  const ingestBatch = async (events: readonly IncomingEvent[], now: number): Promise<IngestOutcome> => {
     const unique = new Map<string, IncomingEvent>();
     for (const ev of events) if (!unique.has(ev.id)) unique.set(ev.id, ev);
-    const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const inserted = await c.query<{ id: string; no: number }>(
-      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload)
-       SELECT u.id, u.type, u.created, $8, u.source, u.pi, u.loc, u.payload
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, type, created, source, pi, loc, payload)
-       ON CONFLICT (id) DO NOTHING RETURNING id, no`,
-      [
-        sorted.map((e) => e.id),
-        sorted.map((e) => e.type),
-        sorted.map((e) => e.created),
-        sorted.map((e) => e.source),
-        sorted.map((e) => e.hints.paymentIntent),
-        sorted.map((e) => e.hints.locationId),
-        sorted.map((e) => e.payload),
-        now,
-      ],
-    );
-    const freshIds = new Set(inserted.rows.map((r) => r.id));
-    const numbers = new Map(inserted.rows.map((r) => [r.id, r.no]));
-    const results: IngestResult[] = [];
-    const fresh: { id: string; hints: IncomingEvent['hints'] }[] = [];
-    for (const ev of events) {
-      const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate
-      results.push({ eventId: ev.id, duplicate: !isFresh, route: null });
-      if (isFresh) fresh.push({ id: ev.id, hints: ev.hints });
-    }
-    if (fresh.length === 0) return { results, deliveries: [] };
-
-    const active = await c.query<{ id: string; location_id: string | null }>('SELECT id, location_id FROM installs WHERE revoked_at IS NULL ORDER BY id');
-    const activeIds = new Set(active.rows.map((r) => r.id));
-    const byLocation = new Map<string, string[]>();
-    for (const r of active.rows) if (r.location_id) byLocation.set(r.location_id, [...(byLocation.get(r.location_id) ?? []), r.id]);
-    const pis = [...new Set(fresh.map((e) => e.hints.paymentIntent).filter((p): p is string => !!p))];
+    const list = [...unique.values()];
+    const installs = await activeInstalls();
+    const pis = [...new Set(list.map((e) => e.hints.paymentIntent).filter((p): p is string => !!p))];
     const routes = new Map<string, string>();
     const waiting = new Map<string, string[]>();
     if (pis.length > 0) {
-      const r1 = await c.query<{ payment_intent: string; install_id: string }>(
-        'SELECT payment_intent, install_id FROM payment_intent_routes WHERE payment_intent = ANY($1)',
+      const r = await pool.query<{ k: string; pi: string; v: string }>(
+        `SELECT 'r' AS k, payment_intent AS pi, install_id AS v, 0::bigint AS o, '' AS e FROM payment_intent_routes WHERE payment_intent = ANY($1)
+         UNION ALL
+         SELECT 'u', payment_intent, event_id, received_at, event_id FROM unassigned WHERE payment_intent = ANY($1)
+         ORDER BY 4, 5`,
         [pis],
       );
-      for (const r of r1.rows) routes.set(r.payment_intent, r.install_id);
-      const r2 = await c.query<{ event_id: string; payment_intent: string }>(
-        'SELECT event_id, payment_intent FROM unassigned WHERE payment_intent = ANY($1) ORDER BY received_at, event_id',
-        [pis],
-      );
-      for (const r of r2.rows) waiting.set(r.payment_intent, [...(waiting.get(r.payment_intent) ?? []), r.event_id]);
+      for (const row of r.rows) {
+        if (row.k === 'r') routes.set(row.pi, row.v);
+        else waiting.set(row.pi, [...(waiting.get(row.pi) ?? []), row.v]);
+      }
     }
     const lookup: RouteLookup = {
-      isActiveInstall: (id) => activeIds.has(id),
+      isActiveInstall: (id) => installs.active.has(id),
       installForPaymentIntent: (pi) => routes.get(pi),
-      installsAtLocation: (loc) => byLocation.get(loc) ?? [],
+      installsAtLocation: (loc) => installs.byLocation.get(loc) ?? [],
       unassignedForPaymentIntent: (pi) => waiting.get(pi) ?? [],
     };
-    const plan = planBatch(fresh, lookup);
-
-    if (plan.learned.length > 0) {
-      const last = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
-      await c.query(
-        `INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at)
-         SELECT u.p, u.i, $3 FROM unnest($1::text[], $2::text[]) AS u(p, i)
-         ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at`,
-        [[...last.keys()], [...last.values()], now],
-      );
+    // Planned as if every event were new; the statement keeps only what it really inserted.
+    const plan = planBatch(
+      list.map((e) => ({ id: e.id, hints: e.hints })),
+      lookup,
+    );
+    const learned = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
+    const targets = [...new Set(plan.deliveries.map((d) => d.installId))].sort();
+    const notice = targets.length > 0 ? noticeText({ k: 'd', i: targets }) : null;
+    const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>(
+      `WITH ins AS (
+         INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
+         SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           AS u(id, type, created, source, pi, loc, payload, sig)
+         ORDER BY u.id
+         ON CONFLICT (id) DO NOTHING RETURNING id, no
+       ),
+       learn AS (
+         INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at)
+         SELECT u.p, u.i, $9::bigint FROM unnest($10::text[], $11::text[]) AS u(p, i)
+         ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at
+         RETURNING 1
+       ),
+       claimed AS (DELETE FROM unassigned WHERE event_id = ANY($12::text[]) RETURNING event_id),
+       queued AS (
+         INSERT INTO unassigned (event_id, payment_intent, location_id, received_at)
+         SELECT u.e, u.p, u.l, $9 FROM unnest($13::text[], $14::text[], $15::text[]) AS u(e, p, l) JOIN ins ON ins.id = u.e
+         ON CONFLICT DO NOTHING RETURNING 1
+       ),
+       planned AS (SELECT * FROM unnest($16::text[], $17::text[]) WITH ORDINALITY AS p(event_id, install_id, ord)),
+       ok AS (
+         SELECT p.install_id, p.ord, p.event_id, COALESCE(ins.no, ce.no) AS no
+         FROM planned p
+         LEFT JOIN ins ON ins.id = p.event_id
+         LEFT JOIN claimed c ON c.event_id = p.event_id
+         LEFT JOIN events ce ON ce.id = c.event_id
+         WHERE ins.no IS NOT NULL OR c.event_id IS NOT NULL
+       ),
+       counts AS (SELECT install_id, count(*)::bigint AS n FROM ok GROUP BY install_id),
+       locked AS (SELECT i.id FROM installs i WHERE i.id IN (SELECT install_id FROM counts) ORDER BY i.id FOR UPDATE),
+       bump AS (
+         UPDATE installs i SET last_seq = i.last_seq + c.n FROM counts c, locked l
+         WHERE i.id = c.install_id AND l.id = i.id
+         RETURNING i.id, i.last_seq, i.acked_seq, c.n
+       ),
+       numbered AS (
+         SELECT ok.install_id, ok.event_id, ok.no, ok.ord, b.acked_seq,
+                b.last_seq - b.n + row_number() OVER (PARTITION BY ok.install_id ORDER BY ok.ord) AS seq
+         FROM ok JOIN bump b ON b.id = ok.install_id
+       ),
+       dl AS (INSERT INTO deliveries (install_id, seq, event_no, created_at) SELECT install_id, seq, no, $9 FROM numbered RETURNING 1)
+       SELECT 'e' AS k, id, NULL AS install_id, NULL::bigint AS seq, NULL::bigint AS acked, NULL::bigint AS ord FROM ins
+       UNION ALL SELECT 'd', event_id, install_id, seq, acked_seq, ord FROM numbered
+       UNION ALL SELECT 'n', CASE WHEN $18::text IS NOT NULL AND EXISTS (SELECT 1 FROM numbered) THEN pg_notify('${CHANNEL}', $18)::text END, NULL, NULL, NULL, NULL
+       UNION ALL SELECT 'w', ((SELECT count(*) FROM learn) + (SELECT count(*) FROM queued) + (SELECT count(*) FROM dl))::text, NULL, NULL, NULL, NULL`,
+      [
+        list.map((e) => e.id),
+        list.map((e) => e.type),
+        list.map((e) => e.created),
+        list.map((e) => e.source),
+        list.map((e) => e.hints.paymentIntent),
+        list.map((e) => e.hints.locationId),
+        list.map((e) => e.payload),
+        list.map((e) => e.signature),
+        now,
+        [...learned.keys()],
+        [...learned.values()],
+        plan.claimed,
+        plan.unassigned.map((u) => u.eventId),
+        plan.unassigned.map((u) => u.paymentIntent),
+        plan.unassigned.map((u) => u.locationId),
+        plan.deliveries.map((d) => d.eventId),
+        plan.deliveries.map((d) => d.installId),
+        notice,
+      ],
+    );
+    const freshIds = new Set<string>();
+    const numbered: { d: StoredDelivery; ord: number }[] = [];
+    for (const row of r.rows) {
+      if (row.k === 'e') freshIds.add(row.id);
+      else if (row.k === 'd') numbered.push({ d: { installId: row.install_id!, eventId: row.id, seq: row.seq!, unacked: row.seq! - row.acked! }, ord: Number(row.ord) });
     }
-    let planned = plan.deliveries;
-    if (plan.claimed.length > 0) {
-      // Another instance may have claimed some first: deliver only what we actually removed.
-      const gone = await c.query<{ event_id: string }>('DELETE FROM unassigned WHERE event_id = ANY($1) RETURNING event_id', [plan.claimed]);
-      const ours = new Set(gone.rows.map((r) => r.event_id));
-      const claimed = new Set(plan.claimed);
-      planned = planned.filter((d) => !claimed.has(d.eventId) || ours.has(d.eventId));
+    // In plan order, as the SQLite store gives them.
+    const deliveries = numbered.sort((a, b) => a.ord - b.ord).map((x) => x.d);
+    const results: IngestResult[] = [];
+    for (const ev of events) {
+      const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate
+      results.push({ eventId: ev.id, duplicate: !isFresh, route: isFresh ? (plan.routes.get(ev.id) ?? null) : null });
     }
-    if (plan.unassigned.length > 0) {
-      await c.query(
-        `INSERT INTO unassigned (event_id, payment_intent, location_id, received_at)
-         SELECT u.e, u.p, u.l, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, p, l) ON CONFLICT DO NOTHING`,
-        [plan.unassigned.map((u) => u.eventId), plan.unassigned.map((u) => u.paymentIntent), plan.unassigned.map((u) => u.locationId), now],
-      );
-    }
-    const deliveries = await seqsFor(c, planned, now, numbers);
-    if (deliveries.length > 0) await notify(c, { k: 'd', i: [...new Set(deliveries.map((d) => d.installId))] });
-    for (const r of results) if (!r.duplicate) r.route = plan.routes.get(r.eventId) ?? null;
     return { results, deliveries };
   };
 
@@ -214,6 +277,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let listenFailures = 0;
+  let listenerReady = false;
   const emit = (c: StoreChange) => {
     for (const w of watchers) w(c);
   };
@@ -224,6 +288,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     const retry = () => {
       if (listener !== client) return;
       listener = null;
+      listenerReady = false;
+      invalidateInstalls();
       client.removeAllListeners();
       client.end().catch(() => {});
       if (closed || watchers.size === 0) return;
@@ -245,15 +311,24 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
       try {
         const n = JSON.parse(msg.payload) as Notice;
         if (n.k === 'd') emit({ kind: 'deliveries', installIds: n.i });
-        else if (n.k === 'r') emit({ kind: 'revoked', installId: n.i });
-        else emit({ kind: 'unknown' });
+        else if (n.k === 'r') {
+          invalidateInstalls();
+          emit({ kind: 'revoked', installId: n.i });
+        } else if (n.k === 'i') invalidateInstalls();
+        else {
+          invalidateInstalls();
+          emit({ kind: 'unknown' });
+        }
       } catch {
+        invalidateInstalls();
         emit({ kind: 'unknown' });
       }
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      invalidateInstalls();
+      listenerReady = true;
       // Anything may have happened while we were not listening.
       if (listenFailures > 0) emit({ kind: 'unknown' });
       listenFailures = 0;
@@ -267,11 +342,26 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
 
   const store: RelayStore = {
     kind: 'postgres',
-    ingest: (events, now) => tx((c) => ingestOnce(c, events, now)),
+    ingest: async (events, now) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await ingestBatch(events, now);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          // 23505: two instances inserting the same unassigned/route row at once; 40P01: deadlock.
+          if (attempt < 4 && code && (RETRYABLE.has(code) || code === '23505')) {
+            opts.logger?.warn('relay.pg.retry', { code, attempt });
+            await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
     readAfter: async (installId, afterSeq, limit) =>
       (
         await pool.query<DeliveryRow>(
-          `SELECT d.seq AS seq, e.id AS "eventId", e.payload AS payload
+          `SELECT d.seq AS seq, e.id AS "eventId", e.payload AS payload, e.signature AS signature
            FROM deliveries d JOIN events e ON e.no = d.event_no
            WHERE d.install_id = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
           [installId, afterSeq, limit],
@@ -300,6 +390,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         i.tokenHash,
         i.now,
       ]);
+      invalidateInstalls();
+      await notify(pool, { k: 'i' });
     },
     listInstalls: async () =>
       (
@@ -311,6 +403,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     revokeInstall: (id, now) =>
       tx(async (c) => {
         const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);
+        invalidateInstalls();
         if (r.rowCount) await notify(c, { k: 'r', i: id });
         return (r.rowCount ?? 0) > 0;
       }),

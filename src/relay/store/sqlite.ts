@@ -28,6 +28,8 @@ export type SqliteStoreOptions = {
   /** How often the background checkpointer copies the WAL into the database (started on first ingest). */
   checkpointEveryMs?: number;
   onBackgroundError?: (message: string) => void;
+  /** Test seam: called after each look for other processes' commits (so a test can wait for polls, not sleep). */
+  onWatchPoll?: () => void;
 };
 
 /**
@@ -81,8 +83,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
 
   const q = {
     insertEvent: db.prepare(
-      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     eventNo: db.prepare('SELECT no FROM events WHERE id = ?').pluck(),
     activeInstall: db.prepare('SELECT 1 FROM installs WHERE id = ? AND revoked_at IS NULL').pluck(),
@@ -101,7 +103,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     allLastSeqs: db.prepare('SELECT id, last_seq FROM installs'),
     insertDelivery: db.prepare('INSERT INTO deliveries (install_id, seq, event_no, created_at) VALUES (?, ?, ?, ?)'),
     readAfter: db.prepare(
-      `SELECT d.seq AS seq, e.id AS eventId, e.payload AS payload
+      `SELECT d.seq AS seq, e.id AS eventId, e.payload AS payload, e.signature AS signature
        FROM deliveries d JOIN events e ON e.no = d.event_no
        WHERE d.install_id = ? AND d.seq > ? AND d.seq <= ? ORDER BY d.seq LIMIT ?`,
     ),
@@ -196,7 +198,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     const fresh: { id: string; hints: IncomingEvent['hints'] }[] = [];
     const numbers = new Map<string, number>();
     for (const ev of events) {
-      const r = q.insertEvent.run(ev.id, ev.type, ev.created, now, ev.source, ev.hints.paymentIntent, ev.hints.locationId, ev.payload);
+      const r = q.insertEvent.run(ev.id, ev.type, ev.created, now, ev.source, ev.hints.paymentIntent, ev.hints.locationId, ev.payload, ev.signature);
       results.push({ eventId: ev.id, duplicate: r.changes === 0, route: null });
       if (r.changes > 0) {
         fresh.push({ id: ev.id, hints: ev.hints });
@@ -254,6 +256,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     watchTimer = setInterval(() => {
       if (closed) return;
       const v = db.pragma('data_version', { simple: true }) as number;
+      opts.onWatchPoll?.();
       if (v === dataVersion) return;
       dataVersion = v;
       // Another process committed (and synced, but maybe not yet): read its seqs, sync, then show them.

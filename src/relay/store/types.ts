@@ -2,13 +2,18 @@ import type { RouteHints, RouteKind } from '../route';
 
 export type EventSource = 'webhook' | 'backfill';
 
-/** A verified Stripe event on its way into the store. `payload` is compact JSON (one line). */
+/**
+ * A verified Stripe event on its way into the store. `payload` is the exact body Stripe sent
+ * (as UTF-8 text, never re-serialised), `signature` its `Stripe-Signature` header (null when the
+ * event came from backfill, where Stripe signs nothing).
+ */
 export type IncomingEvent = {
   id: string;
   type: string;
   /** Stripe's `created`, unix seconds. */
   created: number;
   payload: string;
+  signature: string | null;
   hints: RouteHints;
   source: EventSource;
 };
@@ -48,7 +53,7 @@ export type InstallStats = InstallRow & {
   oldestUnackedAt: number | null;
 };
 
-export type DeliveryRow = { seq: number; eventId: string; payload: string };
+export type DeliveryRow = { seq: number; eventId: string; payload: string; signature: string | null };
 
 export type UnassignedRow = {
   eventId: string;
