@@ -1,10 +1,20 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../core/backoff';
 import { createSseParser } from './sseParser';
+import { verifyRelayedEvent, type EventTrust } from './verifyRelayedEvent';
 
 export type SyncState = 'off' | 'connecting' | 'live' | 'offline' | 'error';
 
 /** A Stripe event as the relay stored it, with this install's sequence number. */
-export type RelayEvent = { seq: number; event: { id: string; type: string } & Record<string, unknown> };
+export type RelayEvent = {
+  seq: number;
+  event: { id: string; type: string } & Record<string, unknown>;
+  /** Verified with Stripe's signature (the till holds the endpoint secret) or trusted as the authenticated stream's. */
+  trust?: EventTrust;
+  /** The exact bytes Stripe sent, when the relay streamed them (SSE, or long-poll with raw=1). */
+  raw?: string;
+  /** Stripe's `Stripe-Signature` header for `raw` (null: backfilled, unsigned). */
+  signature?: string | null;
+};
 
 export type StreamStatus = {
   state: SyncState;
@@ -36,6 +46,12 @@ export type StreamClientOptions = {
   onState?: (status: StreamStatus) => void;
   fetchImpl?: typeof fetch;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * The webhook endpoint secrets (whsec_…), when this till holds them: every signed event is then
+   * verified against Stripe's signature, and one that fails stops the stream (apply never sees it).
+   * Without them the authenticated stream is trusted (see src/relay/README.md).
+   */
+  endpointSecrets?: readonly string[];
   /** Give up on a silent stream after this long; default three heartbeats (from the relay's hello), else 45 s. */
   staleAfterMs?: number;
   /** Acknowledge committed events at most this often (batched acks). */
@@ -237,6 +253,18 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
     return { seq, event };
   };
 
+  const secrets = opts.endpointSecrets ?? [];
+  /** Stripe's bytes → the event, verified when the till holds the endpoint secret. */
+  const relayed = (seq: number, data: string, sig: string | null, enc: string | null): RelayEvent => {
+    let v: ReturnType<typeof verifyRelayedEvent>;
+    try {
+      v = verifyRelayedEvent(seq, data, { sig, enc }, secrets);
+    } catch (err) {
+      throw new ApplyError((err as Error).message);
+    }
+    return { ...toEvent(seq, parseJson(v.body, seq)), trust: v.trust, raw: v.body, signature: sig };
+  };
+
   // --- SSE -------------------------------------------------------------------------------------
   const runSse = async (): Promise<void> => {
     const ctl = new AbortController();
@@ -291,7 +319,7 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
             const seq = Number(m.id);
             if (!Number.isSafeInteger(seq) || seq <= lastSeen) continue;
             lastSeen = seq;
-            batch.push(toEvent(seq, parseJson(m.data, seq)));
+            batch.push(relayed(seq, m.data, m.sig ?? null, m.enc ?? null));
           } else if (m.event === 'hello') {
             const h = JSON.parse(m.data) as { head?: number; heartbeatMs?: number };
             hello = true;
@@ -324,9 +352,9 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
       const ctl = new AbortController();
       current = ctl;
       const t = setTimeout(() => ctl.abort(), (waitSec + 15) * 1000);
-      let body: { events?: { seq: number; event: unknown }[]; head?: number };
+      let body: { events?: { seq: number; event: unknown; raw?: unknown; sig?: string }[]; head?: number };
       try {
-        const res = await fetchImpl(`${base}/v1/events?after=${committed}&wait=${waitSec}&limit=${maxBatch}`, {
+        const res = await fetchImpl(`${base}/v1/events?after=${committed}&wait=${waitSec}&limit=${maxBatch}${secrets.length > 0 ? '&raw=1' : ''}`, {
           headers: { authorization: auth, accept: 'application/json' },
           signal: ctl.signal,
         });
@@ -347,7 +375,7 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
       for (const e of body.events ?? []) {
         if (!Number.isSafeInteger(e.seq) || e.seq <= last) continue;
         last = e.seq;
-        batch.push(toEvent(e.seq, e.event));
+        batch.push(typeof e.raw === 'string' ? relayed(e.seq, e.raw, e.sig ?? null, null) : { ...toEvent(e.seq, e.event), trust: 'relay_stream' });
       }
       if (batch.length > 0) await commit(batch);
     }
