@@ -25,7 +25,7 @@ export type DeliveryHub = {
    */
   recheckInstalls(): Promise<void>;
   streamsOpen(): number;
-  /** Most heartbeat frames written in one event-loop turn since start (tests: no burst ever). */
+  /** Most heartbeat frames written in one event-loop turn since start (at most 64: never a burst). */
   readonly maxHeartbeatsPerTurn: number;
   readonly heartbeatsSent: number;
   close(): void;
@@ -46,6 +46,8 @@ type Stream = {
 const PAGE = 500;
 /** Per wake, at most this many pages before yielding to other streams. */
 const MAX_PAGES_PER_PUMP = 40;
+/** Heartbeat frames written per event-loop turn at most. */
+const BEATS_PER_TURN = 64;
 /** recheckInstalls reads this many installs per event-loop turn. */
 const RECHECK_PER_TURN = 50;
 
@@ -74,8 +76,8 @@ export function sseFrames(rows: readonly DeliveryRow[]): string {
 /**
  * Holds the open SSE streams. Heartbeats cost O(1) per timer on the event loop: every stream has
  * its own timer, started at a random point of the interval (so 10,000 streams do not beat in the
- * same millisecond), and a stream that was written to within the interval gets no heartbeat at
- * all. Nothing reads the store per heartbeat: the head it reports is kept in memory from pushes
+ * same millisecond), a stream that was written to within the interval gets no heartbeat at all,
+ * and due heartbeats are written at most 64 per event-loop turn. Nothing reads the store per heartbeat: the head it reports is kept in memory from pushes
  * and reads.
  */
 export function createDeliveryHub(store: RelayStore, metrics: RelayMetrics, opts: { heartbeatMs: number; logger: RelayLogger; random?: () => number }): DeliveryHub {
@@ -87,22 +89,33 @@ export function createDeliveryHub(store: RelayStore, metrics: RelayMetrics, opts
   let open = 0;
   let closedHub = false;
 
-  // Heartbeats per event-loop turn: a turn ends at the next setImmediate.
-  let beatsThisTurn = 0;
-  let turnOpen = false;
+  // Due heartbeats wait in a queue; each turn of the event loop writes at most BEATS_PER_TURN of
+  // them, then yields (setImmediate) so deliveries and I/O go first. However late the timers fire
+  // (a busy machine), a delivery never waits behind a burst of heartbeats.
+  const due: Stream[] = [];
+  let draining = false;
   let maxBeats = 0;
   let beatsTotal = 0;
-  const countBeat = () => {
-    if (!turnOpen) {
-      turnOpen = true;
-      beatsThisTurn = 0;
-      setImmediate(() => {
-        turnOpen = false;
-      });
+  const drainBeats = () => {
+    draining = false;
+    let n = 0;
+    while (n < BEATS_PER_TURN && due.length > 0) {
+      const s = due.shift()!;
+      if (beatNow(s)) n += 1;
     }
-    beatsThisTurn += 1;
-    beatsTotal += 1;
-    if (beatsThisTurn > maxBeats) maxBeats = beatsThisTurn;
+    beatsTotal += n;
+    if (n > maxBeats) maxBeats = n;
+    if (due.length > 0) {
+      draining = true;
+      setImmediate(drainBeats);
+    }
+  };
+  const enqueueBeat = (s: Stream) => {
+    due.push(s);
+    if (!draining) {
+      draining = true;
+      setImmediate(drainBeats);
+    }
   };
 
   const raiseHead = (installId: string, seq: number) => {
@@ -169,21 +182,24 @@ export function createDeliveryHub(store: RelayStore, metrics: RelayMetrics, opts
     }
   };
 
-  /** One stream's heartbeat: only when idle; also catches up a stream that missed a wake. */
-  const heartbeat = (s: Stream) => {
-    s.beat = null;
-    if (s.closed || closedHub) return;
+  /** One stream's heartbeat, when it is idle; also catches up a stream that missed a wake. True: a beat was written. */
+  const beatNow = (s: Stream): boolean => {
+    if (s.closed || closedHub) return false;
     const idle = Date.now() - s.lastWrite;
     // Written to recently: that write proved the connection alive; look again when it goes idle.
     if (idle < opts.heartbeatMs * 0.9) {
       schedule(s, opts.heartbeatMs - idle);
-      return;
+      return false;
     }
-    countBeat();
     const head = heads.get(s.installId) ?? s.cursor;
     write(s, `event: heartbeat\ndata: {"head":${head},"t":${Date.now()}}\n\n`);
     if (head > s.cursor && !s.pumping) void pump(s);
     schedule(s, opts.heartbeatMs);
+    return true;
+  };
+  const heartbeat = (s: Stream) => {
+    s.beat = null;
+    if (!s.closed && !closedHub) enqueueBeat(s);
   };
   const schedule = (s: Stream, ms: number) => {
     s.beat = setTimeout(heartbeat, Math.max(1, Math.round(ms)), s);
