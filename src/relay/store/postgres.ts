@@ -88,7 +88,7 @@ async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void>
 }
 
 /** The shared store for several relay instances behind a load balancer. */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore> {
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore & { listening(): boolean }> {
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types });
   pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
   await migratePostgres(pool);
@@ -340,8 +340,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
 
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query<R>(sql, params)).rows[0];
 
-  const store: RelayStore = {
+  const store: RelayStore & { listening(): boolean } = {
     kind: 'postgres',
+    /** True once LISTEN is in place (tests wait for it instead of sleeping). */
+    listening: () => listenerReady,
     ingest: async (events, now) => {
       for (let attempt = 1; ; attempt++) {
         try {

@@ -1,16 +1,36 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+const ROOT = '/usr/lib/postgresql';
+
+/** The newest installed major version's bin folder (/usr/lib/postgresql/<major>/bin), or null. */
+export function findPostgresBin(root = ROOT): string | null {
+  let majors: number[] = [];
+  try {
+    majors = readdirSync(root)
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .sort((a, b) => b - a);
+  } catch {
+    return null;
+  }
+  for (const m of majors) {
+    const bin = join(root, String(m), 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+}
+
+const BIN = findPostgresBin() ?? join(ROOT, 'NONE', 'bin');
 
 export type TempPostgres = { url: string; port: number; stop(): Promise<void> };
 
 /** Why a throwaway cluster cannot run here, or null when it can. */
 export function postgresUnavailableReason(): string | null {
-  if (!existsSync(join(BIN, 'initdb')) || !existsSync(join(BIN, 'pg_ctl'))) return `PostgreSQL 15 binaries not found in ${BIN}`;
+  if (!findPostgresBin()) return `no PostgreSQL server binaries (initdb, pg_ctl) in any ${ROOT}/<major>/bin`;
   if (process.getuid?.() !== 0) return 'not root: cannot run initdb as the postgres user';
   const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   if (id.status !== 0) return 'no postgres system user';
