@@ -55,10 +55,10 @@ const asPostgres = (args: string[]) => {
 };
 
 /**
- * A throwaway cluster on a loopback port, its socket in the temp folder, fsync off (tests only).
+ * A throwaway cluster on a loopback port, its socket in the temp folder, fsync off unless `durable`.
  * Owned by `postgres` because the server refuses to run as root.
  */
-export async function startTempPostgres(): Promise<TempPostgres> {
+export async function startTempPostgres(opts: { durable?: boolean } = {}): Promise<TempPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-pg-'));
   chmodSync(dir, 0o755);
   const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
@@ -67,8 +67,10 @@ export async function startTempPostgres(): Promise<TempPostgres> {
   const data = join(dir, 'data');
   asPostgres([join(BIN, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-  asPostgres([join(BIN, 'pg_ctl'), '-D', data, '-o', opts, '-w', '-t', '30', '-l', join(dir, 'log'), 'start']);
+  // Tests run without fsync; the benchmark (durable) commits to disk as production does.
+  const sync = opts.durable ? '-c fsync=on -c synchronous_commit=on' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const serverOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${sync} -c max_connections=100`;
+  asPostgres([join(BIN, 'pg_ctl'), '-D', data, '-o', serverOpts, '-w', '-t', '30', '-l', join(dir, 'log'), 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
