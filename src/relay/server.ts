@@ -308,8 +308,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   app.get('/healthz', async (_req, reply) => {
     try {
       await store.ping();
-      const installs = await store.listInstalls();
-      const over = installs.filter((i) => i.revokedAt === null && i.lastSeq - i.ackedSeq > cap).map((i) => ({ id: i.id, name: i.name, unacked: i.lastSeq - i.ackedSeq }));
+      const over = await store.installsOverCap(cap);
       const reasons: string[] = [];
       if (over.length > 0) reasons.push('install_over_cap');
       if (lastBackfill && !lastBackfill.ok) reasons.push('backfill_failing');

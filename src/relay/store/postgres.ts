@@ -402,6 +402,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
            FROM installs i ORDER BY i.created_at, i.id`,
         )
       ).rows.map((r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest })),
+    installsOverCap: async (cap) =>
+      (
+        await pool.query<{ id: string; name: string; unacked: number }>(
+          'SELECT id, name, last_seq - acked_seq AS unacked FROM installs WHERE revoked_at IS NULL AND last_seq - acked_seq > $1 ORDER BY id LIMIT 1000',
+          [cap],
+        )
+      ).rows,
     revokeInstall: (id, now) =>
       tx(async (c) => {
         const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);

@@ -115,6 +115,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
       `SELECT i.*, (SELECT d.created_at FROM deliveries d WHERE d.install_id = i.id AND d.seq > i.acked_seq ORDER BY d.seq LIMIT 1) AS oldest
        FROM installs i ORDER BY i.created_at, i.id`,
     ),
+    overCap: db.prepare('SELECT id, name, last_seq - acked_seq AS unacked FROM installs WHERE revoked_at IS NULL AND last_seq - acked_seq > ? ORDER BY id LIMIT 1000'),
     revoke: db.prepare('UPDATE installs SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     addAdmin: db.prepare('INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)'),
     adminByToken: db.prepare('SELECT id, name FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
@@ -309,6 +310,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
       (q.listInstalls.all() as (InstallDbRow & { oldest: number | null })[]).map(
         (r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest }),
       ),
+    installsOverCap: async (cap) => q.overCap.all(cap) as { id: string; name: string; unacked: number }[],
     revokeInstall: async (id, now) => {
       const changed = q.revoke.run(now, id).changes > 0;
       await durable();

@@ -85,6 +85,8 @@ export type RelayStore = {
   getInstall(id: string): Promise<InstallRow | undefined>;
   addInstall(input: { id: string; name: string; locationId: string | null; tokenHash: string; now: number }): Promise<void>;
   listInstalls(): Promise<InstallStats[]>;
+  /** Active installs with more than `cap` unacknowledged events (one cheap scan: /healthz with 10,000 tills). */
+  installsOverCap(cap: number): Promise<{ id: string; name: string; unacked: number }[]>;
   revokeInstall(id: string, now: number): Promise<boolean>;
   addAdmin(input: { id: string; name: string; tokenHash: string; now: number }): Promise<void>;
   adminForTokenHash(tokenHash: string): Promise<{ id: string; name: string } | undefined>;
