@@ -15,7 +15,7 @@ import { openPostgresStore } from '../src/relay/store/postgres';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
 import { createDatabase, freePort, postgresUnavailableReason, startTempPostgres } from '../src/relay/testing/tempPostgres';
-import { addTestInstall, TEST_SECRET } from '../src/relay/testing/testRelay';
+import { TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
 import { hashToken, newToken } from '../src/relay/tokens';
 
@@ -192,19 +192,47 @@ async function intakeFigures(ports: number[], installs: string[], nSerial: numbe
   const c0 = await cpu();
   const serial = await intake(ports, installs, nSerial, 1);
   const c1 = await cpu();
+  const batches = async () => (await Promise.all(ports.map((p) => gauge(p, 'relay_ingest_batches_total')))).reduce((x, y) => x + y, 0);
+  const b1 = await batches();
   const parallel = await intake(ports, installs, nParallel, 32);
   const c2 = await cpu();
+  const b2 = await batches();
   return {
     serial_eps: Math.round(serial),
     inflight32_eps: Math.round(parallel),
     relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / nSerial),
     relay_cpu_us_per_event_32: Math.round(((c2 - c1) * 1e6) / nParallel),
+    events_per_batch_32: round(nParallel / Math.max(1, b2 - b1)),
   };
 }
 
-/** SQLite (one relay) and PostgreSQL (one and two relays on one durable cluster), same load. */
-export async function intakeComparison(): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+/** N installs inserted into a PostgreSQL relay database in one statement (setup, not measured). */
+async function seedPostgresInstalls(url: string, n: number): Promise<string[]> {
+  await (await openPostgresStore({ connectionString: url })).close(); // migrate
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const ids = Array.from({ length: n }, () => ulid());
+    await c.query(
+      `INSERT INTO installs (id, name, location_id, token_hash, created_at)
+       SELECT u.id, 'Till ' || u.id, NULL, u.h, $3 FROM unnest($1::text[], $2::text[]) AS u(id, h)`,
+      [ids, ids.map(() => hashToken(newToken('install'))), Date.now()],
+    );
+    return ids;
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * SQLite (one relay) and PostgreSQL (one and two relays on one durable cluster), same load, events
+ * spread over `tills` installs (chain scale: 1,000). With two instances and few tills, concurrent
+ * batches often touch the same till and wait for its row (that wait is what keeps each till's order);
+ * `postgres_2_20_tills` shows that case.
+ */
+export async function intakeComparison(tills = 1000): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { tills };
   const relays: SpawnedRelay[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
   const kill = async () => {
@@ -213,13 +241,11 @@ export async function intakeComparison(): Promise<Record<string, unknown>> {
       await r.exited;
     }
   };
+  const env = { RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' };
   try {
-    const setup = openSqliteStore({ path: join(dir, 'relay.sqlite') });
-    const sqliteTills: string[] = [];
-    for (let i = 0; i < 20; i++) sqliteTills.push((await addTestInstall(setup, `Till ${i}`)).id);
-    await setup.close();
+    const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
     const sp = await freePort();
-    relays.push(await spawnRelay({ RELAY_PORT: String(sp), RELAY_DATA_DIR: dir, RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' }));
+    relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp), RELAY_DATA_DIR: dir }));
     out.sqlite_1 = await intakeFigures([sp], sqliteTills, 1000, 4000);
     await kill();
 
@@ -230,15 +256,12 @@ export async function intakeComparison(): Promise<Record<string, unknown>> {
     }
     const pg = await startTempPostgres({ durable: true });
     try {
-      for (const instances of [1, 2]) {
-        const url = await createDatabase(pg.url, `relay_bench_${instances}_${process.pid}`);
-        const store = await openPostgresStore({ connectionString: url });
-        const tills: string[] = [];
-        for (let i = 0; i < 20; i++) tills.push((await addTestInstall(store, `Till ${i}`)).id);
-        await store.close();
+      for (const [instances, n] of [[1, tills], [2, tills], [2, 20]] as const) {
+        const url = await createDatabase(pg.url, `relay_bench_${instances}_${n}_${process.pid}`);
+        const ids = await seedPostgresInstalls(url, n);
         const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
-        for (const p of ports) relays.push(await spawnRelay({ RELAY_PORT: String(p), RELAY_DATABASE_URL: url, RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' }));
-        out[`postgres_${instances}`] = await intakeFigures(ports, tills, 1000, 4000);
+        for (const p of ports) relays.push(await spawnRelay({ ...env, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
+        out[n === tills ? `postgres_${instances}` : `postgres_${instances}_${n}_tills`] = await intakeFigures(ports, ids, 1000, 4000);
         await kill();
       }
     } finally {

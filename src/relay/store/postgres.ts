@@ -161,13 +161,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     const routes = new Map<string, string>();
     const waiting = new Map<string, string[]>();
     if (pis.length > 0) {
-      const r = await pool.query<{ k: string; pi: string; v: string }>(
-        `SELECT 'r' AS k, payment_intent AS pi, install_id AS v, 0::bigint AS o, '' AS e FROM payment_intent_routes WHERE payment_intent = ANY($1)
+      const r = await pool.query<{ k: string; pi: string; v: string }>({
+        // Named: parsed and planned once per connection, not per batch.
+        name: 'relay_ingest_lookup_v1',
+        text: `SELECT 'r' AS k, payment_intent AS pi, install_id AS v, 0::bigint AS o, '' AS e FROM payment_intent_routes WHERE payment_intent = ANY($1)
          UNION ALL
          SELECT 'u', payment_intent, event_id, received_at, event_id FROM unassigned WHERE payment_intent = ANY($1)
          ORDER BY 4, 5`,
-        [pis],
-      );
+        values: [pis],
+      });
       for (const row of r.rows) {
         if (row.k === 'r') routes.set(row.pi, row.v);
         else waiting.set(row.pi, [...(waiting.get(row.pi) ?? []), row.v]);
@@ -187,8 +189,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     const learned = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
     const targets = [...new Set(plan.deliveries.map((d) => d.installId))].sort();
     const notice = targets.length > 0 ? noticeText({ k: 'd', i: targets }) : null;
-    const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>(
-      `WITH ins AS (
+    const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>({
+      name: 'relay_ingest_write_v1',
+      text: `WITH ins AS (
          INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
          SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -234,7 +237,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
        UNION ALL SELECT 'd', event_id, install_id, seq, acked_seq, ord FROM numbered
        UNION ALL SELECT 'n', CASE WHEN $18::text IS NOT NULL AND EXISTS (SELECT 1 FROM numbered) THEN pg_notify('${CHANNEL}', $18)::text END, NULL, NULL, NULL, NULL
        UNION ALL SELECT 'w', ((SELECT count(*) FROM learn) + (SELECT count(*) FROM queued) + (SELECT count(*) FROM dl))::text, NULL, NULL, NULL, NULL`,
-      [
+      values: [
         list.map((e) => e.id),
         list.map((e) => e.type),
         list.map((e) => e.created),
@@ -254,7 +257,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         plan.deliveries.map((d) => d.installId),
         notice,
       ],
-    );
+    });
     const freshIds = new Set<string>();
     const numbered: { d: StoredDelivery; ord: number }[] = [];
     for (const row of r.rows) {
