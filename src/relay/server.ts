@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { createAdminGuard } from './adminGuard';
+import { registerAdminRoutes } from './adminRoutes';
 import { runBackfill, type BackfillResult } from './backfill';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
 import { createDeliveryHub } from './deliveryHub';
@@ -59,7 +59,6 @@ export type RunningRelay = {
 const DAY_MS = 86_400_000;
 
 const ackBody = z.object({ upTo: z.number().int().nonnegative() });
-const assignBody = z.object({ eventId: z.string().min(1).max(255), installId: z.string().min(1).max(64) });
 /** Decimal digits only: `1e3`, `0x10`, ` 5`, `-1`, `5.0` are refused (400), never read as a number. */
 const seqParam = z
   .string()
@@ -173,18 +172,6 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   gate = applyConnectionLimits(app.server, limits);
   metrics.connectionsRefused = () => ({ ...gate!.refused });
 
-  // Admin routes answer only under a known Host and to same-site callers (DNS rebinding), checked
-  // before the body is read: a cross-site text/plain POST is refused, not parsed.
-  const adminGuard = createAdminGuard(opts.adminHosts ?? []);
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/admin/')) return;
-    const g = adminGuard(req.raw);
-    if (!g.ok) {
-      log.warn('relay.admin.refused', { reason: g.error, host: req.headers.host ?? null, origin: req.headers.origin ?? null });
-      return reply.code(403).send({ error: g.error });
-    }
-  });
-
   // relay.stream.cursor_ahead once per install per hour; the metric counts every occurrence.
   const aheadLoggedAt = new Map<string, number>();
   app.setErrorHandler((err: { code?: string; statusCode?: number; message: string }, req, reply) => {
@@ -207,12 +194,6 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       return null;
     }
     return install;
-  };
-  const authAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    const token = bearerToken(req.headers.authorization);
-    const admin = token ? await store.adminForTokenHash(hashToken(token)) : undefined;
-    if (!admin) await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-    return !!admin;
   };
 
   app.get('/v1/stream', async (req, reply) => {
@@ -278,36 +259,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     return { acked };
   });
 
-  app.get('/v1/admin/unassigned', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const limit = z.coerce.number().int().min(1).max(1000).catch(100).parse((req.query as Record<string, unknown>).limit ?? 100);
-    return { events: await store.listUnassigned(limit), total: await store.countUnassigned() };
-  });
-
-  app.post('/v1/admin/assign', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const b = assignBody.safeParse(req.body);
-    if (!b.success) return reply.code(400).send({ error: 'bad_body' });
-    const r = await store.assign(b.data.eventId, b.data.installId, now());
-    if (!r.ok) return reply.code(r.reason === 'unknown_install' ? 404 : 409).send({ error: r.reason });
-    log.info('relay.admin.assigned', { eventId: b.data.eventId, installId: b.data.installId, moved: r.deliveries.length });
-    hub.wake([b.data.installId]);
-    return { deliveries: r.deliveries.map((d) => ({ eventId: d.eventId, seq: d.seq })) };
-  });
-
-  app.get('/v1/admin/installs', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    return { installs: await store.listInstalls() };
-  });
-
-  app.post('/v1/admin/installs/:id/revoke', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const id = (req.params as { id: string }).id;
-    const done = await store.revokeInstall(id, now());
-    hub.closeInstall(id);
-    if (done) log.info('relay.install.revoked', { installId: id });
-    return done ? { revoked: true } : reply.code(404).send({ error: 'unknown_or_revoked' });
-  });
+  registerAdminRoutes(app, { store, hub, log, now, adminHosts: opts.adminHosts ?? [] });
 
   let lastBackfill: { at: number; ok: boolean; message?: string } | null = null;
   app.get('/healthz', async (_req, reply) => {
