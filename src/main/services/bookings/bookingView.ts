@@ -4,6 +4,7 @@ import { formatMoney } from '../../../shared/money';
 import type { AuditRow } from '../../core/audit';
 import type { LineRow, QuoteRow, SummaryRow } from './bookingsRepo';
 import { formatShopTime } from '../../core/shopTime';
+import type { PriceQuote } from '../pricing/schemas';
 
 const m = (amount: number, currency: string): Money => ({ amount, currency: currency as CurrencyCode });
 
@@ -103,4 +104,34 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
     default:
       return row.action;
   }
+}
+
+/** The engine's quote in the contract's shape (money with its currency). */
+export function quoteToView(q: PriceQuote): QuoteView {
+  const m = (amount: number) => ({ amount, currency: q.currency });
+  return {
+    currency: q.currency,
+    taxMode: q.taxMode,
+    taxRateBp: q.taxRateBp,
+    rateCardId: q.rateCardId,
+    rateCardVersion: q.rateCardVersion,
+    rentalDays: q.rentalDays,
+    lateMinutes: q.lateMinutes,
+    lines: q.lines.map((l) => ({
+      kind: l.kind,
+      code: l.code,
+      description: l.description,
+      quantity: l.quantity,
+      quantityScale: l.quantityScale,
+      unitAmount: m(l.unitAmount),
+      amount: m(l.amount),
+      taxable: l.taxable,
+      countsInTotal: l.countsInTotal,
+    })),
+    subtotal: m(q.subtotal),
+    discountTotal: m(q.discountTotal),
+    taxTotal: m(q.taxTotal),
+    total: m(q.total),
+    computedAt: q.computedAt,
+  };
 }
