@@ -17,7 +17,7 @@ import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
 import { appHandlers } from './services/app/appHandlers';
 import { ensureInstallId } from './services/app/installId';
-import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
+import { SIGNED_OUT, createSessionStore, demoStartSession, rememberSession } from './services/app/sessionStore';
 import type { SessionStore } from './services/app/sessionStore';
 import { createStatusMonitor } from './services/app/statusMonitor';
 import type { StatusMonitor } from './services/app/statusMonitor';
@@ -30,7 +30,7 @@ import { customersHandlers } from './services/customers/customersHandlers';
 import { createCustomersService } from './services/customers/customersService';
 import { fleetHandlers } from './services/fleet/fleetHandlers';
 import { createFleetService } from './services/fleet/fleetService';
-import { seedDemo } from './services/seed/demoSeed';
+import { demoSettingsPatch, seedDemo } from './services/seed/demoSeed';
 import type { DemoSeedOptions } from './services/seed/demoSeed';
 import { staffHandlers } from './services/staff/staffHandlers';
 import { createStaffService } from './services/staff/staffService';
@@ -85,7 +85,10 @@ export function createBackend(opts: BackendOptions): Backend {
   const startedAt = new Date().toISOString();
 
   const now = opts.now ?? (() => new Date());
-  const session = createSessionStore(SIGNED_OUT, (s) => events.emit('session.changed', s));
+  const session = createSessionStore(SIGNED_OUT, (s) => {
+    rememberSession(db, s);
+    events.emit('session.changed', s);
+  });
   const status = createStatusMonitor(
     { online: null, sync: 'off', detail: 'No office relay is set up for this counter.', checkedAt: null },
     (s) => events.emit('status.changed', s),
@@ -107,6 +110,8 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
+    const demoPatch = demoSettingsPatch(db, settings.get());
+    if (demoPatch) settings.update(demoPatch, { staffId: null, role: null, transport: 'internal' });
     try {
       const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
       if (report.seeded) log.info('demo.seeded', report);
@@ -114,9 +119,8 @@ export function createBackend(opts: BackendOptions): Backend {
       db.close();
       throw err;
     }
-    // Demo opens signed in as the demo manager so every screen is reachable at once.
-    const manager = staff.firstManager();
-    session.set(manager ? { staffId: manager.id, name: manager.name, role: manager.role } : { staffId: null, name: 'Demo manager', role: 'manager' });
+    // First start: the demo manager; after that whoever was signed in (never more).
+    session.set(demoStartSession(db, staff));
   }
 
   const info = (): AppInfo => ({

@@ -60,10 +60,30 @@ export type DemoSeedOptions = {
 
 export type DemoSeedReport = { seeded: boolean; vehicles: number; customers: number; bookings: number };
 
+const DEMO_EUR_VAT_BP = 2100;
+
+/** Where each demo card's shop stands: its clock is the shop's clock. */
+const DEMO_TIME_ZONES = { EUR: 'Europe/Amsterdam', JPY: 'Asia/Tokyo', KWD: 'Asia/Kuwait' } as const;
+
+/**
+ * Settings a demo shop needs before it is seeded: its time zone is the zone of its locations, not
+ * the machine's (a demo in Amsterdam on a UTC laptop ran in UTC). Only while nobody has chosen a
+ * zone (no row written) and the shop is not seeded yet; null when nothing is to change.
+ */
+export function demoSettingsPatch(db: Db, settings: Settings): Partial<Settings> | null {
+  const rows = readSettingRows(db);
+  if (rows.has('timeZone') || rows.has(MARKER)) return null;
+  const base = settings.currency === 'JPY' || settings.currency === 'KWD' || settings.currency === 'EUR' ? settings.currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[settings.currency]];
+  const timeZone = DEMO_TIME_ZONES[base];
+  return timeZone === settings.timeZone ? null : { timeZone };
+}
+
 /** The demo card for the shop's currency; other currencies borrow the figures of one with the same decimals. */
 export function demoCardFor(currency: CurrencyCode, timeZone: string): { card: RateCard; base: 'EUR' | 'JPY' | 'KWD' } {
   const base = currency === 'JPY' || currency === 'KWD' || currency === 'EUR' ? currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[currency]];
-  const card = demoRateCard(base);
+  const base_ = demoRateCard(base);
+  // The demo shop stands in Amsterdam: Dutch VAT is 21 % (the engine's fixture card keeps 20 %).
+  const card = base === 'EUR' ? { ...base_, tax: { ...base_.tax, rateBp: DEMO_EUR_VAT_BP } } : base_;
   if (base === currency) return { card: { ...card, timeZone }, base };
   return { card: { ...card, id: `demo-${currency.toLowerCase()}`, name: `Demo tariff (${currency})`, currency, timeZone }, base };
 }
