@@ -110,7 +110,7 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
-    const demoPatch = demoSettingsPatch(db, settings.get());
+    const demoPatch = demoSettingsPatch(db, settings.get(), opts.demoSeed ?? {});
     if (demoPatch) settings.update(demoPatch, { staffId: null, role: null, transport: 'internal' });
     try {
       const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});

@@ -138,6 +138,13 @@ export function createBookingContext(deps: BookingsDeps) {
     const at = now();
     const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gap, at, excludeId))[0];
     if (!clash) return;
+    if (clash.status === 'returned' || clash.status === 'closed') {
+      const ready = new Date(Date.parse(clash.return_at) + gap * 60_000).toISOString();
+      const sentence =
+        `${v.plate} came back at ${fmt(clash.return_at)} (${clash.ref}) and is being cleaned, refuelled and inspected ` +
+        `until ${fmt(ready)} (${gap} minutes' turnaround). Choose another vehicle or a later pickup.`;
+      throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
+    }
     const overdue = clash.status === 'checked_out' && clash.return_at < at.toISOString() ? ', out and overdue' : '';
     const turnaround = gap > 0 ? ` (with ${gap} minutes' turnaround between rentals)` : '';
     const sentence =

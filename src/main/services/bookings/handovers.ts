@@ -149,6 +149,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       next.quote_id = writeQuote(repo, before.id, q, 'check_in', installId, stamp);
       saveUpdate(next);
       fleetRepo.setReadings(vehicle.id, input.odometer, input.fuelEighths, 'available', stamp);
+      repo.markReturned(vehicle.id, returnedAt);
       audit('booking.check_in', ctx, next, { status: before.status, total: before.total, currency: before.currency }, {
         status: next.status,
         at: returnedAt,

@@ -70,20 +70,21 @@ const DEMO_TIME_ZONES = { EUR: 'Europe/Amsterdam', JPY: 'Asia/Tokyo', KWD: 'Asia
  * the machine's (a demo in Amsterdam on a UTC laptop ran in UTC). Only while nobody has chosen a
  * zone (no row written) and the shop is not seeded yet; null when nothing is to change.
  */
-export function demoSettingsPatch(db: Db, settings: Settings): Partial<Settings> | null {
+export function demoSettingsPatch(db: Db, settings: Settings, opts: DemoSeedOptions = {}): Partial<Settings> | null {
   const rows = readSettingRows(db);
-  if (rows.has('timeZone') || rows.has(MARKER)) return null;
+  if (opts.full === false || rows.has('timeZone') || rows.has(MARKER)) return null;
   const base = settings.currency === 'JPY' || settings.currency === 'KWD' || settings.currency === 'EUR' ? settings.currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[settings.currency]];
   const timeZone = DEMO_TIME_ZONES[base];
   return timeZone === settings.timeZone ? null : { timeZone };
 }
 
 /** The demo card for the shop's currency; other currencies borrow the figures of one with the same decimals. */
-export function demoCardFor(currency: CurrencyCode, timeZone: string): { card: RateCard; base: 'EUR' | 'JPY' | 'KWD' } {
+export function demoCardFor(currency: CurrencyCode, timeZone: string, shop = false): { card: RateCard; base: 'EUR' | 'JPY' | 'KWD' } {
   const base = currency === 'JPY' || currency === 'KWD' || currency === 'EUR' ? currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[currency]];
-  const base_ = demoRateCard(base);
-  // The demo shop stands in Amsterdam: Dutch VAT is 21 % (the engine's fixture card keeps 20 %).
-  const card = base === 'EUR' ? { ...base_, tax: { ...base_.tax, rateBp: DEMO_EUR_VAT_BP } } : base_;
+  const fixture = demoRateCard(base);
+  // The demo shop a user opens stands in Amsterdam: Dutch VAT is 21 %. Test shops (basics only)
+  // keep the engine's fixture card at 20 %, which every worked example in the tests uses.
+  const card = shop && base === 'EUR' ? { ...fixture, tax: { ...fixture.tax, rateBp: DEMO_EUR_VAT_BP } } : fixture;
   if (base === currency) return { card: { ...card, timeZone }, base };
   return { card: { ...card, id: `demo-${currency.toLowerCase()}`, name: `Demo tariff (${currency})`, currency, timeZone }, base };
 }
@@ -92,11 +93,11 @@ export function demoCardFor(currency: CurrencyCode, timeZone: string): { card: R
  * What every demo start needs, each part only when missing: a rate card in the shop's currency,
  * pickup locations, and the demo manager (PIN 1234) and clerk (PIN 0000). Returns the manager.
  */
-export function ensureDemoBasics(deps: DemoSeedDeps): { managerId: string; managerName: string } {
+export function ensureDemoBasics(deps: DemoSeedDeps, shop = false): { managerId: string; managerName: string } {
   const { db, installId, settings, staff, rates, now } = deps;
   const fleetRepo = createFleetRepo(db);
   db.transaction(() => {
-    const { card, base } = demoCardFor(settings.currency, settings.timeZone);
+    const { card, base } = demoCardFor(settings.currency, settings.timeZone, shop);
     if (!rates.currentOrNull()) rates.save(card, { staffId: null, role: null });
     if (fleetRepo.locations().length === 0) {
       const at = now.toISOString();
@@ -117,7 +118,7 @@ export function ensureDemoBasics(deps: DemoSeedDeps): { managerId: string; manag
 
 /** Builds the demo shop once (idempotent: a marker in settings records it). Deterministic for a seed and day. */
 export function seedDemo(deps: DemoSeedDeps, opts: DemoSeedOptions = {}): DemoSeedReport {
-  ensureDemoBasics(deps);
+  ensureDemoBasics(deps, opts.full !== false);
   const { db } = deps;
   if (opts.full === false || readSettingRows(db).has(MARKER)) return { seeded: false, vehicles: 0, customers: 0, bookings: 0 };
   return db.transaction(() => buildShop(deps, opts))();
