@@ -22,7 +22,7 @@ import type { PriceFacts } from './bookingPricing';
 import { createBookingsRepo } from './bookingsRepo';
 import type { BookingRow } from './bookingsRepo';
 import type { LoadedCard, RateCardService } from './rateCards';
-import { dayBounds, formatShopTime, localDate } from '../../core/shopTime';
+import { ageOn, dayBounds, formatShopTime, localDate } from '../../core/shopTime';
 
 export type Ctx = Pick<CallContext, 'staffId' | 'role'>;
 export type Selection = { code: string; quantity: number };
@@ -59,6 +59,26 @@ const EARLY_CHECKOUT_MS = 12 * 3_600_000;
 /** Clock drift tolerated between counters for a return time "now". */
 const FUTURE_SLACK_MS = 5 * 60_000;
 
+
+/** "17 months ago", "3 days ago", "2 years ago": how long a date is past, in the largest whole unit. */
+export function agoWords(past: string, today: string): string {
+  const [py, pm, pd] = past.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const months = (ty - py) * 12 + (tm - pm) - (td < pd ? 1 : 0);
+  if (months >= 24) return `${Math.floor(months / 12)} years ago`;
+  if (months >= 1) return `${months} ${months === 1 ? 'month' : 'months'} ago`;
+  const days = Math.round((Date.parse(today) - Date.parse(past)) / 86_400_000);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+/** "30 Jun 2024" for a calendar date, in the shop's locale. */
+function formatShopDate(date: string, locale: string): string {
+  try {
+    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  } catch {
+    return date;
+  }
+}
 
 export type BookingContext = ReturnType<typeof createBookingContext>;
 
@@ -112,15 +132,34 @@ export function createBookingContext(deps: BookingsDeps) {
     }
   }
 
-  function checkLicence(c: CustomerRow, returnAt: string, field = 'customerId'): void {
-    const returnDate = localDate(Date.parse(returnAt), shop().timeZone);
-    if (c.licence_expiry < returnDate) {
-      throw badInput(
-        field,
-        `${c.first_name} ${c.last_name}'s driving licence expires on ${c.licence_expiry}, before the return on ${returnDate}. Update the licence details or shorten the booking.`,
-      );
+  /**
+   * May this customer drive this rental? Every reason at once, in words that match the facts: a
+   * licence already expired (and how long ago) is not one that "expires before the return", and
+   * a driver under the rate card's minimum age is told in the same sentence as the licence.
+   */
+  function checkLicence(c: CustomerRow, returnAt: string, pickupAt: string, card: LoadedCard, field = 'customerId'): void {
+    const { timeZone } = shop();
+    const name = `${c.first_name} ${c.last_name}`;
+    const today = localDate(now().getTime(), timeZone);
+    const returnDate = localDate(Date.parse(returnAt), timeZone);
+    const pickupDate = localDate(Date.parse(pickupAt), timeZone);
+    const reasons: string[] = [];
+    if (c.licence_expiry < today) {
+      reasons.push(`${name}'s driving licence expired on ${showDate(c.licence_expiry)} (${agoWords(c.licence_expiry, today)}).`);
+    } else if (c.licence_expiry < returnDate) {
+      reasons.push(`${name}'s driving licence expires on ${showDate(c.licence_expiry)}, before the return on ${showDate(returnDate)}.`);
     }
+    const minimum = card.card.minimumDriverAge;
+    const age = ageOn(c.date_of_birth, pickupDate);
+    if (minimum !== undefined && age < minimum) {
+      reasons.push(`${name} is ${age} at pickup; this shop rents only to drivers aged ${minimum} or over.`);
+    }
+    if (reasons.length === 0) return;
+    const fix = reasons.length > 1 ? 'Update the licence details, or choose another driver.' : c.licence_expiry < returnDate && c.licence_expiry >= today ? 'Update the licence details or shorten the booking.' : c.licence_expiry < today ? 'Update the licence details.' : 'Choose another driver.';
+    throw badInput(field, `${reasons.join(' ')} ${fix}`);
   }
+
+  const showDate = (date: string) => formatShopDate(date, shop().locale);
 
   function checkInService(v: VehicleRow): void {
     if (v.status === 'in_service') throw badInput('vehicleId', `${v.plate} is in service; choose another vehicle or put it back in the fleet first`);

@@ -25,8 +25,8 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const pickupAt = toStored(input.pickupAt);
     const returnAt = toStored(input.returnAt);
     checkNotBeforeToday(pickupAt);
-    checkLicence(customer, returnAt);
     const card = rates.current();
+    checkLicence(customer, returnAt, pickupAt, card);
     const draft = { vehicle_class: vehicle.class, pickup_at: pickupAt, return_at: returnAt, extras_json: JSON.stringify(input.extras), fees_json: JSON.stringify(input.fees) };
     const q = priceFacts(card, facts(draft, customer, pl, rl), shop().timeZone, at);
     const id = newId(at.getTime());
@@ -103,7 +103,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const timesOrVehicle = changed.some((k) => k === 'vehicle_id' || k === 'pickup_at' || k === 'return_at');
     if (changed.includes('vehicle_id')) checkInService(vehicle);
     if (changed.includes('pickup_at')) checkNotBeforeToday(next.pickup_at);
-    if (changed.some((k) => k === 'customer_id' || k === 'return_at')) checkLicence(customer, next.return_at);
+    if (changed.some((k) => k === 'customer_id' || k === 'return_at' || k === 'pickup_at')) checkLicence(customer, next.return_at, next.pickup_at, bookingCard(before));
     const reprice = changed.some((k) => k !== 'notes');
     const q = reprice ? priceFacts(bookingCard(before), facts(next, customer, pl, rl), shop().timeZone, at) : null;
 
@@ -133,7 +133,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     if (returnAt <= before.return_at) throw badInput('returnAt', `New return must be later than the current return (${fmt(before.return_at)})`);
     const customer = customerOf(before.customer_id);
     const vehicle = vehicleOf(before.vehicle_id);
-    checkLicence(customer, returnAt);
+    checkLicence(customer, returnAt, before.pickup_at, bookingCard(before));
     const pl = fleetRepo.getLocation(before.pickup_location_id) as LocationRow;
     const rl = fleetRepo.getLocation(before.return_location_id) as LocationRow;
     const next: BookingRow = { ...before, return_at: returnAt, updated_at: at.toISOString() };

@@ -36,7 +36,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       throw badInput('odometer', `Odometer ${input.odometer.toLocaleString('en-GB')} is below the last reading for ${vehicle.plate} (${vehicle.odometer.toLocaleString('en-GB')}); check the reading`);
     }
     const customer = customerOf(before.customer_id);
-    checkLicence(customer, before.return_at);
+    checkLicence(customer, before.return_at, before.pickup_at, bookingCard(before));
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();
     const next: BookingRow = { ...before, status: 'checked_out', updated_at: stamp };
