@@ -84,6 +84,8 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
   const t = (iso: string | undefined) => (iso ? formatShopTime(iso, timeZone, locale) : '?');
   const total = after.total !== undefined && after.currency ? formatMoney(m(after.total, after.currency), locale) : null;
   const withTotal = (s: string) => (total ? `${s}; total ${total}` : s);
+  // Readings in the shop's locale, like every other number on screen ("90,090", not "90090").
+  const km = (n: number | undefined) => (n === undefined ? '?' : new Intl.NumberFormat(locale).format(n));
   switch (row.action) {
     case 'booking.create':
       return withTotal(`Reserved ${after.plate ?? ''} from ${t(after.pickupAt)} to ${t(after.returnAt)}`.replace('  ', ' '));
@@ -96,9 +98,9 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
     case 'booking.no_show':
       return after.reason ? `Marked no-show: ${after.reason}` : 'Marked no-show';
     case 'booking.check_out':
-      return `Checked out at ${after.odometer ?? '?'} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`;
+      return `Checked out at ${km(after.odometer)} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`;
     case 'booking.check_in':
-      return withTotal(`Returned at ${after.odometer ?? '?'} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`);
+      return withTotal(`Returned at ${km(after.odometer)} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`);
     case 'booking.close':
       return 'Closed';
     default:

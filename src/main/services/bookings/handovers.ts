@@ -33,7 +33,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       throw new PosError('conflict', `${vehicle.plate} is ${why}. Swap the vehicle on this booking before checking out.`, { fields: { vehicleId: `${vehicle.plate} is ${why}` } });
     }
     if (input.odometer < vehicle.odometer) {
-      throw badInput('odometer', `Odometer ${input.odometer.toLocaleString('en-GB')} is below the last reading for ${vehicle.plate} (${vehicle.odometer.toLocaleString('en-GB')}); check the reading`);
+      throw badInput('odometer', `Odometer ${input.odometer.toLocaleString(shop().locale)} is below the last reading for ${vehicle.plate} (${vehicle.odometer.toLocaleString(shop().locale)}); check the reading`);
     }
     const customer = customerOf(before.customer_id);
     checkLicence(customer, before.return_at, before.pickup_at, bookingCard(before));
@@ -88,7 +88,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     if (returnedAt <= out.at) throw badInput('returnedAt', `Return time must be after the check-out (${fmt(out.at)})`);
     if (Date.parse(returnedAt) > at.getTime() + FUTURE_SLACK_MS) throw badInput('returnedAt', 'Return time cannot be in the future');
     if (input.odometer < out.odometer) {
-      throw badInput('odometer', `Odometer ${input.odometer.toLocaleString('en-GB')} is below the reading at check-out (${out.odometer.toLocaleString('en-GB')}); check the reading`);
+      throw badInput('odometer', `Odometer ${input.odometer.toLocaleString(shop().locale)} is below the reading at check-out (${out.odometer.toLocaleString(shop().locale)}); check the reading`);
     }
     input.newDamage.forEach((d, i) => {
       if (d.currency !== before.currency) throw badInput(`newDamage.${i}.currency`, `Damage must be charged in ${before.currency}, the booking's currency`);
