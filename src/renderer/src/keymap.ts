@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { SCREENS } from './screens/registry';
 import { useApp } from './stores/appStore';
-import { useViews } from './stores/viewStore';
+import { currentWorkScreen, useViews } from './stores/viewStore';
+import type { ScreenId } from './screens/registry';
 
 /**
  * The one keymap. Every shortcut in the app is listed here so the palette, the navigation
@@ -28,10 +29,19 @@ function goCounterSearch(): void {
 
 function openNewBooking(): void {
   const views = useViews.getState();
-  const top = views.stacks.bookings.at(-1);
+  // On the Counter or Bookings the form opens there, so Esc goes back to exactly where the clerk was.
+  const screen = currentWorkScreen() ?? 'counter';
+  const top = views.stacks[screen].at(-1);
   // Already filling one in: stay on it rather than stacking a second, empty form.
-  if (useApp.getState().screen === 'bookings' && top?.kind === 'bookingForm' && !top.id && !top.customerId) return;
-  views.open({ kind: 'bookingForm' }, 'bookings');
+  if (top?.kind === 'bookingForm' && !top.id && !top.customerId) return;
+  views.open({ kind: 'bookingForm' }, screen);
+}
+
+/** F2…F6: go to the screen; pressed on the screen already shown, back to its home (the list). */
+function goScreen(id: ScreenId): void {
+  const app = useApp.getState();
+  if (app.screen === id && (id === 'counter' || id === 'bookings')) useViews.getState().home(id);
+  app.navigate(id);
 }
 
 export function shortcuts(): Shortcut[] {
@@ -40,7 +50,7 @@ export function shortcuts(): Shortcut[] {
     ...SCREENS.map((s) =>
       s.id === 'counter'
         ? { keys: s.key, label: `Go to ${s.title} and find a booking`, run: goCounterSearch, whileTyping: true }
-        : { keys: s.key, label: `Go to ${s.title}`, run: () => app.navigate(s.id), whileTyping: true },
+        : { keys: s.key, label: `Go to ${s.title}`, run: () => goScreen(s.id), whileTyping: true },
     ),
     { keys: '/', label: 'Find a booking', run: goCounterSearch },
     { keys: NEW_BOOKING_KEYS, label: 'New booking', run: openNewBooking, whileTyping: true },
