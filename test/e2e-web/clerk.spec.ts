@@ -266,3 +266,22 @@ test('what the counter shows after a keystroke never waits for, nor is replaced 
   await expect(page.getByRole('listbox', { name: 'Matching bookings' }).getByRole('option')).toHaveCount(1);
   await expect(page.getByRole('option', { selected: true })).toContainText(booking.ref);
 });
+
+test("today's board flags a pickup that is late; the palette checks out the booking on screen", async ({ page }) => {
+  const customer = await addCustomer(rpc, 'Mira', 'Laatkomer');
+  const from = new Date(Date.now() - 10 * 60_000).toISOString();
+  const to = new Date(Date.now() + DAY).toISOString();
+  const vehicle = await freeVehicle(rpc, from, to);
+  const booking = await rpc.ok('bookings.create', { customerId: customer.id, vehicleId: vehicle.id, pickupAt: from, returnAt: to });
+  await page.goto(harness.launchUrl);
+  const pickups = page.getByRole('table', { name: /^Pickups/ });
+  await expect(pickups.getByRole('row').filter({ hasText: booking.ref })).toContainText(/Late 1\d min/);
+
+  await openByRef(page, booking.ref);
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByRole('combobox').fill('check out');
+  await palette.getByRole('option', { name: `Check out ${booking.ref}` }).click();
+  await expect(palette).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: `Check out ${booking.ref}` })).toBeVisible();
+});

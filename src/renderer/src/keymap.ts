@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { SCREENS } from './screens/registry';
 import { useApp } from './stores/appStore';
+import { useBookings } from './stores/bookingStore';
+import { useSession } from './stores/sessionStore';
 import { currentWorkScreen, useViews } from './stores/viewStore';
 import type { ScreenId } from './screens/registry';
 
@@ -57,6 +59,23 @@ export function shortcuts(): Shortcut[] {
     { keys: 'Control+K', label: 'Open the command palette', run: () => app.setPaletteOpen(!useApp.getState().paletteOpen), whileTyping: true },
     { keys: 'Escape', label: 'Back', run: () => useViews.getState().back(), whileTyping: true, hidden: true },
   ];
+}
+
+export type PaletteAction = { id: string; label: string; run: () => void };
+
+/**
+ * What the palette can do besides going places: act on the booking on screen (check it out or
+ * in, as its status allows) and sign out. Built when the palette opens, from what is shown.
+ */
+export function paletteActions(): PaletteAction[] {
+  const actions: PaletteAction[] = [];
+  const screen = currentWorkScreen();
+  const top = screen ? useViews.getState().stacks[screen].at(-1) : undefined;
+  const b = top?.kind === 'booking' ? useBookings.getState().byId[top.id]?.detail : undefined;
+  if (b?.status === 'reserved') actions.push({ id: 'check-out', label: `Check out ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkOut', id: b.id }) });
+  if (b?.status === 'checked_out') actions.push({ id: 'check-in', label: `Check in ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkIn', id: b.id }) });
+  actions.push({ id: 'sign-out', label: 'Sign out', run: () => void useSession.getState().signOut() });
+  return actions;
 }
 
 export function keyOf(e: KeyboardEvent): string {

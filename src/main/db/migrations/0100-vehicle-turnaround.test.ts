@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dbAt, migrateTo, insertBooking, insertCustomer, insertLocation, insertVehicle } from './testHelpers';
+import { dbAt, explain, migrateTo, insertBooking, insertCustomer, insertLocation, insertVehicle } from './testHelpers';
 
 describe('migration 0100 vehicle turnaround', () => {
   it('adds when each vehicle last came back, filled from the check-ins already recorded', () => {
@@ -16,5 +16,6 @@ describe('migration 0100 vehicle turnaround', () => {
     handover.run('H2', 'in', '2025-06-02T16:53:00.000Z');
     migrateTo(db, 100);
     expect(db.prepare('SELECT returned_at FROM vehicles').get()).toEqual({ returned_at: '2025-06-02T16:53:00.000Z' });
+    expect(explain(db, "SELECT id FROM bookings WHERE status = 'returned' ORDER BY return_at")).toMatch(/bookings_returned/);
   });
 });

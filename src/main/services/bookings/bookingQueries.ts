@@ -98,6 +98,7 @@ export function createBookingQueries(k: BookingContext) {
       pickups: repo.pickupsBetween(start, end).map(toSummary),
       returns: repo.returnsBetween(start, end).map(toSummary),
       overdue: repo.overdue(at.toISOString()).map(toSummary),
+      unsettled: repo.returnedOpen().map(toSummary).filter((b) => b.balanceDue.amount > 0),
     };
   }
 

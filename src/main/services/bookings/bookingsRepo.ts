@@ -232,6 +232,7 @@ export function createBookingsRepo(db: Db) {
   const overdue = db.prepare<{ now: string }, SummaryRow>(
     `${SUMMARY_SELECT} WHERE b.status = 'checked_out' AND b.return_at < @now ORDER BY b.return_at`,
   );
+  const returnedOpen = db.prepare<[], SummaryRow>(`${SUMMARY_SELECT} WHERE b.status = 'returned' ORDER BY b.return_at`);
   const overlapping = db.prepare<
     { from: string; to: string; vehicleId: string | null; customerId: string | null; statuses: string | null; limit: number },
     SummaryRow
@@ -274,6 +275,8 @@ export function createBookingsRepo(db: Db) {
     pickupsBetween: (start: string, end: string) => pickupsBetween.all({ start, end }),
     returnsBetween: (start: string, end: string) => returnsBetween.all({ start, end }),
     overdue: (now: string) => overdue.all({ now }),
+    /** Returned and not yet closed (closing needs a settled balance), oldest return first. */
+    returnedOpen: () => returnedOpen.all(),
     overlapping: (f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: readonly string[] | undefined; limit: number }) =>
       overlapping.all({
         from: f.from,

@@ -18,7 +18,7 @@ type SearchResult = z.output<typeof bookingSearchResultSchema>;
 type CheckInPreview = z.output<typeof bookingCheckInPreviewSchema>;
 
 export type BookingsService = {
-  today(date?: string): { date: string; timeZone: string; pickups: BookingSummary[]; returns: BookingSummary[]; overdue: BookingSummary[] };
+  today(date?: string): { date: string; timeZone: string; pickups: BookingSummary[]; returns: BookingSummary[]; overdue: BookingSummary[]; unsettled: BookingSummary[] };
   search(query: string, limit: number): SearchResult[];
   list(f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: BookingStatus[] | undefined; limit: number }): BookingSummary[];
   get(id: string): BookingDetail;
