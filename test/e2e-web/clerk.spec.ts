@@ -101,6 +101,8 @@ test('messages belong to their screen; successes do not stack; a fixed field dro
     await actions.getByRole('button', { name: 'Extend' }).click();
     const extend = page.getByRole('dialog', { name: `Extend ${first.ref}` });
     await fillDateTime(extend, 'New return (shop time)', 'New return', `${dateIn(day)}T12:00`);
+    // The old and the new price, before the clerk confirms.
+    await expect(extend.getByRole('status', { name: 'Price change' })).toContainText(/Total now €[\d.,]+; after the change €[\d.,]+ \(\+€[\d.,]+\)/);
     await extend.getByRole('button', { name: 'Extend booking' }).click();
     await expect(extend).toBeHidden();
   }

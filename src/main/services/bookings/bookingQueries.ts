@@ -17,7 +17,7 @@ import type { BookingContext, QuoteInput, SearchResult, Selection } from './book
 import { quoteToView } from './bookingView';
 
 export function createBookingQueries(k: BookingContext) {
-  const { db, now, rates, fleet, repo, fleetRepo, customersRepo, staffRepo, searchRepo, shop, load, customerOf, vehicleOf, locationOf } = k;
+  const { db, now, rates, fleet, repo, fleetRepo, customersRepo, staffRepo, searchRepo, shop, load, customerOf, vehicleOf, locationOf, bookingCard } = k;
 
   // ─── reads ──────────────────────────────────────────────────────────────────────────────────
 
@@ -118,7 +118,8 @@ export function createBookingQueries(k: BookingContext) {
   }
 
   function quote(input: QuoteInput): QuoteView {
-    const card = rates.current();
+    // A change to a booking keeps the card it was priced on (extend and modify do the same).
+    const card = input.bookingId !== undefined ? bookingCard(load(input.bookingId)) : rates.current();
     const home = fleetRepo.home();
     const pl = locationOf(input.pickupLocationId, 'pickupLocationId', home);
     const rl = locationOf(input.returnLocationId, 'returnLocationId', pl);

@@ -4,6 +4,7 @@ import type { Result } from '../../../../shared/errors';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
 import { ShopDateTime } from '../../components/ShopDateTime';
+import { PriceChange } from './PriceChange';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -289,6 +290,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         <Field id="extend-return" label="New return (shop time)" error={fieldMessage(fields, 'returnAt') ?? fieldMessage(fields, 'vehicleId')}>
           {(c) => <ShopDateTime control={c} name="New return" locale={locale} value={newReturn} onChange={setNewReturn} />}
         </Field>
+        {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, timeZone)} locale={locale} />}
       </ConfirmDialog>
       <ConfirmDialog
         open={dialog === 'close'}

@@ -120,6 +120,8 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
         ...(pickupLocationId ? { pickupLocationId } : {}),
         ...(returnLocationId ? { returnLocationId } : {}),
         ...selections,
+        // A change is priced on the booking's own rate card, as the save will be.
+        ...(existing ? { bookingId: existing.id } : {}),
       });
     });
   }, [pickupAt, returnAt, vehicleClass, vehicle, customer, pickupLocationId, returnLocationId, selections, existing]);
@@ -318,7 +320,14 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
           <div className="card sticky">
             <h2 id="bf-quote-title">Price</h2>
             {quote ? (
-              <QuoteTable quote={quote} locale={locale} caption={vehicle ? `Quote for ${vehicle.plate}` : 'Quote for the class'} />
+              <>
+                <QuoteTable quote={quote} locale={locale} caption={vehicle ? `Quote for ${vehicle.plate}` : 'Quote for the class'} />
+                {existing && (
+                  <p role="status" aria-label="Price change" className="price-change">
+                    Total now {money(existing.total)}; after the change {money(quote.total)}.
+                  </p>
+                )}
+              </>
             ) : quoteError && !Object.keys(quoteError.fields ?? {}).length ? (
               <p role="alert" className="panel-error">{quoteError.message}</p>
             ) : quoteError || availableError ? (
