@@ -30,7 +30,7 @@ import { customersHandlers } from './services/customers/customersHandlers';
 import { createCustomersService } from './services/customers/customersService';
 import { fleetHandlers } from './services/fleet/fleetHandlers';
 import { createFleetService } from './services/fleet/fleetService';
-import { demoSettingsPatch, seedDemo } from './services/seed/demoSeed';
+import { applyDemoSettings, seedDemo } from './services/seed/demoSeed';
 import type { DemoSeedOptions } from './services/seed/demoSeed';
 import { staffHandlers } from './services/staff/staffHandlers';
 import { createStaffService } from './services/staff/staffService';
@@ -93,6 +93,8 @@ export function createBackend(opts: BackendOptions): Backend {
     { online: null, sync: 'off', detail: 'No office relay is set up for this counter.', checkedAt: null },
     (s) => events.emit('status.changed', s),
   );
+  // Before the settings are first read: a new demo shop runs on its locations' clock.
+  if (mode === 'demo' && opts.demoSeed !== false) applyDemoSettings(db, opts.demoSeed ?? {});
   const settings = createSettingsService(db, installId, (s) => events.emit('settings.changed', s));
   const shopClock = () => ({ timeZone: settings.get().timeZone, locale: settings.get().locale });
   const rates = createRateCardService({ db, installId, now });
@@ -110,8 +112,6 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
-    const demoPatch = demoSettingsPatch(db, settings.get(), opts.demoSeed ?? {});
-    if (demoPatch) settings.update(demoPatch, { staffId: null, role: null, transport: 'internal' });
     try {
       const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
       if (report.seeded) log.info('demo.seeded', report);

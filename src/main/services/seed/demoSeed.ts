@@ -66,16 +66,18 @@ const DEMO_EUR_VAT_BP = 2100;
 const DEMO_TIME_ZONES = { EUR: 'Europe/Amsterdam', JPY: 'Asia/Tokyo', KWD: 'Asia/Kuwait' } as const;
 
 /**
- * Settings a demo shop needs before it is seeded: its time zone is the zone of its locations, not
- * the machine's (a demo in Amsterdam on a UTC laptop ran in UTC). Only while nobody has chosen a
- * zone (no row written) and the shop is not seeded yet; null when nothing is to change.
+ * A demo shop's clock is the clock of its locations, not the machine's (a demo in Amsterdam on a
+ * UTC laptop ran in UTC). Written as part of seeding (like the seed marker, not a change anyone
+ * made), before the settings are first read, and only while nobody has chosen a zone and the
+ * shop is not seeded yet.
  */
-export function demoSettingsPatch(db: Db, settings: Settings, opts: DemoSeedOptions = {}): Partial<Settings> | null {
+export function applyDemoSettings(db: Db, opts: DemoSeedOptions = {}): void {
   const rows = readSettingRows(db);
-  if (opts.full === false || rows.has('timeZone') || rows.has(MARKER)) return null;
-  const base = settings.currency === 'JPY' || settings.currency === 'KWD' || settings.currency === 'EUR' ? settings.currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[settings.currency]];
-  const timeZone = DEMO_TIME_ZONES[base];
-  return timeZone === settings.timeZone ? null : { timeZone };
+  if (opts.full === false || rows.has('timeZone') || rows.has(MARKER)) return;
+  const raw = rows.get('currency');
+  const currency = (typeof raw === 'string' && raw in CURRENCY_EXPONENTS ? raw : 'EUR') as CurrencyCode;
+  const base = currency === 'JPY' || currency === 'KWD' || currency === 'EUR' ? currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[currency]];
+  writeSetting(db, 'timeZone', DEMO_TIME_ZONES[base], null);
 }
 
 /** The demo card for the shop's currency; other currencies borrow the figures of one with the same decimals. */
