@@ -3,6 +3,7 @@ import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { customerMethods } from './contract/customers';
 import { fleetMethods } from './contract/fleet';
+import { paymentEvents, paymentMethods } from './contract/payments';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
 
@@ -17,6 +18,7 @@ export const contract = {
   ...fleetMethods,
   ...customerMethods,
   ...bookingsMethods,
+  ...paymentMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
@@ -24,6 +26,7 @@ export const events = {
   ...appEvents,
   ...settingsEvents,
   ...bookingsEvents,
+  ...paymentEvents,
 } as const;
 
 export type Contract = typeof contract;
