@@ -174,6 +174,26 @@ function presentPaymentMethod(core: Core, p: Params, [id]: string[]): TerminalRe
   return reader;
 }
 
+/**
+ * Emulator-only test helper (Stripe has none): the reader's action fails on the reader's side
+ * without a charge attempt, as when the customer pulls the card out too soon
+ * (`failure_code=card_removed`, the default) or cancels on the reader (`customer_canceled`).
+ * The PaymentIntent is untouched, so the same PaymentIntent can be processed again.
+ */
+function failReaderAction(core: Core, p: Params, [id]: string[]): TerminalReader {
+  allowOnly(p, paramSet('failure_code'));
+  const reader = getReader(core, id as string);
+  if (!reader.device_type.startsWith('simulated_')) throw invalidRequest('fail_action is only available for simulated readers.', { param: 'reader' });
+  const code = oneOf(p, 'failure_code', ['card_removed', 'customer_canceled'] as const) ?? 'card_removed';
+  const action = reader.action;
+  if (!action || action.status !== 'in_progress') throw invalidRequest('This Reader has no action in progress to fail.', { param: 'reader' });
+  action.status = 'failed';
+  action.failure_code = code;
+  action.failure_message = code === 'card_removed' ? 'The card was removed before the payment finished.' : 'The customer canceled the payment on the reader.';
+  core.events.record('terminal.reader.action_failed', reader);
+  return reader;
+}
+
 function cancelAction(core: Core, p: Params, [id]: string[]): TerminalReader {
   allowOnly(p, paramSet());
   const reader = getReader(core, id as string);
@@ -281,4 +301,5 @@ export const terminalRoutes: RouteDef[] = [
   ['POST', '/v1/terminal/readers/:id/cancel_action', cancelAction],
   ['POST', '/v1/terminal/readers/:id/set_reader_display', setReaderDisplay],
   ['POST', '/v1/test_helpers/terminal/readers/:id/present_payment_method', presentPaymentMethod],
+  ['POST', '/v1/test_helpers/terminal/readers/:id/fail_action', failReaderAction],
 ];
