@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { SCREENS } from './screens/registry';
 import { useApp } from './stores/appStore';
+import { usePayments } from './stores/paymentStore';
 import { useViews } from './stores/viewStore';
 
 /**
@@ -34,6 +35,16 @@ function openNewBooking(): void {
   views.open({ kind: 'bookingForm' }, 'bookings');
 }
 
+/** F8 on a booking (or its check-out): to the Charge panel. Elsewhere it says where to go instead of doing nothing. */
+export const CHARGE_KEYS = 'F8';
+function openCharge(): void {
+  const views = useViews.getState();
+  const screen = useApp.getState().screen;
+  const top = screen === 'counter' || screen === 'bookings' ? views.stacks[screen].at(-1) : undefined;
+  if (top?.kind === 'booking' || top?.kind === 'checkOut') usePayments.getState().focusCharge();
+  else useApp.getState().notify('error', 'Open a booking first, then press F8 to take a payment.', 'charge-key');
+}
+
 export function shortcuts(): Shortcut[] {
   const app = useApp.getState();
   return [
@@ -44,6 +55,7 @@ export function shortcuts(): Shortcut[] {
     ),
     { keys: '/', label: 'Find a booking', run: goCounterSearch },
     { keys: NEW_BOOKING_KEYS, label: 'New booking', run: openNewBooking, whileTyping: true },
+    { keys: CHARGE_KEYS, label: 'Take a payment on this booking', run: openCharge, whileTyping: true },
     { keys: 'Control+K', label: 'Open the command palette', run: () => app.setPaletteOpen(!useApp.getState().paletteOpen), whileTyping: true },
     { keys: 'Escape', label: 'Back', run: () => useViews.getState().back(), whileTyping: true, hidden: true },
   ];

@@ -15,6 +15,7 @@ import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
+import { PaymentsSection } from '../payments/PaymentsSection';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
   dispute: 'Disputed at the bank.',
@@ -189,6 +190,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
           </p>
         </section>
       </div>
+
+      <PaymentsSection bookingId={b.id} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (
         <div className="detail-grid">
