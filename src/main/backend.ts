@@ -15,6 +15,7 @@ import type { Logger } from './log';
 import { dispatch } from './rpc/dispatch';
 import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
+import type { Job } from './core/module';
 import { appHandlers } from './services/app/appHandlers';
 import { ensureInstallId } from './services/app/installId';
 import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
@@ -33,6 +34,8 @@ import { createFleetService } from './services/fleet/fleetService';
 import { seedDemo } from './services/seed/demoSeed';
 import type { DemoSeedOptions } from './services/seed/demoSeed';
 import { staffHandlers } from './services/staff/staffHandlers';
+import { createRefundsModule } from './services/refunds/refundsModule';
+import type { RefundsApi, RefundsModuleDeps } from './services/refunds/refundsModule';
 import { createStaffService } from './services/staff/staffService';
 
 export type BackendOptions = {
@@ -51,6 +54,8 @@ export type BackendOptions = {
    * today). `{ full: false }` seeds only the rate card, locations and demo staff; false seeds nothing.
    */
   demoSeed?: DemoSeedOptions | false;
+  /** Outbox pacing and backoff (tests and the bench shorten them). */
+  outbox?: RefundsModuleDeps['outbox'];
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -61,6 +66,8 @@ export type Backend = {
   readonly session: SessionStore;
   readonly status: StatusMonitor;
   readonly handlers: HandlerTable;
+  /** Refunds and the outbox: its worker job is started by startApp (or a test) once Stripe is known. */
+  readonly refunds: RefundsApi & { jobs: readonly Job[] };
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
   call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
@@ -106,6 +113,18 @@ export function createBackend(opts: BackendOptions): Backend {
     dataDir: opts.dataDir,
   });
 
+  const refunds = createRefundsModule({
+    db,
+    installId,
+    now,
+    staff,
+    timeZone: () => settings.get().timeZone,
+    locale: () => settings.get().locale,
+    emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
+    setOnline: (online) => status.update({ online, checkedAt: now().toISOString() }),
+    outbox: opts.outbox,
+  });
+
   if (mode === 'demo' && opts.demoSeed !== false) {
     try {
       const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
@@ -139,6 +158,7 @@ export function createBackend(opts: BackendOptions): Backend {
       fleetHandlers(fleet),
       customersHandlers(customers),
       bookingsHandlers(bookings, rates),
+      refunds.handlers,
     ],
     Object.keys(contract) as MethodName[],
   );
@@ -150,6 +170,7 @@ export function createBackend(opts: BackendOptions): Backend {
     session,
     status,
     handlers,
+    refunds: { ...refunds.api, jobs: refunds.jobs ?? [] },
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
     close: () => db.close(),

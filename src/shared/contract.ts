@@ -3,6 +3,7 @@ import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { customerMethods } from './contract/customers';
 import { fleetMethods } from './contract/fleet';
+import { refundsEvents, refundsMethods } from './contract/refunds';
 import { paymentEvents, paymentMethods } from './contract/payments';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
@@ -19,6 +20,7 @@ export const contract = {
   ...customerMethods,
   ...bookingsMethods,
   ...paymentMethods,
+  ...refundsMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
@@ -27,6 +29,7 @@ export const events = {
   ...settingsEvents,
   ...bookingsEvents,
   ...paymentEvents,
+  ...refundsEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -18,6 +18,11 @@ export const LOCK_MINUTES = 5;
 export type StaffService = {
   list(): StaffMember[];
   signIn(staffId: string, pin: string): Promise<Session>;
+  /**
+   * Checks a PIN for an approval on the spot (a manager approving a clerk's refund) without
+   * touching the counter's session; wrong PINs count towards the same lockout as sign-in.
+   */
+  verifyPin(staffId: string, pin: string): Promise<StaffMember>;
   signOut(): Session;
   /** Adds a member of staff (seed, setup); the PIN is hashed here and never stored or logged in clear. */
   create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember;
@@ -38,6 +43,13 @@ export function createStaffService(deps: StaffDeps): StaffService {
   const member = (r: StaffRow): StaffMember => ({ id: r.id, name: r.name, role: r.role });
 
   async function signIn(staffId: string, pin: string): Promise<Session> {
+    const row = await checkPin(staffId, pin, 'staff.sign_in');
+    const next: Session = { staffId: row.id, name: row.name, role: row.role };
+    session.set(next);
+    return next;
+  }
+
+  async function checkPin(staffId: string, pin: string, action: string): Promise<StaffRow> {
     const row = repo.get(staffId);
     if (!row || row.active !== 1) {
       throw new PosError('invalid_input', 'That person cannot sign in at this counter. Pick your name from the list.', {
@@ -74,11 +86,9 @@ export function createStaffService(deps: StaffDeps): StaffService {
     }
     db.transaction(() => {
       repo.recordSuccess(row.id, at.toISOString());
-      appendAudit(db, installId, { actorId: row.id, actorRole: row.role, action: 'staff.sign_in', entityType: 'staff', entityId: row.id }, at);
+      appendAudit(db, installId, { actorId: row.id, actorRole: row.role, action, entityType: 'staff', entityId: row.id }, at);
     })();
-    const next: Session = { staffId: row.id, name: row.name, role: row.role };
-    session.set(next);
-    return next;
+    return row;
   }
 
   function signOut(): Session {
@@ -109,6 +119,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
   return {
     list: () => repo.list().map(member),
     signIn,
+    verifyPin: async (staffId, pin) => member(await checkPin(staffId, pin, 'staff.pin_approval')),
     signOut,
     create,
     firstManager: () => {
