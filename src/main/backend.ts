@@ -15,7 +15,6 @@ import type { Logger } from './log';
 import { dispatch } from './rpc/dispatch';
 import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
-import type { Job } from './core/module';
 import { appHandlers } from './services/app/appHandlers';
 import { ensureInstallId } from './services/app/installId';
 import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
@@ -34,9 +33,11 @@ import { createFleetService } from './services/fleet/fleetService';
 import { seedDemo } from './services/seed/demoSeed';
 import type { DemoSeedOptions } from './services/seed/demoSeed';
 import { staffHandlers } from './services/staff/staffHandlers';
-import { createRefundsModule } from './services/refunds/refundsModule';
-import type { RefundsApi, RefundsModuleDeps } from './services/refunds/refundsModule';
 import { createStaffService } from './services/staff/staffService';
+import { createPaymentsModule } from './services/payments/index';
+import type { PaymentsDeps } from './services/payments/index';
+import { createStripeAccess } from './stripe/stripeGateway';
+import type { StripeAccess } from './stripe/stripeGateway';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -54,8 +55,12 @@ export type BackendOptions = {
    * today). `{ full: false }` seeds only the rate card, locations and demo staff; false seeds nothing.
    */
   demoSeed?: DemoSeedOptions | false;
-  /** Outbox pacing and backoff (tests and the bench shorten them). */
-  outbox?: RefundsModuleDeps['outbox'];
+  /** Where the Stripe key comes from (demo: set to the emulator's once it listens). */
+  stripe?: StripeAccess;
+  /** Reader timeout and polling (tests shorten them) and the kill test's step hook. */
+  payments?: Pick<PaymentsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'onStep'>;
+  /** Check-out refuses a balance due unless a manager approved (default true; older tests turn it off). */
+  requirePaymentAtHandover?: boolean;
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -66,8 +71,9 @@ export type Backend = {
   readonly session: SessionStore;
   readonly status: StatusMonitor;
   readonly handlers: HandlerTable;
-  /** Refunds and the outbox: its worker job is started by startApp (or a test) once Stripe is known. */
-  readonly refunds: RefundsApi & { jobs: readonly Job[] };
+  readonly stripe: StripeAccess;
+  /** Payments: its reconcile job is started by startApp (or a test) once Stripe is known. */
+  readonly payments: ReturnType<typeof createPaymentsModule>;
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
   call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
@@ -111,18 +117,22 @@ export function createBackend(opts: BackendOptions): Backend {
     rates,
     fleet,
     dataDir: opts.dataDir,
+    beforeCheckOut: (id) => {
+      if (opts.requirePaymentAtHandover !== false) payments.api.assertHandoverAllowed(id);
+    },
   });
-
-  const refunds = createRefundsModule({
+  const stripe = opts.stripe ?? createStripeAccess();
+  const payments = createPaymentsModule({
     db,
     installId,
     now,
-    staff,
-    timeZone: () => settings.get().timeZone,
-    locale: () => settings.get().locale,
-    emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
-    setOnline: (online) => status.update({ online, checkedAt: now().toISOString() }),
-    outbox: opts.outbox,
+    mode,
+    booking: (id) => bookings.get(id),
+    stripe: () => stripe.gateway(),
+    verifyPin: (id, pin) => staff.verifyPin(id, pin),
+    shop: () => ({ name: settings.get().shopName, locale: settings.get().locale, currency: settings.get().currency, footer: settings.get().receiptFooter }),
+    emit: (p) => events.emit('payments.changed', p),
+    ...opts.payments,
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
@@ -158,7 +168,7 @@ export function createBackend(opts: BackendOptions): Backend {
       fleetHandlers(fleet),
       customersHandlers(customers),
       bookingsHandlers(bookings, rates),
-      refunds.handlers,
+      payments.handlers,
     ],
     Object.keys(contract) as MethodName[],
   );
@@ -170,9 +180,13 @@ export function createBackend(opts: BackendOptions): Backend {
     session,
     status,
     handlers,
-    refunds: { ...refunds.api, jobs: refunds.jobs ?? [] },
+    stripe,
+    payments,
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
-    close: () => db.close(),
+    close: () => {
+      payments.api.stop();
+      db.close();
+    },
   };
 }

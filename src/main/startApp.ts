@@ -48,6 +48,11 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     }
   }
 
+  // Payments: the key from one place (demo: the emulator's), then reconcile unfinished payments.
+  if (demo) backend.stripe.set(demo.stripe);
+  const paymentJobs = backend.payments.jobs ?? [];
+  for (const job of paymentJobs) void job.start((health, detail) => log.info('job.health', { job: job.name, health, detail }));
+
   if (demo) {
     const client = createStripeClient(demo.stripe, { maxNetworkRetries: 0 });
     const check = async () => {
@@ -65,6 +70,11 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
       token: demo.relayToken,
       apply: (batch, upToSeq) => {
         const out = applier.apply('relay', batch, upToSeq);
+        // A reader finished: the payment waiting on it looks now instead of at its next poll.
+        for (const d of batch) {
+          const e = d.event as { type?: string; data?: { object?: { id?: string } } } | null;
+          if (e?.type?.startsWith('terminal.reader.action_') && e.data?.object?.id) backend.payments.api.readerEvent(e.data.object.id);
+        }
         if (out.rejected > 0) log.warn('sync.rejected_events', { rejected: out.rejected, upToSeq });
         // Committed: tell open screens which bookings Stripe's news changed.
         if (out.bookingIds.length > 0) backend.events.emit('bookings.changed', { ids: out.bookingIds.slice(0, 1000) });
@@ -84,6 +94,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     sync,
     async close() {
       if (probe) clearInterval(probe);
+      for (const job of paymentJobs) await job.stop();
       await sync?.stop();
       await demo?.close();
       backend.close();

@@ -60,7 +60,7 @@ export type StripeGateway = {
     setDisplay(id: string, params: Stripe.Terminal.ReaderSetReaderDisplayParams, o: Idem): Promise<Stripe.Terminal.Reader>;
     /** Simulated readers only (demo, tests): the customer taps this card. */
     /** Emulator only (demo): the reader's action fails as "card removed" or "customer canceled". */
-    failTestAction(id: string, code: 'card_removed' | 'customer_canceled', o: Idem): Promise<Stripe.Terminal.Reader>;
+    failTestAction(id: string, code: 'card_removed' | 'customer_canceled' | 'incorrect_number' | 'card_velocity_exceeded', o: Idem): Promise<Stripe.Terminal.Reader>;
     presentTestCard(id: string, params: NonNullable<Parameters<Stripe["testHelpers"]["terminal"]["readers"]["presentPaymentMethod"]>[1]>, o: Idem): Promise<Stripe.Terminal.Reader>;
   };
   locations: {

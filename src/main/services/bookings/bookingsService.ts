@@ -83,6 +83,8 @@ export type BookingsDeps = {
   fleet: FleetService;
   /** Folder signatures are saved under; null where none may be written. */
   dataDir: string | null;
+  /** Payments' handover gate: throws the clerk's sentence while a balance is due and no manager approved. */
+  beforeCheckOut?: (bookingId: string) => void;
 };
 
 const STATUS_WORDS: Record<BookingStatus, string> = {
@@ -532,6 +534,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     }
     const customer = customerOf(before.customer_id);
     checkLicence(customer, before.return_at);
+    deps.beforeCheckOut?.(before.id);
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();
     const next: BookingRow = { ...before, status: 'checked_out', updated_at: stamp };
