@@ -15,6 +15,7 @@ import type { Logger } from './log';
 import { dispatch } from './rpc/dispatch';
 import { joinHandlers } from './core/handlers';
 import type { CallContext, HandlerTable } from './core/handlers';
+import type { Job } from './core/module';
 import { appHandlers } from './services/app/appHandlers';
 import { ensureInstallId } from './services/app/installId';
 import { SIGNED_OUT, createSessionStore } from './services/app/sessionStore';
@@ -33,6 +34,8 @@ import { createFleetService } from './services/fleet/fleetService';
 import { seedDemo } from './services/seed/demoSeed';
 import type { DemoSeedOptions } from './services/seed/demoSeed';
 import { staffHandlers } from './services/staff/staffHandlers';
+import { createRefundsModule } from './services/refunds/refundsModule';
+import type { RefundsApi, RefundsModuleDeps } from './services/refunds/refundsModule';
 import { createStaffService } from './services/staff/staffService';
 import { createPaymentsModule } from './services/payments/index';
 import type { PaymentsDeps } from './services/payments/index';
@@ -61,6 +64,8 @@ export type BackendOptions = {
   payments?: Pick<PaymentsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'onStep'>;
   /** Check-out refuses a balance due unless a manager approved (default true; older tests turn it off). */
   requirePaymentAtHandover?: boolean;
+  /** Outbox pacing and backoff (tests and the bench shorten them). */
+  outbox?: RefundsModuleDeps['outbox'];
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -74,6 +79,8 @@ export type Backend = {
   readonly stripe: StripeAccess;
   /** Payments: its reconcile job is started by startApp (or a test) once Stripe is known. */
   readonly payments: ReturnType<typeof createPaymentsModule>;
+  /** Refunds and the outbox: its worker job is started by startApp (or a test) once Stripe is known. */
+  readonly refunds: RefundsApi & { jobs: readonly Job[] };
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
   call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
@@ -135,6 +142,18 @@ export function createBackend(opts: BackendOptions): Backend {
     ...opts.payments,
   });
 
+  const refunds = createRefundsModule({
+    db,
+    installId,
+    now,
+    staff,
+    timeZone: () => settings.get().timeZone,
+    locale: () => settings.get().locale,
+    emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
+    setOnline: (online) => status.update({ online, checkedAt: now().toISOString() }),
+    outbox: opts.outbox,
+  });
+
   if (mode === 'demo' && opts.demoSeed !== false) {
     try {
       const report = seedDemo({ db, installId, settings: settings.get(), staff, rates, now: now() }, opts.demoSeed ?? {});
@@ -169,6 +188,7 @@ export function createBackend(opts: BackendOptions): Backend {
       customersHandlers(customers),
       bookingsHandlers(bookings, rates),
       payments.handlers,
+      refunds.handlers,
     ],
     Object.keys(contract) as MethodName[],
   );
@@ -182,6 +202,7 @@ export function createBackend(opts: BackendOptions): Backend {
     handlers,
     stripe,
     payments,
+    refunds: { ...refunds.api, jobs: refunds.jobs ?? [] },
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
     close: () => {
