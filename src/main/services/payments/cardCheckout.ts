@@ -411,7 +411,10 @@ export function createCardCheckout(kit: PaymentsKit) {
   }
 
   function stopAll(): void {
-    for (const w of waiters.values()) w.stop();
+    for (const [id, w] of waiters) {
+      w.stop();
+      waiters.delete(id);
+    }
   }
 
   return { start, cancel, retry, settle, reconcile, nudge, stopAll, waiting: () => waiters.size };
