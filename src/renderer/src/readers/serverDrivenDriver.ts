@@ -29,9 +29,10 @@ function view(r: Reader, kind: ReaderDriverKind): DriverReader {
 export function outcomeOfPayment(p: Payment): CollectOutcome | null {
   if (p.status === 'succeeded' || p.status === 'authorized') return { kind: 'processed', paymentIntentId: p.stripePaymentIntentId };
   if (p.status === 'canceled') return { kind: 'canceled' };
-  if (p.status === 'failed') return { kind: 'failed', code: p.errorCode ?? 'failed', message: p.errorMessage ?? 'The payment failed.' };
-  if (p.status === 'requires_action' && p.errorMessage) {
-    return { kind: 'declined', code: p.errorCode ?? 'card_declined', declineCode: p.errorCode, message: p.errorMessage };
+  const declined = p.attempts.at(-1)?.outcome === 'declined';
+  if (p.status === 'failed' && !declined) return { kind: 'failed', code: p.errorCode ?? 'failed', message: p.errorMessage ?? 'The payment failed.' };
+  if (p.status === 'failed' || (p.status === 'requires_action' && p.errorMessage)) {
+    return { kind: 'declined', code: p.errorCode ?? 'card_declined', declineCode: p.errorCode, message: p.errorMessage ?? 'The card was declined.' };
   }
   return null;
 }

@@ -56,7 +56,7 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
   const [tendered, setTendered] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [change, setChange] = useState<Money | null>(null);
+  const [change, setChange] = useState<{ change: Money; tendered: Money | null } | null>(null);
   const panel = useRef<HTMLElement>(null);
   const amountInput = useRef<HTMLInputElement>(null);
 
@@ -73,6 +73,11 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
   }, [focusTick]);
 
   const active = data.active && isOpen(data.active) ? data.active : null;
+  const last = data.payments.at(-1) ?? null;
+  // A declined card waits for "Try another card" on the same payment until the clerk chooses otherwise.
+  const [setAside, setSetAside] = useState<string | null>(null);
+  const declineKey = last ? `${last.id}:${last.attempts.length}` : null;
+  const declined = !active && last && awaitsRetry(last) && last.thisTill && data.balanceDue.amount > 0 && setAside !== declineKey ? last : null;
 
   // Tell the clerk once when a card payment they were following is paid.
   const followed = useRef<string | null>(null);
@@ -136,7 +141,7 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
       return;
     }
     setTendered('');
-    setChange(res.value.change);
+    setChange({ change: res.value.change, tendered: res.value.payment.tendered });
     const rest = res.value.balanceDue.amount > 0 ? `${money(res.value.balanceDue)} is still due.` : 'Nothing is left to pay.';
     notify('success', `Took ${money(res.value.payment.amount)} in cash. ${rest}${res.value.shiftOpenedImplicitly ? ' A shift was opened for this till.' : ''}`);
     if (res.value.balanceDue.amount === 0) onPaid?.();
@@ -157,17 +162,20 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
       {change && (
         <div className="change-due" role="status" aria-labelledby="change-label">
           <span id="change-label">Change due</span>
-          <output className="amount">{money(change)}</output>
+          <output className="amount">{money(change.change)}</output>
+          {change.tendered && <span className="muted">from {money(change.tendered)} handed over</span>}
           <button type="button" onClick={() => setChange(null)}>Done</button>
         </div>
       )}
 
       {active ? (
         <CardProgress data={data} p={active} />
+      ) : declined ? (
+        <DeclinePanel data={data} p={declined} onOther={() => setSetAside(declineKey)} />
       ) : closed ? (
         <p className="muted">This booking is {data.bookingStatus.replace('_', '-')}: no payment can be taken.</p>
       ) : data.balanceDue.amount <= 0 ? (
-        <p className="muted">Nothing is left to pay.</p>
+        !change && <p className="muted">Nothing is left to pay.</p>
       ) : (
         <form aria-label="Charge" className="charge-form" onSubmit={(e) => void submit(e)} noValidate>
           <fieldset className="method">
@@ -201,7 +209,7 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
           </div>
         </form>
       )}
-      {data.driver === 'simulated' && data.reader && <DemoReaderPanel reader={data.reader} active={active} />}
+      {data.driver === 'simulated' && data.reader && (active || (!closed && data.balanceDue.amount > 0)) && <DemoReaderPanel reader={data.reader} active={active} />}
     </section>
   );
 }
@@ -221,74 +229,93 @@ function ReaderLine({ data }: { data: BookingPayments }) {
   );
 }
 
-/** A card payment on the reader: waiting, processing, or declined and waiting for another card. */
+/** A card payment on the reader: waiting for the card or processing. Esc (or the button) cancels it on the reader. */
 function CardProgress({ data, p }: { data: BookingPayments; p: Payment }) {
   const { locale } = useShop();
   const store = usePayments.getState();
   const notifyApp = useApp((s) => s.notify);
-  const [busy, setBusy] = useState<null | 'retry' | 'cancel'>(null);
-  const retryButton = useRef<HTMLButtonElement>(null);
-  const declined = awaitsRetry(p);
+  const [busy, setBusy] = useState(false);
   const mine = p.thisTill;
 
   async function cancel() {
     if (busy || !mine) return;
-    setBusy('cancel');
+    setBusy(true);
     const res = await store.cancel(data.bookingId, p.id);
-    setBusy(null);
+    setBusy(false);
     if (res.ok) notifyApp('success', 'Payment cancelled. Nothing was charged.', 'charge');
     else notifyApp('error', res.error.message, 'charge');
   }
 
+  // Esc cancels the reader's action; taken before the app's Esc (Back) so the booking stays open.
+  useEscape(() => void cancel());
+
+  const amount = showMoney(p.amount, locale);
+  return (
+    <div className="card-progress" aria-busy="true">
+      <p role="status" className="progress-line">
+        <span className="spinner" aria-hidden="true" />
+        {p.status === 'processing' ? `Processing ${amount}… keep the card on the reader.` : p.status === 'pending' ? `Sending ${amount} to the reader…` : `Waiting for the card: ${amount}. Ask the customer to tap, insert or swipe.`}
+      </p>
+      {!mine && <p className="warn" role="note">This payment was started at another till; only that till can cancel it.</p>}
+      <div className="actions">
+        <button type="button" className="danger-outline" disabled={busy || !mine} onClick={() => void cancel()}>
+          {busy ? 'Cancelling…' : 'Cancel payment'} <kbd>Esc</kbd>
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** The card was refused: one sentence with the next step, then another card on the same payment (Enter) or something else (Esc). */
+function DeclinePanel({ data, p, onOther }: { data: BookingPayments; p: Payment; onOther: () => void }) {
+  const { locale } = useShop();
+  const store = usePayments.getState();
+  const notifyApp = useApp((s) => s.notify);
+  const [busy, setBusy] = useState(false);
+  const retryButton = useRef<HTMLButtonElement>(null);
+  const card = cardText(p.cardBrand, p.cardLast4);
+
+  useEffect(() => retryButton.current?.focus(), [p.id, p.attempts.length]);
+  useEscape(onOther);
+
   async function retry() {
-    if (busy || !mine) return;
-    setBusy('retry');
+    if (busy) return;
+    setBusy(true);
     const res = await store.retry(data.bookingId, p.id);
-    setBusy(null);
+    setBusy(false);
     if (!res.ok) notifyApp('error', res.error.message, 'charge');
   }
 
-  // Esc cancels the reader's action; taken before the app's Esc (Back) so the booking stays open.
+  return (
+    <div className="card-progress">
+      <div role="alert" className="decline">
+        <strong>{p.errorMessage ?? 'The card was declined. Ask for another card.'}</strong>
+        <span className="sub">{showMoney(p.amount, locale)}{card ? ` on ${card}` : ''} was not charged.</span>
+      </div>
+      <div className="actions">
+        <button type="button" className="primary big-action" ref={retryButton} disabled={busy} onClick={() => void retry()}>
+          {busy ? 'Working…' : `Try another card for ${showMoney(p.amount, locale)}`}
+        </button>
+        <button type="button" onClick={onOther}>
+          Take cash or change the amount <kbd>Esc</kbd>
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Esc for the panel, ahead of the app's Esc (Back); a dialog keeps its own Esc. */
+function useEscape(run: () => void): void {
+  const latest = useRef(run);
+  latest.current = run;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || document.querySelector('[role="dialog"]')) return;
       e.preventDefault();
       e.stopPropagation();
-      void cancel();
+      latest.current();
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  });
-
-  useEffect(() => {
-    if (declined) retryButton.current?.focus();
-  }, [declined, p.attempts.length]);
-
-  const amount = showMoney(p.amount, locale);
-  return (
-    <div className="card-progress" aria-busy={!declined}>
-      {declined ? (
-        <div role="alert" className="decline">
-          <strong>{p.errorMessage}</strong>
-        </div>
-      ) : (
-        <p role="status" className="progress-line">
-          <span className="spinner" aria-hidden="true" />
-          {p.status === 'processing' ? `Processing ${amount}… keep the card on the reader.` : p.status === 'pending' ? `Sending ${amount} to the reader…` : `Waiting for the card: ${amount}. Ask the customer to tap, insert or swipe.`}
-        </p>
-      )}
-      {!mine && <p className="warn" role="note">This payment was started at another till; only that till can cancel or retry it.</p>}
-      <div className="actions">
-        {declined && (
-          <button type="button" className="primary" ref={retryButton} disabled={busy !== null || !mine} onClick={() => void retry()}>
-            {busy === 'retry' ? 'Working…' : 'Try another card'}
-          </button>
-        )}
-        <button type="button" className="danger-outline" disabled={busy !== null || !mine} onClick={() => void cancel()}>
-          {busy === 'cancel' ? 'Cancelling…' : 'Cancel payment'} <kbd>Esc</kbd>
-        </button>
-      </div>
-      {declined && <p className="muted">Or cancel and take cash.</p>}
-    </div>
-  );
+  }, []);
 }

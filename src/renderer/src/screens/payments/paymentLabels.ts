@@ -48,9 +48,10 @@ export function isOpen(p: Payment): boolean {
   return p.status === 'pending' || p.status === 'requires_action' || p.status === 'processing';
 }
 
-/** Declined (or timed out) on the reader and waiting for another card on the same payment. */
+/** Declined (or timed out, or the card removed) on the reader: another card may be tried on the same payment. */
 export function awaitsRetry(p: Payment): boolean {
-  return p.status === 'requires_action' && p.errorMessage !== null;
+  if (p.method !== 'card_present') return false;
+  return p.status === 'failed' || (p.status === 'requires_action' && p.errorMessage !== null);
 }
 
 export const READER_STATE_LABEL: Record<ReaderState, string> = {
