@@ -15,6 +15,7 @@ import {
 import { DEFAULT_API_VERSION, EventLog, NO_REQUEST, type EventListener } from './events';
 import { applyExpand } from './expand';
 import { Faults, type FaultInput } from './faults';
+import { TrafficFaults, type TrafficConfig, type TrafficStats } from './trafficFaults';
 import { expandPaths, parseForm } from './form';
 import { IdempotencyStore } from './idempotency';
 import { newRequestId } from './ids';
@@ -70,6 +71,9 @@ export type Emulator = {
   /** Emulator time, unix seconds. */
   now(): number;
   setFaults(faults: FaultInput): void;
+  /** Rate limit, a share of transient 500s, and 500s after the request took effect (see trafficFaults.ts); null clears. */
+  setTraffic(config: TrafficConfig | null): void;
+  trafficStats(): TrafficStats;
   clearFaults(): void;
   addWebhookEndpoint(url: string, events?: string[]): { id: string; secret: string };
   reset(): void;
@@ -94,6 +98,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const core = new Core(clock, events, { refundFailureDelaySeconds: opts.refundFailureDelaySeconds ?? 2 });
   const idempotency = new IdempotencyStore(clock, opts.idempotencyCapacity ?? 10_000);
   const faults = new Faults();
+  const traffic = new TrafficFaults();
   const router = new Router();
   router.add([
     ...paymentIntentRoutes,
@@ -195,6 +200,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const authError = checkApiKey(headerValue(req, 'authorization'));
     if (authError) return fail(authError);
     if (decision.action === 'error500') return fail(injectedServerError(decision.shouldRetry));
+    const shaped = traffic.before();
+    if (shaped === 'rateLimit') return fail(injectedRateLimit(true));
+    if (shaped === 'error500') return fail(injectedServerError());
     if (decision.action === 'rateLimit') return fail(injectedRateLimit(decision.shouldRetry ?? false));
 
     let raw = '';
@@ -252,6 +260,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       req.socket.destroy();
       return;
     }
+    if (traffic.after(method, path)) return fail(injectedServerError());
     send(res, status, { ...headers, ...extraHeaders }, body);
   };
 
@@ -264,6 +273,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       events.clear();
       idempotency.clear();
       faults.clear();
+      traffic.set(null);
       clock.reset();
       armDeadline();
       afterChange();
@@ -375,6 +385,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     advanceClock: adminApi.advanceClock,
     now: () => clock.nowSec(),
     setFaults: adminApi.setFaults,
+    setTraffic: (config) => traffic.set(config),
+    trafficStats: () => ({ ...traffic.stats }),
     clearFaults: () => faults.clear(),
     addWebhookEndpoint: adminApi.addWebhookEndpoint,
     reset: adminApi.reset,

@@ -64,6 +64,8 @@ export type OutboxOptions = {
   perSecond?: number;
   concurrency?: number;
   backoff?: BackoffOptions;
+  /** How long the whole queue pauses after consecutive 429s (the limit is per account). */
+  ratePause?: BackoffOptions;
   /** How often to try the cheap probe while offline. */
   probeEveryMs?: number;
   probe?: (client: StripeGateway) => Promise<boolean>;
@@ -92,6 +94,7 @@ export type Outbox = {
 };
 
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 5 * 60_000, factor: 2 };
+const DEFAULT_RATE_PAUSE: BackoffOptions = { initialMs: 250, maxMs: 4_000, factor: 2 };
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const { db, now } = opts;
@@ -207,7 +210,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         setOnline(!c.offline);
         if (c.rateLimited) {
           rateStrikes++;
-          pacer.pause(Math.min(2_000, 100 * 2 ** Math.min(rateStrikes, 5)));
+          pacer.pause(backoffDelay(rateStrikes, opts.ratePause ?? DEFAULT_RATE_PAUSE));
         }
         const delay = backoffDelay(item.attempts, backoff);
         const next = iso(delay);

@@ -39,7 +39,7 @@ export type RefundRig = {
   close(): Promise<void>;
 };
 
-export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; outbox?: BackendOptions['outbox']; start?: boolean } = {}): Promise<RefundRig> {
+export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; outbox?: BackendOptions['outbox']; start?: boolean; noLimits?: boolean } = {}): Promise<RefundRig> {
   const emu = opts.emu ?? (await startEmulator());
   const ownEmu = !opts.emu;
   let offsetMs = 0;
@@ -52,7 +52,7 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
     log: memoryLogger(),
     now: () => new Date(Date.now() + offsetMs),
     demoSeed: { full: false },
-    outbox: opts.outbox ?? { perSecond: 500, concurrency: 8, backoff: { initialMs: 20, maxMs: 200, factor: 2 }, probeEveryMs: 30 },
+    outbox: opts.outbox ?? { perSecond: 500, concurrency: 8, backoff: { initialMs: 20, maxMs: 200, factor: 2 }, ratePause: { initialMs: 10, maxMs: 100, factor: 2 }, probeEveryMs: 30 },
   });
   const stripe = new Stripe(emu.apiKey, { ...emu.stripeOptions, maxNetworkRetries: 2 });
   b.refunds.connect({ apiKey: emu.apiKey, ...emu.stripeOptions });
@@ -160,6 +160,8 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
       if (ownEmu) await emu.close();
     },
   };
+  // Fault tests queue many refunds: no hourly or daily limits, no approvals below 1,000.00.
+  if (opts.noLimits) await ok('refunds.setPolicy', { pinAbove: 100_000, twoManagersAbove: 0, perStaffPerHour: 0, tillDailyCap: 0, shopDailyCap: 0 }, manager);
   if (opts.start !== false) await rig.start();
   return rig;
 }

@@ -34,7 +34,7 @@ export type RefundsModuleDeps = {
   emit: (queue: QueueStatus, ids: string[]) => void;
   /** The title bar's online badge follows the outbox's own results. */
   setOnline?: (online: boolean) => void;
-  outbox?: { perSecond?: number; concurrency?: number; backoff?: BackoffOptions; probeEveryMs?: number };
+  outbox?: { perSecond?: number; concurrency?: number; backoff?: BackoffOptions; ratePause?: BackoffOptions; probeEveryMs?: number };
 };
 
 export function createRefundsModule(deps: RefundsModuleDeps): Module<RefundsApi> & { api: RefundsApi } {

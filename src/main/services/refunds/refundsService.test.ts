@@ -116,14 +116,14 @@ describe('refunds at the counter', () => {
   });
 
   it('refuses to refund an uncaptured deposit hold: it is a release', async () => {
-    const pi = await rig.stripe.paymentIntents.create({ amount: 30_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual', payment_method_types: ['card'] });
+    const pi = await rig.stripe.paymentIntents.create({ amount: 30_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual' });
     const { paymentId } = await rig.paidCard(30_000, { pi, kind: 'deposit_hold', status: 'authorized' });
     const e = await rig.fail('refunds.create', create(paymentId, 1_000));
     expect(e.message).toMatch(/released, not refunded/);
   });
 
   it('counts what was released from a captured hold: only the captured part can go back', async () => {
-    const pi = await rig.stripe.paymentIntents.create({ amount: 30_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual', payment_method_types: ['card'] });
+    const pi = await rig.stripe.paymentIntents.create({ amount: 30_000, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual' });
     const captured = await rig.stripe.paymentIntents.capture(pi.id, { amount_to_capture: 12_000 });
     const { paymentId } = await rig.paidCard(30_000, { pi: captured, kind: 'deposit_hold' });
     const e = await rig.fail('refunds.create', create(paymentId, 12_001));

@@ -73,7 +73,10 @@ export type StripeEventApplier = {
   cursor(stream: string): number;
 };
 
-export function createStripeEventApplier(db: Db, installId: string, now: () => Date = () => new Date()): StripeEventApplier {
+/** Capabilities that apply their own Stripe objects (refunds: matched by our id in metadata, releases kept apart). */
+export type ApplierHooks = { refund?: (refund: Record<string, unknown>, via: string) => string | null };
+
+export function createStripeEventApplier(db: Db, installId: string, now: () => Date = () => new Date(), hooks: ApplierHooks = {}): StripeEventApplier {
   const q = {
     seen: db.prepare('SELECT 1 FROM stripe_events WHERE id = ?'),
     record: db.prepare(
@@ -164,6 +167,13 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   }
 
   function applyRefund(refund: Obj): void {
+    if (hooks.refund) {
+      const id = hooks.refund(refund, 'relay');
+      const booking = id ? (bookingOf.get(id, id, id) as string | undefined) : undefined;
+      if (booking) touched.add(booking);
+      if (id && str(refund.status) === 'failed') flagFor(id, 'refund_failed', str(refund.id) ?? id, str(refund.failure_reason) ?? 'Stripe could not complete this refund.');
+      return;
+    }
     const stripeId = str(refund.id);
     const status = refundStatusFor(str(refund.status) ?? '');
     if (!stripeId || !status) return;
