@@ -52,6 +52,9 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
   if (demo) backend.stripe.set(demo.stripe);
   const paymentJobs = backend.payments.jobs ?? [];
   for (const job of paymentJobs) void job.start((health, detail) => log.info('job.health', { job: job.name, health, detail }));
+  // Refunds: the outbox worker sends queued refunds whenever Stripe answers (in every mode).
+  if (demo) backend.refunds.connect(demo.stripe);
+  for (const job of backend.refunds.jobs) void job.start((health, detail) => log.info('job.health', { job: job.name, health, detail }));
 
   if (demo) {
     const client = createStripeClient(demo.stripe, { maxNetworkRetries: 0 });
@@ -64,7 +67,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     probe = setInterval(() => void check(), opts.probeEveryMs ?? 15_000);
     probe.unref();
 
-    const applier = createStripeEventApplier(backend.db, backend.info().installId);
+    const applier = createStripeEventApplier(backend.db, backend.info().installId, undefined, { refund: backend.refunds.applyStripeRefund });
     sync = createStreamClient({
       baseUrl: demo.relayUrl,
       token: demo.relayToken,
@@ -95,6 +98,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     async close() {
       if (probe) clearInterval(probe);
       for (const job of paymentJobs) await job.stop();
+      for (const job of backend.refunds.jobs) await job.stop();
       await sync?.stop();
       await demo?.close();
       backend.close();
