@@ -16,6 +16,7 @@ import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
 import { PaymentsSection } from '../payments/PaymentsSection';
+import { BookingRefunds } from '../refunds/BookingRefunds';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
   dispute: 'Disputed at the bank.',
@@ -192,6 +193,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
       </div>
 
       <PaymentsSection bookingId={b.id} />
+      <BookingRefunds bookingId={b.id} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (
         <div className="detail-grid">
