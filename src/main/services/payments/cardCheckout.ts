@@ -5,7 +5,7 @@ import { newId } from '../../core/ids';
 import { declineSentence } from '../../stripe/stripeErrors';
 import { idempotencyKey } from '../../stripe/stripeGateway';
 import type { StripeGateway } from '../../stripe/stripeGateway';
-import { audit, gatewayOf, refuse } from './context';
+import { audit, available, gatewayOf, refuse } from './context';
 import type { Ctx, PaymentsKit } from './context';
 import { chooseAmount } from './paymentView';
 import { FINAL_STATUSES, IN_FLIGHT } from './paymentsRepo';
@@ -93,11 +93,15 @@ export function createCardCheckout(kit: PaymentsKit) {
     const readerId = chosenReader(kit, ctx, b.id, input.readerId);
     const amount = chooseAmount(kit, ctx, 'payment.card', b, input.amount);
     await checkReaderFree(kit, g, ctx, b.id, readerId, null);
-    // Stripe and the reader answered while we waited: check the balance again before writing.
-    const amountNow = chooseAmount(kit, ctx, 'payment.card', kit.booking(b.id), input.amount ?? amount);
     const at = kit.now().toISOString();
     const id = newId();
-    const row: PaymentRow = insertRow(id, b, amountNow, readerId, ctx, at);
+    let row: PaymentRow;
+    try {
+      row = insertRow(id, b, amount, readerId, ctx, at);
+    } catch (err) {
+      if (err instanceof PosError) refuse(kit, ctx, 'payment.card', b.id, err);
+      throw err;
+    }
     step('row_written', id);
     changed(row);
     return serial(id, () => begin(row, b, g, ctx));
@@ -106,6 +110,8 @@ export function createCardCheckout(kit: PaymentsKit) {
   function insertRow(id: string, b: BookingDetail, amount: number, readerId: string, ctx: Ctx, at: string): PaymentRow {
     kit.db.transaction(() => {
       if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
+      // The reader check awaited Stripe: another payment may have taken part of the balance meanwhile.
+      if (available(kit, b).due < amount) throw new PosError('conflict', 'The balance changed at the same moment. Look at the balance due again.');
       repo.insert({
         id,
         booking_id: b.id,

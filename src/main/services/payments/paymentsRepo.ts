@@ -87,7 +87,15 @@ export type PaymentPatch = Partial<
   >
 >;
 
+/** Column names a patch may set (the UPDATE is built from these names only, never from input). */
+const PATCHABLE = new Set<string>([
+  'status', 'amount_captured', 'stripe_payment_intent_id', 'stripe_charge_id', 'fee', 'net', 'card_brand', 'card_last4', 'auth_code',
+  'reader_id', 'balance_transaction_id', 'error_code', 'error_message',
+]);
+
 export function createPaymentsRepo(db: Db) {
+  // One prepared UPDATE per set of columns (a handful in practice), not one per call.
+  const updates = new Map<string, ReturnType<Db['prepare']>>();
   const get = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE id = ?');
   const ofBooking = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE booking_id = ? ORDER BY created_at, id');
   const insert = db.prepare(`INSERT INTO payments (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
@@ -145,10 +153,17 @@ export function createPaymentsRepo(db: Db) {
     insert: (row: NewPayment) => void insert.run(row),
     /** Moves a payment on; refuses (returns false) when the row's version changed since it was read. */
     update(id: string, version: number, patch: PaymentPatch, at: string): boolean {
-      const keys = Object.keys(patch) as (keyof PaymentPatch)[];
-      const sets = keys.map((k) => `${k} = @${k}`).join(', ');
-      const sql = `UPDATE payments SET ${sets}${sets ? ', ' : ''}version = version + 1, updated_at = @at WHERE id = @id AND version = @version`;
-      return db.prepare(sql).run({ ...patch, id, version, at }).changes === 1;
+      const keys = (Object.keys(patch) as (keyof PaymentPatch)[]).filter((k) => PATCHABLE.has(k)).sort();
+      const cacheKey = keys.join(',');
+      let stmt = updates.get(cacheKey);
+      if (!stmt) {
+        const sets = keys.map((k) => `${k} = @${k}`).join(', ');
+        stmt = db.prepare(`UPDATE payments SET ${sets}${sets ? ', ' : ''}version = version + 1, updated_at = @at WHERE id = @id AND version = @version`);
+        updates.set(cacheKey, stmt);
+      }
+      const values: Record<string, unknown> = { id, version, at };
+      for (const k of keys) values[k] = patch[k];
+      return stmt.run(values).changes === 1;
     },
     unsettled: () => unsettled.all(),
     sums: (bookingId: string) => sums.get({ id: bookingId }) ?? { paid: 0, in_flight: 0, refunded: 0 },
