@@ -33,6 +33,9 @@ export type RefundRig = {
   ok<M extends MethodName>(method: M, input: Input<M>, ctx?: CallContext): Promise<Output<M>>;
   fail<M extends MethodName>(method: M, input: Input<M>, ctx?: CallContext): Promise<PosErrorShape>;
   paidCard(amount: number, opts?: PaidOpts): Promise<{ paymentId: string; bookingId: string; pi: Stripe.PaymentIntent }>;
+  /** A cash payment (no Stripe) and, for cash refunds, an open shift with its float (shifts have no api yet). */
+  paidCash(amount: number): { paymentId: string; bookingId: string };
+  openShift(openingFloat: number): string;
   advanceHours(hours: number): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -127,6 +130,26 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
     return { paymentId, bookingId, pi };
   }
 
+  function paidCash(amount: number) {
+    const bookingId = booking();
+    const paymentId = newId();
+    const at = new Date().toISOString();
+    b.db.prepare(
+      `INSERT INTO payments (id, booking_id, kind, method, status, amount, amount_captured, currency, idempotency_key, install_id, created_at, updated_at)
+       VALUES (?, ?, 'charge', 'cash', 'succeeded', ?, ?, 'EUR', ?, 'test', ?, ?)`,
+    ).run(paymentId, bookingId, amount, amount, `test_${paymentId}`, at, at);
+    return { paymentId, bookingId };
+  }
+  function openShift(openingFloat: number) {
+    const id = newId();
+    const at = new Date().toISOString();
+    b.db.prepare(
+      `INSERT INTO shifts (id, status, opened_by, opened_at, opening_float, currency, install_id, created_at, updated_at)
+       VALUES (?, 'open', ?, ?, ?, 'EUR', ?, ?, ?)`,
+    ).run(id, manager.staffId, at, openingFloat, b.info().installId, at, at);
+    return id;
+  }
+
   let started = false;
   const jobs = b.refunds.jobs;
   const rig: RefundRig = {
@@ -140,6 +163,8 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
     ok,
     fail,
     paidCard,
+    paidCash,
+    openShift,
     advanceHours(hours) {
       offsetMs += hours * 3600_000;
       emu.advanceClock(hours * 3600);

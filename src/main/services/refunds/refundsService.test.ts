@@ -133,4 +133,30 @@ describe('refunds at the counter', () => {
     expect((await stripeRefunds(rig.stripe, pi.id)).total).toBe(12_000);
     expect(localRefunded(rig.b, paymentId)).toBe(12_000);
   });
+
+  it('refunds cash out of the open shift’s drawer, never more than the drawer holds, and refuses without a shift', async () => {
+    const { paymentId } = rig.paidCash(8_000);
+    expect((await rig.fail('refunds.create', create(paymentId, 1_000), rig.manager)).message).toMatch(/No shift is open/);
+    const shift = rig.openShift(2_000);
+    expect((await rig.fail('refunds.create', create(paymentId, 2_001), rig.manager)).message).toMatch(/not enough cash in the drawer/);
+    const r = await rig.ok('refunds.create', create(paymentId, 1_500), rig.manager);
+    expect([r.method, r.status]).toEqual(['cash', 'succeeded']);
+    const moved = rig.b.db.prepare('SELECT kind, amount, refund_id FROM cash_movements WHERE shift_id = ?').all(shift);
+    expect(moved).toEqual([{ kind: 'refund', amount: -1_500, refund_id: r.id }]);
+    expect(rig.b.refunds.outbox.summary().waiting).toBe(0);
+  });
+
+  it('Stripe’s event for our own refund, arriving before the worker recorded the answer, is matched by our id: no copy, no second send', async () => {
+    const { paymentId, pi } = await rig.paidCard(10_000);
+    await rig.stop();
+    const r = await rig.ok('refunds.create', create(paymentId, 2_000), rig.manager);
+    // The send reached Stripe but its answer was lost; Stripe's event comes first.
+    const atStripe = await rig.stripe.refunds.create({ payment_intent: pi.id, amount: 2_000, metadata: { refund_id: r.id } });
+    expect(rig.b.refunds.applyStripeRefund(atStripe as unknown as Record<string, unknown>, 'relay')).toBe(r.id);
+    await rig.start();
+    expect(await rig.b.refunds.outbox.drained(5_000)).toBe(true);
+    const all = await rig.ok('refunds.list', { filter: 'all' });
+    expect(all.refunds.map((x) => [x.id, x.status, x.stripeRefundId])).toEqual([[r.id, 'succeeded', atStripe.id]]);
+    expect((await stripeRefunds(rig.stripe, pi.id)).byOurId.get(r.id)).toBe(1);
+  });
 });
