@@ -26,6 +26,8 @@ const LABELS = { amount: 'Amount to take', tendered: 'Cash handed over' };
 export function ChargePanel({ bookingId, onPaid }: { bookingId: string; onPaid?: () => void }) {
   const entry = usePayments((s) => s.byBooking[bookingId]);
   const load = usePayments((s) => s.load);
+  // F8 pressed while the payments are still loading still lands here once they arrive.
+  const mountTick = useRef(usePayments.getState().chargeFocus);
   useEffect(() => {
     void load(bookingId);
   }, [bookingId, load]);
@@ -38,10 +40,10 @@ export function ChargePanel({ bookingId, onPaid }: { bookingId: string; onPaid?:
       </section>
     );
   }
-  return <Charge data={data} onPaid={onPaid} />;
+  return <Charge data={data} onPaid={onPaid} focusFrom={mountTick.current} />;
 }
 
-function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void) | undefined }) {
+function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (() => void) | undefined; focusFrom: number }) {
   const { locale } = useShop();
   const store = usePayments.getState();
   const notifyApp = useApp((s) => s.notify);
@@ -64,7 +66,7 @@ function Charge({ data, onPaid }: { data: BookingPayments; onPaid?: (() => void)
   useEffect(() => setAmount(balanceText), [balanceText]);
 
   // F8: bring the panel into view and put the cursor in the amount.
-  const seenTick = useRef(focusTick);
+  const seenTick = useRef(focusFrom);
   useEffect(() => {
     if (focusTick === seenTick.current) return;
     seenTick.current = focusTick;
