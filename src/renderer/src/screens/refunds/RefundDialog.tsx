@@ -110,7 +110,7 @@ export function RefundDialog({ bookingId, open, onOpenChange, onDone }: { bookin
                   <label key={p.paymentId} className="radio">
                     <input type="radio" name="refund-payment" value={p.paymentId} checked={paymentId === p.paymentId} disabled={!!p.blocked}
                       onChange={() => { setPaymentId(p.paymentId); setAmountText(majorText(p.refundable, p.currency)); }} />
-                    {p.method === 'cash' ? 'Cash' : `${p.cardBrand ?? 'Card'} ···· ${p.cardLast4 ?? '????'}`} — paid {showMoney({ amount: p.paid, currency: p.currency }, shop.locale)},
+                    {p.method === 'cash' ? 'Cash' : `${brand(p.cardBrand)} ···· ${p.cardLast4 ?? '????'}`} — paid {showMoney({ amount: p.paid, currency: p.currency }, shop.locale)},
                     {' '}refundable {showMoney({ amount: p.refundable, currency: p.currency }, shop.locale)}
                     {p.blocked && <small className="field-hint"> {p.blocked}</small>}
                   </label>
@@ -164,3 +164,5 @@ export function RefundDialog({ bookingId, open, onOpenChange, onDone }: { bookin
     </Dialog.Root>
   );
 }
+
+const brand = (b: string | null): string => (b ? b.charAt(0).toUpperCase() + b.slice(1) : 'Card');
