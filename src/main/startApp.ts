@@ -67,17 +67,15 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
     probe = setInterval(() => void check(), opts.probeEveryMs ?? 15_000);
     probe.unref();
 
-    const applier = createStripeEventApplier(backend.db, backend.info().installId, undefined, { refund: backend.refunds.applyStripeRefund });
+    const applier = createStripeEventApplier(backend.db, backend.info().installId, undefined, {
+      refund: backend.refunds.applyStripeRefund,
+      payment: backend.payments.api.applyStripeEvent,
+    });
     sync = createStreamClient({
       baseUrl: demo.relayUrl,
       token: demo.relayToken,
       apply: (batch, upToSeq) => {
         const out = applier.apply('relay', batch, upToSeq);
-        // A reader finished: the payment waiting on it looks now instead of at its next poll.
-        for (const d of batch) {
-          const e = d.event as { type?: string; data?: { object?: { id?: string } } } | null;
-          if (e?.type?.startsWith('terminal.reader.action_') && e.data?.object?.id) backend.payments.api.readerEvent(e.data.object.id);
-        }
         if (out.rejected > 0) log.warn('sync.rejected_events', { rejected: out.rejected, upToSeq });
         // Committed: tell open screens which bookings Stripe's news changed.
         if (out.bookingIds.length > 0) backend.events.emit('bookings.changed', { ids: out.bookingIds.slice(0, 1000) });

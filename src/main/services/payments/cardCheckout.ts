@@ -61,8 +61,13 @@ export function createCardCheckout(kit: PaymentsKit) {
   /** Writes a patch and its audit row in one transaction; the version check stops a lost update. */
   function write(r: PaymentRow, patch: PaymentPatch, ctx: Ctx | null, action: string, attempt?: { outcome: 'succeeded' | 'declined' | 'failed' | 'canceled' | 'timed_out'; code: string | null; message: string | null }): PaymentRow {
     const at = kit.now().toISOString();
+    // Re-read: Stripe's events may have moved the row while we awaited Stripe. A paid or
+    // cancelled payment never moves back, whatever a slower answer says.
+    const cur = load(r.id);
+    if ((cur.status === 'succeeded' || cur.status === 'canceled') && patch.status !== undefined && patch.status !== cur.status) return cur;
+    if (cur.status === 'succeeded' && patch.status === 'succeeded' && cur.balance_transaction_id && cur.auth_code) return cur;
     kit.db.transaction(() => {
-      if (!repo.update(r.id, r.version, patch, at)) throw new PosError('conflict', 'That payment changed at the same moment. Look at it again.');
+      if (!repo.update(cur.id, cur.version, patch, at)) throw new PosError('conflict', 'That payment changed at the same moment. Look at it again.');
       if (attempt) {
         repo.insertAttempt({
           id: newId(),
@@ -423,7 +428,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     }
   }
 
-  return { start, cancel, retry, settle, reconcile, nudge, stopAll, waiting: () => waiters.size };
+  return { start, cancel, retry, settle, reconcile, nudge, stopAll, busy: (id: string) => waiters.has(id) || locks.has(id), waiting: () => waiters.size };
 }
 
 export type CardCheckout = ReturnType<typeof createCardCheckout>;

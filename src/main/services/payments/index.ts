@@ -7,6 +7,7 @@ import type { PartialHandlerTable } from '../../core/handlers';
 import { newId } from '../../core/ids';
 import { createCardCheckout } from './cardCheckout';
 import { takeCash } from './cash';
+import { createPaymentEventEffects } from './paymentEvents';
 import { audit, available, money } from './context';
 import type { Ctx, PaymentsDeps, PaymentsKit } from './context';
 import { createPaymentsRepo } from './paymentsRepo';
@@ -23,6 +24,8 @@ export type PaymentsApi = {
   readerEvent(readerId: string): void;
   /** Brings every unfinished payment in line with Stripe. */
   reconcile(): Promise<{ checked: number; changed: number; failed: number }>;
+  /** The sync applier's hook (payment_intent.*, charge.*, reader actions); see paymentEvents.ts. */
+  applyStripeEvent(type: string, obj: Record<string, unknown>): string | null | undefined;
   /** Waits are in the background; tests and shutdown stop them. */
   stop(): void;
 };
@@ -167,6 +170,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     assertHandoverAllowed,
     readerEvent: (id) => card.nudge(id),
     reconcile: () => card.reconcile(),
+    applyStripeEvent: createPaymentEventEffects(kit, card),
     stop: () => card.stopAll(),
   };
   return { name: 'payments', handlers, jobs: [reconcileJob], api };

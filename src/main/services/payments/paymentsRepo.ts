@@ -112,6 +112,7 @@ export function createPaymentsRepo(db: Db) {
     "SELECT id, booking_id FROM payments WHERE reader_id = ? AND status IN ('pending', 'requires_action', 'processing') LIMIT 1",
   );
   const byPi = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE stripe_payment_intent_id = ?');
+  const byCharge = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE stripe_charge_id = ?');
   const insertAttempt = db.prepare(
     `INSERT INTO payment_attempts (id, payment_id, outcome, code, message, card_brand, card_last4, install_id, created_at)
      VALUES (@id, @payment_id, @outcome, @code, @message, @card_brand, @card_last4, @install_id, @created_at)`,
@@ -149,6 +150,7 @@ export function createPaymentsRepo(db: Db) {
   return {
     get: (id: string) => get.get(id),
     byPaymentIntent: (pi: string) => byPi.get(pi),
+    byCharge: (charge: string) => byCharge.get(charge),
     ofBooking: (bookingId: string) => ofBooking.all(bookingId),
     insert: (row: NewPayment) => void insert.run(row),
     /** Moves a payment on; refuses (returns false) when the row's version changed since it was read. */

@@ -74,7 +74,11 @@ export type StripeEventApplier = {
 };
 
 /** Capabilities that apply their own Stripe objects (refunds: matched by our id in metadata, releases kept apart). */
-export type ApplierHooks = { refund?: (refund: Record<string, unknown>, via: string) => string | null };
+export type ApplierHooks = {
+  refund?: (refund: Record<string, unknown>, via: string) => string | null;
+  /** Payments: payment_intent.*, charge.* and reader actions; returns the payment touched, undefined when not its event. */
+  payment?: (type: string, obj: Record<string, unknown>) => string | null | undefined;
+};
 
 export function createStripeEventApplier(db: Db, installId: string, now: () => Date = () => new Date(), hooks: ApplierHooks = {}): StripeEventApplier {
   const q = {
@@ -245,6 +249,12 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
 
   function effects(e: StripeEventEnvelope): void {
     const obj = e.data.object as Obj;
+    const paymentId = hooks.payment?.(e.type, obj);
+    if (paymentId !== undefined) {
+      const booking = paymentId ? (bookingOf.get(paymentId, paymentId, paymentId) as string | undefined) : undefined;
+      if (booking) touched.add(booking);
+      return;
+    }
     if (e.type.startsWith('payment_intent.')) applyPaymentIntent(obj, e.type);
     else if (e.type === 'charge.dispute.created') applyDispute(obj);
     else if (e.type.startsWith('charge.')) applyCharge(obj, e.type);
