@@ -30,11 +30,11 @@ const eur = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency
 async function pickupToday(first: string, last: string) {
   const customer = await addCustomer(rpc, first, last);
   const from = new Date(Date.now() - 60_000).toISOString();
-  const to = new Date(Date.now() + 2 * DAY).toISOString();
-  // Spread over the classes: the demo fleet has only so many cars free right now.
+  // A short rental over every class: the demo seed keeps most of the fleet busy over the next days.
+  const to = new Date(Date.now() + DAY / 4).toISOString();
   let vehicle = null;
   const why: string[] = [];
-  for (const cls of ['economy', 'compact', 'midsize', 'suv']) {
+  for (const cls of ['economy', 'compact', 'midsize', 'suv', 'van', 'premium']) {
     vehicle = await freeVehicle(rpc, from, to, cls).catch((e: Error) => (why.push(e.message), null));
     if (vehicle) break;
   }
