@@ -18,7 +18,7 @@ const TABS: { id: RefundFilter; label: string }[] = [
 
 /** F3: the refund queue with each refund's state and next try, the needs-attention list, and every refund. */
 export function RefundsScreen() {
-  const { refunds, queue, filter, error, load, subscribe } = useRefunds();
+  const { refunds, queue, filter, error, load, subscribe, changes } = useRefunds();
   const session = useApp((s) => s.session);
   const notify = useApp((s) => s.notify);
   const shop = useShop();
@@ -26,7 +26,7 @@ export function RefundsScreen() {
   useEffect(() => subscribe(), [subscribe]);
   useEffect(() => {
     void load(filter);
-  }, [load, filter]);
+  }, [load, filter, changes]);
   const manager = session?.role === 'manager';
   // "Next try in 12 s" counts down while something waits.
   const [, tick] = useState(0);

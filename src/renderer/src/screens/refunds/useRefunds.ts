@@ -35,8 +35,8 @@ export const useRefunds = create<RefundsState>((set, get) => ({
     listeners++;
     if (!off) {
       off = on('refunds.changed', (p) => {
+        // Only the queue figures here; open lists reload on `changes` (the title bar must stay cheap).
         set((s) => ({ queue: p.queue, changes: s.changes + 1 }));
-        void get().load();
       });
       void call('refunds.queueStatus', {}).then((r) => r.ok && set({ queue: r.value }));
     }
