@@ -161,6 +161,13 @@ export const receiptSchema = z.object({
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
+/**
+ * What startCard and retry answer: the payment, plus in terminal-js mode only the
+ * PaymentIntent's client secret for the renderer's Terminal SDK (never in other modes).
+ * (Added by the renderer side; main does not fill it yet.)
+ */
+export const cardStartSchema = paymentSchema.extend({ clientSecret: z.string().nullable().optional() });
+
 /** A part of the balance to take (split payments). Omit for the whole balance. */
 const partAmountSchema = minorSchema.optional();
 
@@ -175,7 +182,7 @@ export const paymentMethods = {
     access: 'clerk',
     summary: 'Charge the balance (or a part of it) on the selected reader; answers at once, progress via payments.changed',
     input: z.object({ bookingId: idSchema, amount: partAmountSchema, readerId: z.string().max(100).optional() }).strict(),
-    output: paymentSchema,
+    output: cardStartSchema,
   }),
   'payments.get': method({
     access: 'clerk',
@@ -193,7 +200,7 @@ export const paymentMethods = {
     access: 'clerk',
     summary: 'Try another card after a decline, on the same PaymentIntent',
     input: z.object({ paymentId: idSchema, readerId: z.string().max(100).optional() }).strict(),
-    output: paymentSchema,
+    output: cardStartSchema,
   }),
   'payments.cash': method({
     access: 'clerk',

@@ -36,7 +36,7 @@ export function DemoReaderPanel({ reader, active }: { reader: Reader; active: Pa
     <section aria-labelledby="demo-reader-title" className="demo-reader">
       <h3 id="demo-reader-title">Demo card reader</h3>
       <p className="muted">
-        {waiting ? 'You are the customer: present a test card.' : 'Start a card payment; then present a test card here.'} {reader.label}
+        {waiting ? `You are the customer at ${reader.label}: pick what the card does.` : 'Demo only. Charge on the reader first; then pick here what the customer’s card does.'}
       </p>
       <div className="outcomes" role="group" aria-label="Present a test card">
         {OUTCOMES.map((o) => (

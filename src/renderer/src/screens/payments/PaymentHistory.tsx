@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { BookingPayments } from '../../../../shared/contract/payments';
 import { showMoney } from '../../format/money';
 import { showDateTime } from '../../format/time';
@@ -10,13 +11,16 @@ const OUTCOME_LABEL = { succeeded: 'Approved', declined: 'Declined', failed: 'Fa
  * Every payment on the booking and every try of a card on it: what a manager asks when a
  * customer disputes a charge ("who took it, which card, what did the bank say, what did we net").
  */
-export function PaymentHistory({ data }: { data: BookingPayments }) {
+export function PaymentHistory({ data, actions }: { data: BookingPayments; actions?: ReactNode }) {
   const { locale, timeZone } = useShop();
   const money = (m: { amount: number; currency: BookingPayments['total']['currency'] } | null) => (m ? showMoney(m, locale) : '—');
   const when = (iso: string) => showDateTime(iso, timeZone, locale);
   return (
     <section aria-labelledby="pay-history" className="card pay-history">
-      <h2 id="pay-history">Payments</h2>
+      <div className="section-head">
+        <h2 id="pay-history">Payments</h2>
+        {actions}
+      </div>
       {data.handoverOverride && (
         <p className="warn" role="note">
           Handed over unpaid with {data.handoverOverride.by}’s approval ({when(data.handoverOverride.at)}): {data.handoverOverride.reason}

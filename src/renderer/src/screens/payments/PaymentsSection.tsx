@@ -12,11 +12,11 @@ export function PaymentsSection({ bookingId }: { bookingId: string }) {
   return (
     <div className="payments-section">
       <ChargePanel bookingId={bookingId} />
-      {data && <PaymentHistory data={data} />}
-      {paidSomething && (
-        <div className="toolbar" role="toolbar" aria-label="Receipt">
-          <button type="button" onClick={() => setReceipt(true)}>Show and print receipt</button>
-        </div>
+      {data && (
+        <PaymentHistory
+          data={data}
+          actions={paidSomething && <button type="button" onClick={() => setReceipt(true)}>Show and print receipt</button>}
+        />
       )}
       <ReceiptDialog bookingId={bookingId} open={receipt} onOpenChange={setReceipt} />
     </div>
