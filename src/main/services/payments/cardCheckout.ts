@@ -165,7 +165,8 @@ export function createCardCheckout(kit: PaymentsKit) {
       write(load(row.id), { status: 'canceled', error_code: e.code, error_message: e.message }, ctx, 'payment.create_failed', { outcome: 'failed', code: e.code, message: e.message });
       throw e;
     }
-    let r = write(load(row.id), { stripe_payment_intent_id: pi.id }, ctx, 'payment.intent_created');
+    // The PaymentIntent id is durable before the reader is asked, so a crash can always find it.
+    let r = write(load(row.id), { stripe_payment_intent_id: pi.id, status: 'requires_action' }, ctx, 'payment.intent_created');
     step('intent_created', row.id);
     r = await sendToReader(r, g, b, ctx);
     return r;
@@ -203,8 +204,9 @@ export function createCardCheckout(kit: PaymentsKit) {
         throw e;
       }
     }
-    const next = write(load(r.id), { status: 'requires_action', error_code: null, error_message: null }, ctx, 'payment.reader_started');
     step('reader_started', r.id);
+    const next = load(r.id);
+    changed(next);
     watch(next.id, readerId, pi);
     return next;
   }
@@ -364,7 +366,7 @@ export function createCardCheckout(kit: PaymentsKit) {
       }
       kit.db.transaction(() => {
         if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
-        r = write(r, { status: 'pending', reader_id: readerId }, ctx, 'payment.retry');
+        r = write(r, { status: 'requires_action', reader_id: readerId, error_code: null, error_message: null }, ctx, 'payment.retry');
       })();
       return sendToReader(r, g, b, ctx);
     });
