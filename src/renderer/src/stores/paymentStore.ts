@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Input, Output } from '../../../shared/contract';
-import type { BookingPayments, Payment, Receipt, SimulatedOutcome } from '../../../shared/contract/payments';
+import type { BookingPayments, Payment, Reader, Receipt, SimulatedOutcome } from '../../../shared/contract/payments';
 import type { Result } from '../../../shared/errors';
 import type { ReaderDriver, ReaderDriverKind } from '../readers/readerDriver';
 import { createServerDrivenDriver } from '../readers/serverDrivenDriver';
@@ -23,6 +23,10 @@ type PaymentState = {
   approveUnpaidHandover(input: Input<'payments.approveUnpaidHandover'>): Promise<Result<BookingPayments>>;
   simulate(readerId: string, outcome: SimulatedOutcome): Promise<Result<{ ok: true }>>;
   receipt(bookingId: string): Promise<Result<Receipt>>;
+  readers(): Promise<Result<Output<'readers.list'>>>;
+  /** Chooses this till's reader (kept in main's settings), then reloads the booking's payments. */
+  selectReader(bookingId: string, readerId: string): Promise<Result<Reader>>;
+  managers(): Promise<Result<Output<'staff.list'>>>;
   focusCharge(): void;
 };
 
@@ -125,6 +129,13 @@ export const usePayments = create<PaymentState>((set, get) => {
 
     simulate: (readerId, outcome) => call('readers.simulate', { readerId, outcome }),
     receipt: (bookingId) => call('receipts.get', { bookingId }),
+    readers: () => call('readers.list', {}),
+    async selectReader(bookingId, readerId) {
+      const res = await call('readers.select', { readerId });
+      await get().load(bookingId);
+      return res;
+    },
+    managers: () => call('staff.list', {}),
     focusCharge: () => set({ chargeFocus: get().chargeFocus + 1 }),
   };
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BookingPayments, Payment } from '../../../../shared/contract/payments';
+import type { BookingPayments, Payment, Reader } from '../../../../shared/contract/payments';
 import type { Money } from '../../../../shared/money';
 import { Field } from '../../components/Field';
 import { CHARGE_KEYS } from '../../keymap';
@@ -221,11 +221,38 @@ function amountLabel(text: string, currency: Money['currency'], money: (m: Money
   return a.ok ? money({ amount: a.minor, currency }) : '';
 }
 
+/** The reader this till charges on, its state, and (with several paired) a choice kept in main's settings. */
 function ReaderLine({ data }: { data: BookingPayments }) {
   const state = readerStateOf(data.reader);
+  const [readers, setReaders] = useState<Reader[]>([]);
+  const notify = useApp((s) => s.notify);
+  useEffect(() => {
+    let live = true;
+    void usePayments.getState().readers().then((r) => live && r.ok && setReaders(r.value.readers));
+    return () => {
+      live = false;
+    };
+  }, [data.reader?.id]);
+
+  async function choose(readerId: string) {
+    const r = await usePayments.getState().selectReader(data.bookingId, readerId);
+    if (!r.ok) notify('error', r.error.message, 'charge');
+  }
+
   return (
     <p className="reader-line">
-      <span className="muted">Reader</span> <strong>{data.reader?.label ?? 'None paired'}</strong>{' '}
+      <span className="muted" id="reader-label">Reader</span>{' '}
+      {readers.length > 1 ? (
+        <select aria-labelledby="reader-label" value={data.reader?.id ?? ''} onChange={(e) => void choose(e.target.value)}>
+          {readers.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.label} ({READER_STATE_LABEL[readerStateOf(r)]})
+            </option>
+          ))}
+        </select>
+      ) : (
+        <strong>{data.reader?.label ?? 'None paired'}</strong>
+      )}{' '}
       <span className={`reader-state ${state}`}>{READER_STATE_LABEL[state]}</span>
     </p>
   );

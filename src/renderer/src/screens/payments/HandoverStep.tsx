@@ -6,7 +6,6 @@ import { errorSentence, fieldMessage } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
 import { showMoney } from '../../format/money';
 import { useShop } from '../../lib/useShop';
-import { call } from '../../rpc/client';
 import { usePayments } from '../../stores/paymentStore';
 import { ChargePanel } from './ChargePanel';
 
@@ -37,7 +36,7 @@ export function HandoverStep({ bookingId }: { bookingId: string }) {
 
   useEffect(() => {
     if (!open) return;
-    void call('staff.list', {}).then((r) => {
+    void usePayments.getState().managers().then((r) => {
       if (!r.ok) return;
       const m = r.value.staff.filter((s) => s.role === 'manager');
       setManagers(m);
