@@ -33,6 +33,13 @@ export function idempotencyKey(rowId: string, step: string): string {
 }
 
 type Idem = { idempotencyKey: string };
+
+/** Stripe's object types, for callers (services never import `stripe` themselves). */
+export type StripePaymentIntent = Stripe.PaymentIntent;
+export type StripeReader = Stripe.Terminal.Reader;
+export type StripeReaderAction = Stripe.Terminal.Reader.Action;
+/** A plain stripe-node client (tests read the emulator's ledger with it). */
+export type StripeClient = Stripe;
 type ListParams = { limit?: number; starting_after?: string; created?: { gte?: number; lte?: number } };
 
 export type StripeGateway = {

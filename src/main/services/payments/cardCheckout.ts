@@ -1,10 +1,9 @@
-import type Stripe from 'stripe';
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import { PosError } from '../../../shared/errors';
 import { newId } from '../../core/ids';
 import { declineSentence } from '../../stripe/stripeErrors';
 import { idempotencyKey } from '../../stripe/stripeGateway';
-import type { StripeGateway } from '../../stripe/stripeGateway';
+import type { StripeGateway, StripePaymentIntent, StripeReaderAction } from '../../stripe/stripeGateway';
 import { audit, available, gatewayOf, refuse } from './context';
 import type { Ctx, PaymentsKit } from './context';
 import { chooseAmount } from './paymentView';
@@ -146,7 +145,7 @@ export function createCardCheckout(kit: PaymentsKit) {
   }
 
   async function begin(row: PaymentRow, b: BookingDetail, g: StripeGateway, ctx: Ctx): Promise<PaymentRow> {
-    let pi: Stripe.PaymentIntent;
+    let pi: StripePaymentIntent;
     try {
       pi = await g.paymentIntents.create(
         {
@@ -275,7 +274,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     });
   }
 
-  function record(r: PaymentRow, pi: Stripe.PaymentIntent, hint: ReaderHint, ctx: Ctx | null): PaymentRow {
+  function record(r: PaymentRow, pi: StripePaymentIntent, hint: ReaderHint, ctx: Ctx | null): PaymentRow {
     switch (pi.status) {
       case 'succeeded': {
         const charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
@@ -435,7 +434,7 @@ export function createCardCheckout(kit: PaymentsKit) {
 
 export type CardCheckout = ReturnType<typeof createCardCheckout>;
 
-function hintOf(action: Stripe.Terminal.Reader.Action | null | undefined): ReaderHint {
+function hintOf(action: StripeReaderAction | null | undefined): ReaderHint {
   if (!action || action.status !== 'failed') return null;
   const apiError = (action as { api_error?: { decline_code?: string; code?: string } | null }).api_error ?? null;
   const code = apiError?.decline_code ?? apiError?.code ?? action.failure_code ?? null;

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 import { startEmulator } from '../../../emulator/server';
 import type { Emulator } from '../../../emulator/server';
 import type { Output } from '../../../shared/contract';
@@ -6,6 +5,7 @@ import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
 import { createStripeClient } from '../../stripe/gateway';
 import { createStripeAccess } from '../../stripe/stripeGateway';
+import type { StripeClient, StripePaymentIntent } from '../../stripe/stripeGateway';
 import type { PaymentsDeps } from './context';
 
 /**
@@ -15,13 +15,13 @@ import type { PaymentsDeps } from './context';
 export type PayShop = TestShop & {
   emulator: Emulator;
   /** A plain stripe-node client on the emulator, for checking what Stripe itself holds. */
-  stripe: Stripe;
+  stripe: StripeClient;
   booking(opts?: { days?: number }): Promise<Output<'bookings.create'>>;
   reader(): Promise<string>;
   /** Waits (bounded) until the payment leaves the in-flight states; returns it. */
   settled(paymentId: string): Promise<Output<'payments.get'>>;
   /** Succeeded PaymentIntents at the emulator for a booking (Stripe's view of "charged"). */
-  charges(bookingId: string): Promise<Stripe.PaymentIntent[]>;
+  charges(bookingId: string): Promise<StripePaymentIntent[]>;
   shutdown(): Promise<void>;
 };
 

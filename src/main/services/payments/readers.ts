@@ -1,8 +1,7 @@
-import type Stripe from 'stripe';
 import type { Reader, SimulatedOutcome } from '../../../shared/contract/payments';
 import { PosError } from '../../../shared/errors';
 import { idempotencyKey } from '../../stripe/stripeGateway';
-import type { StripeGateway } from '../../stripe/stripeGateway';
+import type { StripeGateway, StripeReader } from '../../stripe/stripeGateway';
 import { audit, gatewayOf, refuse } from './context';
 import type { Ctx, PaymentsKit } from './context';
 import type { ReaderRow } from './paymentsRepo';
@@ -46,7 +45,7 @@ export async function checkReaderFree(kit: PaymentsKit, g: StripeGateway, ctx: C
   if (local && local.id !== paymentId) {
     refuse(kit, ctx, 'payment.card', bookingId, new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.'));
   }
-  let reader: Stripe.Terminal.Reader;
+  let reader: StripeReader;
   try {
     reader = await g.readers.retrieve(readerId);
   } catch (err) {
@@ -62,7 +61,7 @@ export async function checkReaderFree(kit: PaymentsKit, g: StripeGateway, ctx: C
 export function createReaders(kit: PaymentsKit, nudge: (readerId: string) => void) {
   const { repo } = kit;
 
-  function view(row: ReaderRow, live: Stripe.Terminal.Reader | null): Reader {
+  function view(row: ReaderRow, live: StripeReader | null): Reader {
     const action = live?.action ?? null;
     const pi = action?.process_payment_intent?.payment_intent;
     const payment = typeof pi === 'string' ? repo.byPaymentIntent(pi) : undefined;
