@@ -84,6 +84,12 @@ export type StripeGateway = {
   balanceTransactions: { retrieve(id: string): Promise<Stripe.BalanceTransaction> };
 };
 
+class MissingIdempotencyKey extends Error {
+  constructor() {
+    super('every mutating Stripe call needs an idempotency key');
+  }
+}
+
 type ErrLike = { type?: unknown; statusCode?: unknown; headers?: Record<string, unknown> };
 
 /** What stripe-node would do, plus 429: retry unless Stripe said not to. */
@@ -108,13 +114,14 @@ export function createStripeGateway(endpoint: StripeEndpoint, opts: GatewayOptio
       try {
         return await fn();
       } catch (err) {
+        if (err instanceof MissingIdempotencyKey) throw err;
         if (attempt >= retries || !shouldRetry(err)) throw toPosError(err);
         await sleep(backoffDelay(attempt + 1, backoff));
       }
     }
   }
   const idem = (o: Idem): Stripe.RequestOptions => {
-    if (!o.idempotencyKey) throw new Error('every mutating Stripe call needs an idempotency key');
+    if (!o.idempotencyKey) throw new MissingIdempotencyKey();
     return { idempotencyKey: o.idempotencyKey };
   };
 
