@@ -38,6 +38,7 @@ function openNewBooking(): void {
 /** F8 on a booking (or its check-out): to the Charge panel. Elsewhere it says where to go instead of doing nothing. */
 export const CHARGE_KEYS = 'F8';
 function openCharge(): void {
+  useApp.getState().setPaletteOpen(false);
   const views = useViews.getState();
   const screen = useApp.getState().screen;
   const top = screen === 'counter' || screen === 'bookings' ? views.stacks[screen].at(-1) : undefined;
