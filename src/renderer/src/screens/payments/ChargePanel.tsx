@@ -11,7 +11,7 @@ import { readerStateOf } from '../../readers/serverDrivenDriver';
 import { useApp } from '../../stores/appStore';
 import { usePayments } from '../../stores/paymentStore';
 import { DemoReaderPanel } from './DemoReaderPanel';
-import { READER_STATE_LABEL, awaitsRetry, cardText, isOpen, readerProblem } from './paymentLabels';
+import { READER_STATE_LABEL, awaitsRetry, cardText, failureSentence, isOpen, readerProblem } from './paymentLabels';
 
 type Method = 'card' | 'cash';
 
@@ -318,7 +318,7 @@ function DeclinePanel({ data, p, onOther }: { data: BookingPayments; p: Payment;
   return (
     <div className="card-progress">
       <div role="alert" className="decline">
-        <strong>{p.errorMessage ?? 'The card was declined. Ask for another card.'}</strong>
+        <strong>{failureSentence(p) ?? 'The card was declined. Ask for another card, or take cash.'}</strong>
         <span className="sub">{showMoney(p.amount, locale)}{card ? ` on ${card}` : ''} was not charged.</span>
       </div>
       <div className="actions">

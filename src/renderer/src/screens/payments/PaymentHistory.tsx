@@ -3,7 +3,7 @@ import type { BookingPayments } from '../../../../shared/contract/payments';
 import { showMoney } from '../../format/money';
 import { showDateTime } from '../../format/time';
 import { useShop } from '../../lib/useShop';
-import { METHOD_LABEL, STATUS_LABEL, cardText } from './paymentLabels';
+import { METHOD_LABEL, cardText, failureSentence, statusLabel } from './paymentLabels';
 
 const OUTCOME_LABEL = { succeeded: 'Approved', declined: 'Declined', failed: 'Failed', canceled: 'Cancelled', timed_out: 'Timed out' } as const;
 
@@ -51,8 +51,8 @@ export function PaymentHistory({ data, actions }: { data: BookingPayments; actio
                 <td>{p.method === 'cash' ? (p.change ? `Tendered ${money(p.tendered)}, change ${money(p.change)}` : '—') : cardText(p.cardBrand, p.cardLast4) || '—'}</td>
                 <td className="num">{money(p.amount)}</td>
                 <td>
-                  <span className={`pay-status ${p.status}`}>{STATUS_LABEL[p.status]}</span>
-                  {p.errorMessage && p.status !== 'succeeded' && <span className="sub">{p.errorMessage}</span>}
+                  <span className={`pay-status ${p.status}`}>{statusLabel(p)}</span>
+                  {p.status !== 'succeeded' && failureSentence(p) && <span className="sub">{failureSentence(p)}</span>}
                 </td>
                 <td className="num">{p.method === 'cash' ? '—' : money(p.fee)}</td>
                 <td className="num">{p.method === 'cash' ? money(p.amount) : money(p.net)}</td>

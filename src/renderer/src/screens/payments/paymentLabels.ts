@@ -70,3 +70,20 @@ export function readerProblem(reader: Reader | null): string | null {
   if (s === 'in_use') return 'The card reader is in use at another till. Wait for it to finish, or take cash.';
   return null;
 }
+
+/**
+ * The sentence for the clerk about a payment's last failure. The payments module writes it on
+ * each attempt; the payment's own errorMessage can be overwritten by Stripe's raw text when a
+ * webhook lands, so the attempt's sentence (with its next step) wins.
+ */
+export function failureSentence(p: Payment): string | null {
+  const last = p.attempts.at(-1);
+  if (last && last.outcome !== 'succeeded' && last.message) return last.message;
+  return p.errorMessage;
+}
+
+/** "Declined" rather than "Failed" when the bank refused the card. */
+export function statusLabel(p: Payment): string {
+  if (p.status === 'failed' && p.attempts.at(-1)?.outcome === 'declined') return 'Declined';
+  return STATUS_LABEL[p.status];
+}
