@@ -20,6 +20,9 @@ import { checkReaderFree, chosenReader } from './readers';
  * 4. when the reader is done, main retrieves the PaymentIntent and only Stripe's status decides.
  * A decline is retried on the same PaymentIntent; after an unclear failure main retrieves, and
  * never creates a second PaymentIntent for the same row.
+ *
+ * Over 400 lines on purpose: start, the reader wait, settle, cancel, retry and reconcile share
+ * one per-payment lock and one write rule, and the crash-safety order is easier to check in one file.
  */
 
 /** What the reader said when it finished, if main saw it (a hint; Stripe's PaymentIntent decides). */
@@ -246,8 +249,8 @@ export function createCardCheckout(kit: PaymentsKit) {
         const ours = action?.type === 'process_payment_intent' && action.process_payment_intent?.payment_intent === pi;
         if (reader && (!ours || action?.status !== 'in_progress')) {
           step('reader_finished', paymentId);
-          await settle(paymentId, ours ? hintOf(action) : null).catch(() => undefined);
-          break;
+          // Stripe unreachable right now: keep trying until the timeout; reconcile takes over after that.
+          if (await settle(paymentId, ours ? hintOf(action) : null).then(() => true, () => false)) break;
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
       }
@@ -323,22 +326,29 @@ export function createCardCheckout(kit: PaymentsKit) {
     if (r0.status === 'succeeded') refuse(kit, ctx, 'payment.cancel', r0.booking_id, new PosError('conflict', 'That payment has already gone through. Refund it instead if the customer should get the money back.'));
     if (r0.status === 'canceled') return r0;
     waiters.get(paymentId)?.stop();
-    return serial(paymentId, async () => {
-      const r = load(paymentId);
-      if (FINAL_STATUSES.has(r.status) && r.status !== 'failed') return r;
-      const pi = r.stripe_payment_intent_id;
-      if (!pi) return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
-      const g = gatewayOf(kit);
-      const reader = r.reader_id ? await g.readers.retrieve(r.reader_id).catch(() => null) : null;
-      if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi) {
-        await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(r.id, `cancel_action_${repo.attemptCount(r.id) + 1}`) }).catch(() => undefined);
-      }
-      const now = await g.paymentIntents.retrieve(pi, { expand: ['latest_charge.balance_transaction'] });
-      // The card went through just before the cancel: Stripe's answer wins, the clerk sees "Paid".
-      if (now.status === 'succeeded' || now.status === 'processing') return record(r, now, null, ctx);
-      if (now.status !== 'canceled') await g.paymentIntents.cancel(pi, {}, { idempotencyKey: idempotencyKey(r.id, 'cancel') });
-      return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
+    return serial(paymentId, () => cancelNow(paymentId, ctx)).catch((err: unknown) => {
+      // Stripe did not answer: the reader may still be waiting, so keep watching it.
+      const cur = load(paymentId);
+      if (cur.status === 'requires_action' && cur.reader_id && cur.stripe_payment_intent_id) watch(cur.id, cur.reader_id, cur.stripe_payment_intent_id);
+      throw err;
     });
+  }
+
+  async function cancelNow(paymentId: string, ctx: Ctx): Promise<PaymentRow> {
+    const r = load(paymentId);
+    if (FINAL_STATUSES.has(r.status) && r.status !== 'failed') return r;
+    const pi = r.stripe_payment_intent_id;
+    if (!pi) return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
+    const g = gatewayOf(kit);
+    const reader = r.reader_id ? await g.readers.retrieve(r.reader_id).catch(() => null) : null;
+    if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi) {
+      await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(r.id, `cancel_action_${repo.attemptCount(r.id) + 1}`) }).catch(() => undefined);
+    }
+    const now = await g.paymentIntents.retrieve(pi, { expand: ['latest_charge.balance_transaction'] });
+    // The card went through just before the cancel: Stripe's answer wins, the clerk sees "Paid".
+    if (now.status === 'succeeded' || now.status === 'processing') return record(r, now, null, ctx);
+    if (now.status !== 'canceled') await g.paymentIntents.cancel(pi, {}, { idempotencyKey: idempotencyKey(r.id, 'cancel') });
+    return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
   }
 
   async function retry(paymentId: string, readerIdIn: string | undefined, ctx: Ctx): Promise<PaymentRow> {

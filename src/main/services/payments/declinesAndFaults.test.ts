@@ -131,3 +131,30 @@ describe('network faults at each Stripe call: nothing charged twice, a sentence 
     expect(await shop.charges(b.id)).toHaveLength(1);
   });
 });
+
+describe('network faults while the clerk cancels or the result is read', () => {
+  it('cancel with Stripe unreachable: a sentence, the payment still cancellable; then cancelled once the network is back', async () => {
+    shop = await openPayShop();
+    const b = await shop.booking();
+    await shop.reader();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    shop.emulator.setFaults({ kind: 'networkDown' });
+    const e = await shop.fail('payments.cancel', { paymentId: p.id });
+    expect(e.message).toMatch(/cannot reach Stripe/);
+    expect((await shop.ok('payments.get', { paymentId: p.id })).status).toBe('requires_action');
+    shop.emulator.clearFaults();
+    expect((await shop.ok('payments.cancel', { paymentId: p.id })).status).toBe('canceled');
+    expect(await shop.charges(b.id)).toHaveLength(0);
+  });
+
+  it('reading the result fails for a moment after the card: the wait keeps trying and records the payment', async () => {
+    shop = await openPayShop();
+    const b = await shop.booking();
+    const readerId = await shop.reader();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    shop.emulator.setFaults({ kind: 'error500', pathPrefix: `/v1/payment_intents/${p.stripePaymentIntentId}`, method: 'GET', count: 6 });
+    await shop.ok('readers.simulate', { readerId, outcome: 'approve' });
+    expect((await shop.settled(p.id)).status).toBe('succeeded');
+    expect(await shop.charges(b.id)).toHaveLength(1);
+  });
+});

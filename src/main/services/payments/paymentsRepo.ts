@@ -173,7 +173,8 @@ export function createPaymentsRepo(db: Db) {
     insertAttempt: (row: AttemptRow) => void insertAttempt.run(row),
     attemptsOf: (paymentId: string) => attemptsOf.all(paymentId),
     attemptCount: (paymentId: string) => attemptCount.get(paymentId) ?? 0,
-    staffName: (id: string | null) => (id ? (staffName.get(id) ?? 'Unknown') : 'Stripe'),
+    /** Who took a payment; rows without one came from Stripe's events or before this till (the demo's prepaid bookings). */
+    staffName: (id: string | null) => (id ? (staffName.get(id) ?? 'Unknown') : 'Not recorded'),
     readers: (installId: string) => readers.all(installId),
     reader: (id: string) => reader.get(id),
     upsertReader: (row: ReaderRow) => void insertReader.run(row),
