@@ -1,3 +1,4 @@
+import { declineSentence } from '../../stripe/stripeErrors';
 import { audit } from './context';
 import type { PaymentsKit } from './context';
 import { FINAL_STATUSES } from './paymentsRepo';
@@ -64,8 +65,9 @@ export function createPaymentEventEffects(kit: PaymentsKit, live: { busy(payment
         status,
         ...(status === 'succeeded' && received !== null && r.amount_captured === null ? { amount_captured: Math.min(received, r.amount) } : {}),
         ...(r.stripe_charge_id ? {} : { stripe_charge_id: idOf(pi.latest_charge) }),
+        // The clerk's sentence, never Stripe's raw text.
         error_code: err ? (str(err.decline_code) ?? str(err.code)) : null,
-        error_message: err ? str(err.message) : null,
+        error_message: err ? declineSentence(str(err.decline_code) ?? str(err.code)) : null,
       },
       'payment.stripe_update',
       type,
