@@ -38,6 +38,8 @@ import { createRefundsModule } from './services/refunds/refundsModule';
 import type { RefundsApi, RefundsModuleDeps } from './services/refunds/refundsModule';
 import { createStaffService } from './services/staff/staffService';
 import { createPaymentsModule } from './services/payments/index';
+import { createDepositsModule } from './services/deposits/index';
+import type { DepositsDeps } from './services/deposits/index';
 import type { PaymentsDeps } from './services/payments/index';
 import { createStripeAccess } from './stripe/stripeGateway';
 import type { StripeAccess } from './stripe/stripeGateway';
@@ -62,6 +64,8 @@ export type BackendOptions = {
   stripe?: StripeAccess;
   /** Reader timeout and polling (tests shorten them) and the kill test's step hook. */
   payments?: Pick<PaymentsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'onStep'>;
+  /** Deposits: reader polling, sweep pacing, link lifetime (tests shorten them) and the kill test's step hook. */
+  deposits?: Pick<DepositsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'sweepEveryMs' | 'linkMinutes' | 'onStep'>;
   /** Check-out refuses a balance due unless a manager approved (default true; older tests turn it off). */
   requirePaymentAtHandover?: boolean;
   /** Outbox pacing and backoff (tests and the bench shorten them). */
@@ -81,6 +85,8 @@ export type Backend = {
   readonly payments: ReturnType<typeof createPaymentsModule>;
   /** Refunds and the outbox: its worker job is started by startApp (or a test) once Stripe is known. */
   readonly refunds: RefundsApi & { jobs: readonly Job[] };
+  /** Deposits and pay links: its sweep job is started by startApp (or a test) once Stripe is known. */
+  readonly deposits: ReturnType<typeof createDepositsModule>;
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
   call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
@@ -142,6 +148,22 @@ export function createBackend(opts: BackendOptions): Backend {
     ...opts.payments,
   });
 
+  const deposits = createDepositsModule({
+    db,
+    installId,
+    now,
+    mode,
+    booking: (id) => bookings.get(id),
+    stripe: () => stripe.gateway(),
+    verifyPin: (id, pin) => staff.verifyPin(id, pin),
+    shop: () => ({ name: settings.get().shopName, locale: settings.get().locale, currency: settings.get().currency }),
+    emit: (p) => events.emit('payments.changed', p),
+    selectedReader: () => (db.prepare('SELECT id FROM terminal_readers WHERE install_id = ? AND selected = 1').pluck().get(installId) as string | undefined) ?? null,
+    readerPollMs: opts.payments?.readerPollMs,
+    readerTimeoutMs: opts.payments?.readerTimeoutMs,
+    ...opts.deposits,
+  });
+
   const refunds = createRefundsModule({
     db,
     installId,
@@ -189,6 +211,7 @@ export function createBackend(opts: BackendOptions): Backend {
       bookingsHandlers(bookings, rates),
       payments.handlers,
       refunds.handlers,
+      deposits.handlers,
     ],
     Object.keys(contract) as MethodName[],
   );
@@ -203,10 +226,12 @@ export function createBackend(opts: BackendOptions): Backend {
     stripe,
     payments,
     refunds: { ...refunds.api, jobs: refunds.jobs ?? [] },
+    deposits,
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
     close: () => {
       payments.api.stop();
+      deposits.api.stop();
       db.close();
     },
   };

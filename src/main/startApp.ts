@@ -55,6 +55,9 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
   // Refunds: the outbox worker sends queued refunds whenever Stripe answers (in every mode).
   if (demo) backend.refunds.connect(demo.stripe);
   for (const job of backend.refunds.jobs) void job.start((health, detail) => log.info('job.health', { job: job.name, health, detail }));
+  // Deposits: the hold-expiry sweep (and pay links), started like the outbox worker until main's job runner lands.
+  const depositJobs = backend.deposits.jobs ?? [];
+  for (const job of depositJobs) void job.start((health, detail) => log.info('job.health', { job: job.name, health, detail }));
 
   if (demo) {
     const client = createStripeClient(demo.stripe, { maxNetworkRetries: 0 });
@@ -69,7 +72,8 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
 
     const applier = createStripeEventApplier(backend.db, backend.info().installId, undefined, {
       refund: backend.refunds.applyStripeRefund,
-      payment: backend.payments.api.applyStripeEvent,
+      // A deposit hold's PaymentIntent and a pay link's Checkout Session are the deposits capability's.
+      payment: (type, obj) => backend.deposits.api.applyStripeEvent(type, obj) ?? backend.payments.api.applyStripeEvent(type, obj),
     });
     sync = createStreamClient({
       baseUrl: demo.relayUrl,
@@ -97,6 +101,7 @@ export async function startMainApp(opts: BackendOptions & { probeEveryMs?: numbe
       if (probe) clearInterval(probe);
       for (const job of paymentJobs) await job.stop();
       for (const job of backend.refunds.jobs) await job.stop();
+      for (const job of depositJobs) await job.stop();
       await sync?.stop();
       await demo?.close();
       backend.close();

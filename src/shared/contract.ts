@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { customerMethods } from './contract/customers';
+import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
 import { refundsEvents, refundsMethods } from './contract/refunds';
 import { paymentEvents, paymentMethods } from './contract/payments';
@@ -21,6 +22,7 @@ export const contract = {
   ...bookingsMethods,
   ...paymentMethods,
   ...refundsMethods,
+  ...depositMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
