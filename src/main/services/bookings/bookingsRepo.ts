@@ -154,7 +154,7 @@ const SUMMARY_SELECT = `
     pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
     rl.id AS rl_id, rl.code AS rl_code, rl.name AS rl_name,
     ${paidOnBookingSql('b.id')} AS paid,
-    (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled')) AS refunded
+    (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled') AND r.method <> 'release') AS refunded
   FROM bookings b
   JOIN customers c ON c.id = b.customer_id
   JOIN vehicles v ON v.id = b.vehicle_id
@@ -239,7 +239,7 @@ export function createBookingsRepo(db: Db) {
 
   const money = db.prepare<{ id: string }, { paid: number; refunded: number }>(
     `SELECT ${paidOnBookingSql('@id')} AS paid,
-            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled')) AS refunded`,
+            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
 
   return {

@@ -100,13 +100,14 @@ export function createPaymentsRepo(db: Db) {
   const ofBooking = db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE booking_id = ? ORDER BY created_at, id');
   const insert = db.prepare(`INSERT INTO payments (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
   const unsettled = db.prepare<[], PaymentRow>(
-    "SELECT * FROM payments WHERE status NOT IN ('succeeded', 'failed', 'canceled') AND method = 'card_present' ORDER BY created_at",
+    // Deposit holds are the deposits capability's (its own reconcile and sweep); only charges here.
+    "SELECT * FROM payments WHERE status NOT IN ('succeeded', 'failed', 'canceled') AND method = 'card_present' AND kind = 'charge' ORDER BY created_at",
   );
   const sums = db.prepare<{ id: string }, { paid: number; in_flight: number; refunded: number }>(
     `SELECT
        (SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = @id AND status = 'succeeded') AS paid,
-       (SELECT coalesce(sum(amount), 0) FROM payments WHERE booking_id = @id AND status IN ('pending', 'requires_action', 'processing')) AS in_flight,
-       (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled')) AS refunded`,
+       (SELECT coalesce(sum(amount), 0) FROM payments WHERE booking_id = @id AND kind = 'charge' AND status IN ('pending', 'requires_action', 'processing')) AS in_flight,
+       (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
   const readerBusy = db.prepare<[string], { id: string; booking_id: string }>(
     "SELECT id, booking_id FROM payments WHERE reader_id = ? AND status IN ('pending', 'requires_action', 'processing') LIMIT 1",

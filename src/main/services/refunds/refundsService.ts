@@ -87,7 +87,7 @@ export function createRefundsService(deps: RefundsDeps) {
   /** Why this payment cannot be refunded at the counter, or null. */
   function blockedReason(p: PaymentRow): string | null {
     if (p.kind === 'deposit_hold' && p.status === 'authorized') {
-      return 'This is a deposit hold that was never captured: nothing was taken, so it is released, not refunded. Release it from the booking’s deposit (deposits are not built yet in this version).';
+      return 'This is a deposit hold that was never captured: nothing was taken, so it is released, not refunded. Release it from the booking’s Deposit panel (Release hold), or settle it there at return.';
     }
     if (p.status !== 'succeeded') return 'Only a completed payment can be refunded.';
     if (p.method !== 'cash' && !p.stripe_payment_intent_id) return 'This card payment has no Stripe record yet; it cannot be refunded until it is confirmed.';
