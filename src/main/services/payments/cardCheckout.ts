@@ -148,6 +148,8 @@ export function createCardCheckout(kit: PaymentsKit) {
   }
 
   async function begin(row: PaymentRow, b: BookingDetail, g: StripeGateway, ctx: Ctx): Promise<PaymentRow> {
+    // The cart goes to the reader while the PaymentIntent is made (it does not depend on it).
+    const display = showCart(row, g, b, repo.attemptCount(row.id) + 1);
     let pi: StripePaymentIntent;
     try {
       pi = await g.paymentIntents.create(
@@ -165,23 +167,22 @@ export function createCardCheckout(kit: PaymentsKit) {
       // Never sent to a reader, so nothing can have been charged, whatever Stripe did with it.
       const e = err instanceof PosError ? err : new PosError('internal', String(err));
       write(load(row.id), { status: 'canceled', error_code: e.code, error_message: e.message }, ctx, 'payment.create_failed', { outcome: 'failed', code: e.code, message: e.message });
+      await display;
       throw e;
     }
     // The PaymentIntent id is durable before the reader is asked, so a crash can always find it.
     let r = write(load(row.id), { stripe_payment_intent_id: pi.id, status: 'requires_action' }, ctx, 'payment.intent_created');
     step('intent_created', row.id);
-    r = await sendToReader(r, g, b, ctx);
+    r = await sendToReader(r, g, b, ctx, display);
     return r;
   }
 
-  async function sendToReader(r: PaymentRow, g: StripeGateway, b: BookingDetail, ctx: Ctx): Promise<PaymentRow> {
-    const readerId = r.reader_id as string;
-    const pi = r.stripe_payment_intent_id as string;
-    const n = repo.attemptCount(r.id) + 1;
+  /** The booking's lines on the reader's screen: a courtesy, so its failure never stops the charge. */
+  function showCart(r: PaymentRow, g: StripeGateway, b: BookingDetail, n: number): Promise<void> {
     const lines = b.quote.lines.filter((l) => l.countsInTotal && l.amount.amount > 0).slice(0, 20);
-    try {
-      await g.readers.setDisplay(
-        readerId,
+    return g.readers
+      .setDisplay(
+        r.reader_id as string,
         {
           type: 'cart',
           cart: {
@@ -191,10 +192,18 @@ export function createCardCheckout(kit: PaymentsKit) {
           },
         },
         { idempotencyKey: idempotencyKey(r.id, `display_${n}`) },
+      )
+      .then(
+        () => undefined,
+        () => undefined,
       );
-    } catch {
-      // The cart on the reader's screen is a courtesy; the charge does not depend on it.
-    }
+  }
+
+  async function sendToReader(r: PaymentRow, g: StripeGateway, b: BookingDetail, ctx: Ctx, display?: Promise<void>): Promise<PaymentRow> {
+    const readerId = r.reader_id as string;
+    const pi = r.stripe_payment_intent_id as string;
+    const n = repo.attemptCount(r.id) + 1;
+    await (display ?? showCart(r, g, b, n));
     try {
       await g.readers.processPaymentIntent(readerId, { payment_intent: pi }, { idempotencyKey: idempotencyKey(r.id, `process_${n}`) });
     } catch (err) {
