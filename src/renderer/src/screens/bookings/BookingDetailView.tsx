@@ -17,6 +17,7 @@ import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
 import { PaymentsSection } from '../payments/PaymentsSection';
 import { BookingRefunds } from '../refunds/BookingRefunds';
+import { DepositPanel } from '../deposits/DepositPanel';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
   dispute: 'Disputed at the bank.',
@@ -192,6 +193,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         </section>
       </div>
 
+      <DepositPanel bookingId={b.id} />
       <PaymentsSection bookingId={b.id} />
       <BookingRefunds bookingId={b.id} />
 
