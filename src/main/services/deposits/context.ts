@@ -31,6 +31,8 @@ export type DepositsDeps = {
   sweepEveryMs?: number;
   /** How long a pay link stays open. Default 24 h (Stripe's maximum); at least 30 min. */
   linkMinutes?: number;
+  /** Where a customer lands after paying a link (the shop's page); unset: the Checkout page's own confirmation. */
+  linkSuccessUrl?: string;
   onStep?: (step: SettleStep, paymentId: string) => void;
 };
 

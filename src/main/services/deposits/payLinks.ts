@@ -74,7 +74,8 @@ export function createPayLinks(kit: DepositsKit) {
           mode: 'payment',
           line_items: [{ quantity: 1, price_data: { currency: l.currency.toLowerCase(), unit_amount: l.amount, product_data: { name: `${kit.shop().name}: booking ${b.ref} (${shown})` } } }],
           expires_at: Math.floor(Date.parse(l.expires_at) / 1000),
-          success_url: 'https://keydesk.invalid/paid',
+          // The page the customer lands on after paying: the shop's, when the office set one (else Stripe's own).
+          ...(kit.linkSuccessUrl ? { success_url: kit.linkSuccessUrl } : {}),
           metadata: meta,
           payment_intent_data: { metadata: meta, description: `Booking ${b.ref} (pay link)` },
         },

@@ -46,7 +46,8 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     const rows = kit.repo.ofBooking(b.id);
     const payments = rows.map((r) => toPayment(kit, r));
     const a = available(kit, b);
-    const active = [...payments].reverse().find((p) => p.thisTill && ['pending', 'requires_action', 'processing'].includes(p.status)) ?? null;
+    // A deposit hold on the reader is the Deposit panel's to follow, not the Charge panel's.
+    const active = [...payments].reverse().find((p) => p.thisTill && p.kind === 'charge' && p.method === 'card_present' && ['pending', 'requires_action', 'processing'].includes(p.status)) ?? null;
     const reader = await readers.selected().catch(() => null);
     const owed = b.status === 'cancelled' || b.status === 'no_show' ? 0 : b.total.amount;
     const dueNow = owed - a.paid;
