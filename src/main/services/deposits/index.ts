@@ -1,6 +1,7 @@
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import type { DepositPolicy, DepositView, Hold, PayLink } from '../../../shared/contract/deposits';
 import { PosError } from '../../../shared/errors';
+import { formatMoney } from '../../../shared/money';
 import type { CurrencyCode, Money } from '../../../shared/money';
 import { newId } from '../../core/ids';
 import type { PartialHandlerTable } from '../../core/handlers';
@@ -135,7 +136,10 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     const before = required(b);
     kit.db.transaction(() => {
       kit.repo.insertOverride({ id: newId(), booking_id: b.id, amount: input.amount, currency: b.total.currency, reason: input.reason, approved_by: manager.id, install_id: kit.installId, at: kit.now().toISOString() });
-      audit(kit, { staffId: manager.id, role: 'manager' }, 'deposit.override', 'booking', b.id, { amount: before.amount, reason: before.reason }, { amount: input.amount, reason: input.reason, requestedBy: ctx.staffId });
+      const shown = formatMoney({ amount: input.amount, currency: b.total.currency }, kit.shop().locale);
+      audit(kit, { staffId: manager.id, role: 'manager' }, 'deposit.override', 'booking', b.id, { amount: before.amount, reason: before.reason }, {
+        amount: input.amount, reason: input.reason, requestedBy: ctx.staffId, summary: `Deposit set to ${shown} by ${manager.name}: ${input.reason}`,
+      });
     })();
     return view(b.id);
   }
@@ -184,7 +188,9 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
   async function settle(bookingId: string, ctx: Ctx): Promise<DepositView> {
     const b = kit.booking(bookingId);
     const out = await holds.settle(b, ctx);
-    kit.db.transaction(() => audit(kit, ctx, 'deposit.settled', 'booking', b.id, null, out))();
+    const f = (n: number) => formatMoney({ amount: n, currency: b.total.currency }, kit.shop().locale);
+    const summary = `Deposit settled: ${f(out.captured)} captured, ${f(out.released)} released${out.remaining > 0 ? `, ${f(out.remaining)} still due` : ''}`;
+    kit.db.transaction(() => audit(kit, ctx, 'deposit.settled', 'booking', b.id, null, { ...out, summary }))();
     return view(b.id);
   }
 

@@ -136,10 +136,12 @@ export function DepositPanel({ bookingId }: { bookingId: string }) {
         <ul className="hold-list" aria-label="Deposit history">
           {data.holds.map((h) => (
             <li key={h.paymentId}>
-              {HOLD_LABEL[h.state]} {money(h.authorized)}
+              <span className={`status hold-${h.state}`}>{HOLD_LABEL[h.state]}</span>{' '}
+              {h.state === 'captured' && h.captured
+                ? `${money(h.captured)} of a ${money(h.authorized)} hold${h.released && h.released.amount > 0 ? ` · released ${money(h.released)}` : ''}`
+                : `${money(h.authorized)} hold`}
               {h.cardBrand ? ` · ${h.cardBrand.toUpperCase()} •${h.cardLast4}` : ''}
-              {h.captured ? ` · captured ${money(h.captured)}` : ''}
-              {h.released && h.released.amount > 0 ? ` · released ${money(h.released)}` : ''}
+              {h.state === 'held' && h.captureBefore ? ` · until ${when(h.captureBefore)}` : ''}
               {h.flag && <strong className="deposit-flag" role="alert"> {h.flag}</strong>}
             </li>
           ))}
