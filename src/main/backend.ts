@@ -145,6 +145,8 @@ export function createBackend(opts: BackendOptions): Backend {
     verifyPin: (id, pin) => staff.verifyPin(id, pin),
     shop: () => ({ name: settings.get().shopName, locale: settings.get().locale, currency: settings.get().currency, footer: settings.get().receiptFooter }),
     emit: (p) => events.emit('payments.changed', p),
+    // Called only when a receipt is printed, long after `deposits` below exists.
+    depositLines: (id) => deposits.api.receiptLines(id),
     ...opts.payments,
   });
 

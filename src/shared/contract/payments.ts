@@ -157,6 +157,8 @@ export const receiptSchema = z.object({
   ),
   paid: moneySchema,
   balanceDue: moneySchema,
+  /** The deposit's story (held, captured, released, expired), one line each; from the deposits capability. */
+  deposits: z.array(z.object({ description: z.string(), amount: moneySchema })).default([]),
   printedAt: instantSchema,
 });
 export type Receipt = z.infer<typeof receiptSchema>;

@@ -82,6 +82,14 @@ describe('settling at return', () => {
     const detail = await shop.ok('bookings.get', { id: b.id });
     expect(detail.balanceDue.amount).toBe(0);
     expect(detail.refunded.amount).toBe(0);
+    // The receipt tells the deposit's story: held, captured, released (and the captured part is a payment).
+    const receipt = await shop.ok('receipts.get', { bookingId: b.id });
+    expect(receipt.deposits).toEqual([
+      { description: 'Deposit held on VISA •••• 4242', amount: { amount: 30_000, currency: 'EUR' } },
+      { description: 'Captured from the deposit', amount: { amount: extras, currency: 'EUR' } },
+      { description: 'Released back to the card (never taken)', amount: { amount: 30_000 - extras, currency: 'EUR' } },
+    ]);
+    expect(receipt.payments.map((p) => p.amount.amount)).toContain(extras);
     expect((await shop.ok('bookings.close', { id: b.id })).status).toBe('closed');
     // Only the captured part can be refunded.
     expect((await shop.fail('refunds.create' as never, { paymentId: v.holds[0]!.paymentId, amount: extras + 1, reasonCode: 'other', reason: 'x', approvals: [] } as never)).code).toBeTruthy();
@@ -134,6 +142,7 @@ describe('holds that lapse before the return', () => {
     expect(flagged.holds[0]).toMatchObject({ state: 'expired' });
     expect(flagged.holds[0]!.flag).toMatch(/expired at Stripe/);
     expect(flagged.held.amount).toBe(0);
+    expect((await shop.ok('receipts.get', { bookingId: b.id })).deposits.map((d) => d.description)).toContain('Deposit hold expired (nothing taken)');
     expect((await shop.ok('deposits.expiring', {}, shop.manager)).map((x) => x.hold.state)).toEqual(['expired']);
     // Re-authorize: a new hold (the customer taps again), then the old one is cleared.
     await shop.ok('deposits.reauthorize', { paymentId: flagged.holds[0]!.paymentId }, shop.manager);

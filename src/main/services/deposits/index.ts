@@ -20,6 +20,8 @@ export type DepositsApi = {
   /** The sync applier's hook: a hold's payment_intent.* and checkout.session.*; undefined when not ours. */
   applyStripeEvent(type: string, obj: Record<string, unknown>): string | null | undefined;
   reconcile(): Promise<{ checked: number; changed: number; failed: number }>;
+  /** The deposit's lines for the payments receipt: held, captured, released, expired. */
+  receiptLines(bookingId: string): Array<{ description: string; amount: Money }>;
   stop(): void;
 };
 
@@ -263,7 +265,23 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     },
   };
 
+  function receiptLines(bookingId: string): Array<{ description: string; amount: Money }> {
+    const out: Array<{ description: string; amount: Money }> = [];
+    const b = kit.booking(bookingId);
+    for (const h of kit.repo.holdsOf(bookingId).filter((x) => !x.parent_payment_id)) {
+      const v = holdView(h, b);
+      const card = h.card_brand ? ` on ${h.card_brand.toUpperCase()} •••• ${h.card_last4}` : '';
+      if (['pending', 'failed', 'canceled'].includes(h.state)) continue;
+      out.push({ description: `Deposit held${card}`, amount: v.authorized });
+      if (v.captured && v.captured.amount > 0) out.push({ description: 'Captured from the deposit', amount: v.captured });
+      if (h.state === 'expired') out.push({ description: 'Deposit hold expired (nothing taken)', amount: v.authorized });
+      else if (v.released && v.released.amount > 0) out.push({ description: 'Released back to the card (never taken)', amount: v.released });
+    }
+    return out;
+  }
+
   const api: DepositsApi = {
+    receiptLines,
     applyStripeEvent: (type, obj) => (type.startsWith('checkout.session.') ? links.applyEvent(type, obj) : type.startsWith('payment_intent.') ? holds.applyEvent(type, obj) : undefined),
     reconcile,
     stop: () => holds.stop(),

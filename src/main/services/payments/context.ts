@@ -32,6 +32,8 @@ export type PaymentsDeps = {
   readerTimeoutMs?: number;
   /** How often the reader is polled while a card is awaited. Default 500 ms. */
   readerPollMs?: number;
+  /** The deposit lines a receipt prints (deposits capability); none when not given. */
+  depositLines?(bookingId: string): Array<{ description: string; amount: Money }>;
   /** Test seam: called after each checkout step (the kill test's child exits there). */
   onStep?: (step: CheckoutStep, paymentId: string) => void;
 };

@@ -118,6 +118,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
       })),
       paid: money(a.paid, b.total.currency),
       balanceDue: money(Math.max(0, b.total.amount - a.paid), b.total.currency),
+      deposits: kit.depositLines?.(b.id) ?? [],
       printedAt: kit.now().toISOString(),
     };
   }

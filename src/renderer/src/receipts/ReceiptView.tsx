@@ -63,6 +63,16 @@ export function ReceiptView({ r, locale, timeZone }: { r: Receipt; locale: strin
           ))}
         </ul>
       )}
+      {r.deposits.length > 0 && (
+        <>
+          <h3>Deposit</h3>
+          <ul className="receipt-payments">
+            {r.deposits.map((d, i) => (
+              <li key={i}><div className="row"><span>{d.description}</span><span className="num">{money(d.amount)}</span></div></li>
+            ))}
+          </ul>
+        </>
+      )}
       <dl className="receipt-sums">
         <dt>Paid</dt><dd>{money(r.paid)}</dd>
         <dt>Balance due</dt><dd>{money(r.balanceDue)}</dd>
