@@ -4,8 +4,11 @@ import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { databaseMethods } from './contract/database';
+import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
+import { paymentEvents, paymentMethods } from './contract/payments';
 import { pricingMethods } from './contract/pricing';
+import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
@@ -25,6 +28,9 @@ export const contract = {
   ...searchMethods,
   ...bookingsMethods,
   ...databaseMethods,
+  ...paymentMethods,
+  ...refundsMethods,
+  ...depositMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
@@ -32,6 +38,8 @@ export const events = {
   ...appEvents,
   ...settingsEvents,
   ...bookingsEvents,
+  ...paymentEvents,
+  ...refundsEvents,
 } as const;
 
 export type Contract = typeof contract;
