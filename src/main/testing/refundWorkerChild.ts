@@ -12,6 +12,6 @@ const b = createBackend({
   demoSeed: false,
   outbox: { perSecond: 100, backoff: { initialMs: 5_000, maxMs: 5_000, factor: 1 } },
 });
-b.refunds.connect({ apiKey: 'sk_test_emulator', host: '127.0.0.1', port: Number(process.env.KD_EMU_PORT), protocol: 'http' });
+b.refunds.connect({ apiKey: process.env.KD_EMU_KEY ?? '', host: '127.0.0.1', port: Number(process.env.KD_EMU_PORT), protocol: 'http' });
 for (const j of b.refunds.jobs) void j.start((health, detail) => process.stdout.write(`job ${health} ${detail ?? ''}\n`));
 setTimeout(() => process.exit(3), 30_000);

@@ -178,7 +178,7 @@ describe('refund outbox under faults', () => {
     t.onTestFinished(() => emu.clearFaults());
     const root = resolve(import.meta.dirname, '../../../..');
     const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'src/main/testing/refundWorkerChild.ts')], {
-      env: { ...process.env, KD_DB: dbPath, KD_DIR: dir, KD_EMU_PORT: String(emu.port) },
+      env: { ...process.env, KD_DB: dbPath, KD_DIR: dir, KD_EMU_PORT: String(emu.port), KD_EMU_KEY: emu.apiKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
