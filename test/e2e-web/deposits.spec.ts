@@ -152,3 +152,22 @@ test('a phone booking paid by link: QR code and link, paid on the Checkout page,
   await expect(page.getByRole('region', { name: 'Take payment' }).getByRole('status', { name: 'Left to pay' })).toHaveText(eur(0));
   expect((await rpc.ok('bookings.get', { id: b.id })).balanceDue.amount).toBe(0);
 });
+
+test('a manager sets the deposit policy in Settings; a new booking asks for it, with the reason', async ({ page }) => {
+  await page.goto(harness.launchUrl);
+  await page.keyboard.press('F6');
+  const form = page.getByRole('form', { name: 'Deposit policy' });
+  await expect(form.getByLabel('Van deposit', { exact: true })).toBeVisible();
+  await form.getByLabel('Van deposit', { exact: true }).fill('555.00');
+  await form.getByLabel('Van long rental deposit').fill('777.00');
+  await form.getByRole('button', { name: 'Save deposit policy' }).click();
+  await expect(page.getByText('Deposit policy saved.')).toBeVisible();
+  await page.screenshot({ path: shots('policy'), fullPage: true });
+  const policy = await rpc.ok('deposits.policy', {});
+  expect(policy.classes.find((c) => c.classCode === 'van')).toEqual({ classCode: 'van', amount: 55_500, longAmount: 77_700 });
+  // Bad input: a clear sentence, nothing saved.
+  await form.getByLabel('Minimum deposit (EUR)').fill('lots');
+  await form.getByRole('button', { name: 'Save deposit policy' }).click();
+  await expect(form.getByText(/amount|number/i).first()).toBeVisible();
+  expect((await rpc.ok('deposits.policy', {})).minimum).toBe(policy.minimum);
+});

@@ -86,7 +86,7 @@ export function DepositPolicyForm() {
         {input('dp-defaultAmount', `Deposit for a class not listed (${cur})`, fallback, setFallback)}
         {input('dp-longRentalDays', 'Long rental from (days)', longDays, setLongDays, 'numeric')}
         <table className="deposit-policy">
-          <caption className="sr-only">Deposit by vehicle class</caption>
+          <caption className="visually-hidden">Deposit by vehicle class</caption>
           <thead><tr><th scope="col">Class</th><th scope="col">Deposit ({cur})</th><th scope="col">Long rental ({cur})</th></tr></thead>
           <tbody>
             {rows.map((r, i) => {
