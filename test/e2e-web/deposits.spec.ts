@@ -171,3 +171,24 @@ test('a manager sets the deposit policy in Settings; a new booking asks for it, 
   await expect(form.getByText(/amount|number/i).first()).toBeVisible();
   expect((await rpc.ok('deposits.policy', {})).minimum).toBe(policy.minimum);
 });
+
+test('managers see holds that lapse before the vehicle is due back, on the Counter, and re-authorize from the booking', async ({ page }) => {
+  // A 35-day rental: even an extended (30-day) authorization ends before the return.
+  const b = await booking('Joris', 'de Graaf', 70 * DAY, 35 * DAY);
+  const reader = await readerId();
+  await rpc.ok('deposits.startHold', { bookingId: b.id });
+  await rpc.ok('readers.simulate', { readerId: reader, outcome: 'approve' });
+  await expect.poll(async () => (await rpc.ok('deposits.forBooking', { bookingId: b.id })).active?.state).toBe('held');
+  await page.goto(harness.launchUrl);
+  const list = page.getByRole('region', { name: 'Deposit holds expiring before return' });
+  await expect(list.getByRole('row', { name: new RegExp(b.ref) })).toBeVisible();
+  await page.screenshot({ path: shots('expiring'), fullPage: true });
+  await list.getByRole('button', { name: `Open ${b.ref}` }).click();
+  await expect(deposit(page).getByRole('alert').filter({ hasText: 'lapses before the vehicle is due back' })).toBeVisible();
+  await deposit(page).getByRole('button', { name: 'Re-authorize (new hold)' }).click();
+  await deposit(page).getByRole('group', { name: 'Demo card reader (deposit)' }).getByRole('button', { name: 'Approve card' }).click();
+  // The new hold is in and the old one released; it is still shorter than the rental, so it stays listed.
+  await expect(history(page)).toContainText('Released');
+  await expect(history(page).getByText('Held', { exact: true })).toBeVisible();
+  await page.screenshot({ path: shots('reauthorized'), fullPage: true });
+});
