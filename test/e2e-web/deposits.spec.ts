@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
+import { controlProblems } from './a11yChecks';
 import { DAY, addCustomer, freeVehicle, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 
@@ -70,6 +71,7 @@ test('pickup with a deposit held on the simulated reader; the reason is shown an
   await expect(deposit(page)).toContainText(need.reason);
   await deposit(page).getByRole('button', { name: `Hold ${eur(need.required.amount)} on the reader` }).click();
   await expect(deposit(page).getByRole('status')).toContainText('Waiting for the card on the reader');
+  expect(await controlProblems(page)).toEqual({ unnamed: [], small: [] });
   await deposit(page).getByRole('group', { name: 'Demo card reader (deposit)' }).getByRole('button', { name: 'Approve card' }).click();
   await expect(deposit(page).getByText(new RegExp(`Held ${eur(need.required.amount).replace('.', '\\.')} on VISA •4242, until .* \\(extended authorization\\)`))).toBeVisible();
   await page.screenshot({ path: shots('held'), fullPage: true });
@@ -136,6 +138,7 @@ test('a phone booking paid by link: QR code and link, paid on the Checkout page,
   const url = await dialog.getByLabel('Link').inputValue();
   expect(url).toMatch(/\/checkout\/cs_/);
   await page.screenshot({ path: shots('paylink') });
+  expect(await controlProblems(page)).toEqual({ unnamed: [], small: [] });
   // The customer pays on their phone (here: a second tab on the emulator's Checkout page).
   const phone = await context.newPage();
   await phone.goto(url);
@@ -153,7 +156,7 @@ test('a phone booking paid by link: QR code and link, paid on the Checkout page,
   expect((await rpc.ok('bookings.get', { id: b.id })).balanceDue.amount).toBe(0);
 });
 
-test('a manager sets the deposit policy in Settings; a new booking asks for it, with the reason', async ({ page }) => {
+test('a manager sets the deposit policy in Settings; a bad amount is refused with a sentence and nothing is saved', async ({ page }) => {
   await page.goto(harness.launchUrl);
   await page.keyboard.press('F6');
   const form = page.getByRole('form', { name: 'Deposit policy' });
@@ -163,6 +166,7 @@ test('a manager sets the deposit policy in Settings; a new booking asks for it, 
   await form.getByRole('button', { name: 'Save deposit policy' }).click();
   await expect(page.getByText('Deposit policy saved.')).toBeVisible();
   await page.screenshot({ path: shots('policy'), fullPage: true });
+  expect(await controlProblems(page)).toEqual({ unnamed: [], small: [] });
   const policy = await rpc.ok('deposits.policy', {});
   expect(policy.classes.find((c) => c.classCode === 'van')).toEqual({ classCode: 'van', amount: 55_500, longAmount: 77_700 });
   // Bad input: a clear sentence, nothing saved.
