@@ -87,6 +87,18 @@ describe('declines and races', () => {
     expect(pi.amount_received).toBe(extras);
   });
 
+  it('a booking cancelled after the hold was taken: the hold is released in full', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental();
+    await shop.hold(b.id);
+    await shop.ok('bookings.cancel', { id: b.id, reason: 'Customer changed plans' });
+    const preview = await shop.ok('deposits.forBooking', { bookingId: b.id });
+    expect(preview.settlement).toMatchObject({ capture: { amount: 0 }, release: { amount: 30_000 } });
+    const v = await shop.ok('deposits.settle', { bookingId: b.id });
+    expect(v.holds[0]).toMatchObject({ state: 'released', released: { amount: 30_000 } });
+    expect((await shop.stripe.paymentIntents.list({ limit: 100 })).data.find((p) => p.capture_method === 'manual')!.status).toBe('canceled');
+  });
+
   it('refunds refuse an uncaptured hold and point at the deposit panel', async () => {
     shop = await openDepositShop();
     const b = await shop.rental();
