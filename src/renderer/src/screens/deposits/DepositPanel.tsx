@@ -148,7 +148,8 @@ export function DepositPanel({ bookingId }: { bookingId: string }) {
         </ul>
       )}
       <OverrideDialog view={data} open={override} onOpenChange={setOverride} onDone={set} />
-      <PayLinkDialog link={link} open={link !== null} onOpenChange={(o) => !o && setLink(null)} onChanged={setLink} />
+      {/* The relay may mark the link paid while the dialog is open: show main's latest. */}
+      <PayLinkDialog link={link ? (data.links.find((l) => l.id === link.id && l.status !== link.status) ?? link) : null} open={link !== null} onOpenChange={(o) => !o && setLink(null)} onChanged={setLink} />
     </section>
   );
 }
