@@ -9,6 +9,9 @@ import type { Ctx, DepositsKit } from './context';
 import type { HoldJoined, HoldRow } from './depositsRepo';
 
 /**
+ * (Over 400 lines on purpose: taking, growing, settling, reconciling and the relay's news all go
+ * through one per-hold lock and one `record()` of Stripe's answer; split, they would race.)
+ *
  * The deposit hold (DESIGN §5): a manual-capture card_present PaymentIntent on the reader, with
  * extended and incremental authorization requested (granted only on eligible cards; Stripe's
  * answer is stored, never assumed). Crash safety is checkout's: the payments row and the hold row

@@ -75,7 +75,8 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     const held = live.reduce((s, h) => s + h.authorized.amount, 0);
     const active = [...all].reverse().find((h) => ['pending', 'held', 'capturing', 'releasing', 'failed'].includes(h.state)) ?? null;
     const { due, inFlight } = balanceOf(kit, b);
-    const back = ['returned', 'closed'].includes(b.status);
+    // After the return (or when the booking will not happen) the hold is settled: captured in part, or released.
+    const back = ['returned', 'closed', 'cancelled', 'no_show'].includes(b.status);
     const capture = back ? Math.max(0, Math.min(due, held)) : 0;
     return {
       bookingId: b.id,

@@ -78,4 +78,20 @@ describe('pay by link', () => {
     expect(shop.count('pay_links')).toBe(1);
     expect((await shop.stripe.checkout.sessions.list({ limit: 100 })).data).toHaveLength(1);
   });
+
+  it('the network drops while the link is created: the row waits; the next check gets the same session back (one session, one charge)', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental();
+    shop.emulator.setFaults({ kind: 'drop', after: true, pathPrefix: '/v1/checkout/sessions', method: 'POST', count: 10 });
+    expect((await shop.fail('paylinks.create', { bookingId: b.id })).code).toBe('unavailable');
+    const [row] = (await shop.ok('deposits.forBooking', { bookingId: b.id })).links;
+    expect(row!.status).toBe('creating');
+    shop.emulator.clearFaults();
+    await shop.b.deposits.api.reconcile();
+    const open = await shop.ok('deposits.forBooking', { bookingId: b.id });
+    expect(open.links.map((l) => l.status)).toEqual(['open']);
+    expect((await shop.stripe.checkout.sessions.list({ limit: 100 })).data).toHaveLength(1);
+    await complete(shop, sessionOf(shop, row!.id));
+    expect((await shop.ok('paylinks.refresh', { linkId: row!.id })).status).toBe('paid');
+  });
 });

@@ -195,7 +195,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         </section>
       </div>
 
-      <DepositPanel bookingId={b.id} />
+      <DepositPanel bookingId={b.id} bookingVersion={b.version} />
       <PaymentsSection bookingId={b.id} />
       <BookingRefunds bookingId={b.id} />
 

@@ -16,12 +16,13 @@ import { useDeposit } from './useDeposit';
  * expiry (Stripe's), settlement at return (capture the extras, release the rest), and pay links.
  * Every amount comes from main; the buttons only name the booking and the choice.
  */
-export function DepositPanel({ bookingId }: { bookingId: string }) {
+export function DepositPanel({ bookingId, bookingVersion }: { bookingId: string; bookingVersion: number }) {
   const shop = useShop();
   const notify = useApp((s) => s.notify);
   const demo = useApp((s) => s.info?.mode === 'demo');
   const manager = useApp((s) => s.session?.role === 'manager');
-  const { data, error, set } = useDeposit(bookingId);
+  // An extension or a check-in changes the booking's version: the required deposit and settlement follow.
+  const { data, error, set } = useDeposit(bookingId, bookingVersion);
   const [busy, setBusy] = useState<string | null>(null);
   const [override, setOverride] = useState(false);
   const [link, setLink] = useState<PayLink | null>(null);
@@ -148,7 +149,8 @@ export function DepositPanel({ bookingId }: { bookingId: string }) {
         </ul>
       )}
       <OverrideDialog view={data} open={override} onOpenChange={setOverride} onDone={set} />
-      <PayLinkDialog link={link} open={link !== null} onOpenChange={(o) => !o && setLink(null)} onChanged={setLink} />
+      {/* The relay may mark the link paid while the dialog is open: show main's latest. */}
+      <PayLinkDialog link={link ? (data.links.find((l) => l.id === link.id && l.status !== link.status) ?? link) : null} open={link !== null} onOpenChange={(o) => !o && setLink(null)} onChanged={setLink} />
     </section>
   );
 }

@@ -27,7 +27,7 @@ export function HoldsExpiring({ onOpen }: { onOpen: (bookingId: string) => void 
       <h2 id="holds-expiring">Deposit holds expiring before return</h2>
       <table>
         <thead>
-          <tr><th scope="col">Booking</th><th scope="col">Customer</th><th scope="col">Hold</th><th scope="col">Hold ends</th><th scope="col">Due back</th><th scope="col"><span className="sr-only">Open</span></th></tr>
+          <tr><th scope="col">Booking</th><th scope="col">Customer</th><th scope="col">Hold</th><th scope="col">Hold ends</th><th scope="col">Due back</th><th scope="col"><span className="visually-hidden">Open</span></th></tr>
         </thead>
         <tbody>
           {rows.map((r) => (

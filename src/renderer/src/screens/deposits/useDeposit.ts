@@ -3,7 +3,7 @@ import type { DepositView } from '../../../../shared/contract/deposits';
 import { call, on } from '../../rpc/client';
 
 /** A booking's deposit from main, reloaded whenever its payments change (holds and links are payments). */
-export function useDeposit(bookingId: string): { data: DepositView | null; error: string | null; reload: () => Promise<void>; set: (v: DepositView) => void } {
+export function useDeposit(bookingId: string, bookingVersion = 0): { data: DepositView | null; error: string | null; reload: () => Promise<void>; set: (v: DepositView) => void } {
   const [data, setData] = useState<DepositView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
@@ -14,7 +14,6 @@ export function useDeposit(bookingId: string): { data: DepositView | null; error
     } else setError(r.error.message);
   }, [bookingId]);
   useEffect(() => {
-    void reload();
     const off1 = on('payments.changed', (p) => {
       if (p.bookingId === bookingId) void reload();
     });
@@ -26,5 +25,8 @@ export function useDeposit(bookingId: string): { data: DepositView | null; error
       off2();
     };
   }, [bookingId, reload]);
+  useEffect(() => {
+    void reload();
+  }, [bookingVersion, reload]);
   return { data, error, reload, set: setData };
 }
