@@ -7,7 +7,7 @@ import { startEmulator } from '../../../emulator/server';
 import type { Emulator } from '../../../emulator/server';
 import { MONDAY_8AM } from '../../testing/testShop';
 import type { SettleStep } from './context';
-import { openDepositShop } from './depositsTestKit';
+import { openDepositShop } from '../../testing/depositsTestKit';
 
 /**
  * The settlement is killed (SIGKILL, child process) right after the row is written and right

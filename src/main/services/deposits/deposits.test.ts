@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JCB, openDepositShop } from './depositsTestKit';
-import type { DepositShop } from './depositsTestKit';
+import { JCB, openDepositShop } from '../../testing/depositsTestKit';
+import type { DepositShop } from '../../testing/depositsTestKit';
 
 /**
  * Deposits against the emulator through the real stripe client, on the emulator's test clock:

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDepositShop } from './depositsTestKit';
-import type { DepositShop } from './depositsTestKit';
+import { openDepositShop } from '../../testing/depositsTestKit';
+import type { DepositShop } from '../../testing/depositsTestKit';
 
 /** Attacks on deposits: the policy's edges, a decline retried on the same PaymentIntent, concurrent clerks, the network failing mid-capture. */
 let shop: DepositShop;

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection';
-import { paidOnBookingSql } from '../payments/paidSql';
+import { paidOnBookingSql } from '../payments/index';
 
 /**
  * Plain SQL for deposits and pay links. Hold and link money lives in `payments` (kind

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDepositShop } from './depositsTestKit';
-import type { DepositShop } from './depositsTestKit';
+import { openDepositShop } from '../../testing/depositsTestKit';
+import type { DepositShop } from '../../testing/depositsTestKit';
 
 /** Pay-by-link against the emulator's Checkout: paid (retrieve and relay), expired and re-issued, never paid twice. */
 let shop: DepositShop;

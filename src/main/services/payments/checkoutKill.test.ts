@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../../emulator/server';
 import type { Emulator } from '../../../emulator/server';
 import type { CheckoutStep } from './context';
-import { openPayShop } from './paymentsTestKit';
+import { openPayShop } from '../../testing/paymentsTestKit';
 
 /**
  * The kill test (issue #12): a checkout runs in a child process that is SIGKILLed right after

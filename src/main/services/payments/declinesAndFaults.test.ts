@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardForNumber, numberForTestToken } from '../../../emulator/testCards';
 import { KNOWN_DECLINE_CODES, declineSentence } from '../../stripe/stripeErrors';
-import { openPayShop } from './paymentsTestKit';
-import type { PayShop } from './paymentsTestKit';
+import { openPayShop } from '../../testing/paymentsTestKit';
+import type { PayShop } from '../../testing/paymentsTestKit';
 
 let shop: PayShop;
 afterEach(async () => shop?.shutdown());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStripeEventApplier } from '../sync/index';
-import { openPayShop } from './paymentsTestKit';
-import type { PayShop } from './paymentsTestKit';
+import { openPayShop } from '../../testing/paymentsTestKit';
+import type { PayShop } from '../../testing/paymentsTestKit';
 
 let shop: PayShop;
 afterEach(async () => shop?.shutdown());

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPayShop } from './paymentsTestKit';
-import type { PayShop } from './paymentsTestKit';
+import { openPayShop } from '../../testing/paymentsTestKit';
+import type { PayShop } from '../../testing/paymentsTestKit';
 
 let shop: PayShop;
 afterEach(async () => shop?.shutdown());

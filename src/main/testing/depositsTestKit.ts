@@ -1,10 +1,10 @@
-import { startEmulator } from '../../../emulator/server';
-import type { Emulator } from '../../../emulator/server';
-import type { Output } from '../../../shared/contract';
-import { createStripeEventApplier } from '../sync/stripeEventApplier';
-import { openPayShop } from '../payments/paymentsTestKit';
-import type { PayShop } from '../payments/paymentsTestKit';
-import { MONDAY_8AM } from '../../testing/testShop';
+import { startEmulator } from '../../emulator/server';
+import type { Emulator } from '../../emulator/server';
+import type { Output } from '../../shared/contract';
+import { createStripeEventApplier } from '../services/sync/index';
+import { openPayShop } from './paymentsTestKit';
+import type { PayShop } from './paymentsTestKit';
+import { MONDAY_8AM } from './testShop';
 
 /**
  * Test-only: a pay shop whose emulator runs on the shop's clock (so Stripe's `capture_before`

@@ -1,12 +1,12 @@
-import { startEmulator } from '../../../emulator/server';
-import type { Emulator } from '../../../emulator/server';
-import type { Output } from '../../../shared/contract';
-import { openTestShop } from '../../testing/testShop';
-import type { TestShop } from '../../testing/testShop';
-import { createStripeClient } from '../../stripe/gateway';
-import { createStripeAccess } from '../../stripe/stripeGateway';
-import type { StripeClient, StripePaymentIntent } from '../../stripe/stripeGateway';
-import type { PaymentsDeps } from './context';
+import { startEmulator } from '../../emulator/server';
+import type { Emulator } from '../../emulator/server';
+import type { Output } from '../../shared/contract';
+import { openTestShop } from './testShop';
+import type { TestShop } from './testShop';
+import { createStripeClient } from '../stripe/gateway';
+import { createStripeAccess } from '../stripe/stripeGateway';
+import type { StripeClient, StripePaymentIntent } from '../stripe/stripeGateway';
+import type { PaymentsDeps } from '../services/payments/context';
 
 /**
  * Test-only: a test shop wired to a fresh emulator through the real `stripe` client, with the
