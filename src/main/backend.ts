@@ -32,6 +32,8 @@ import { createSearchModule } from './services/search/index';
 import { seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
 import { createSettingsModule } from './services/settings/index';
+import { createSetupModule } from './services/setup/index';
+import type { SetupDeps } from './services/setup/index';
 import { createStaffModule } from './services/staff/index';
 import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
 
@@ -53,6 +55,8 @@ export type BackendOptions = {
   demoSeed?: DemoSeedOptions | false;
   /** How often the connectivity job asks Stripe whether it answers. */
   probeEveryMs?: number;
+  /** What setup needs from the host (secrets, managed config, restart); omitted → setup can only report. */
+  setup?: Omit<SetupDeps, 'mode' | 'dataDir'>;
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -141,7 +145,8 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync];
+  const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync, setup];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],
@@ -166,5 +171,21 @@ export function createBackend(opts: BackendOptions): Backend {
       if (jobs.running) log.warn('backend.closed_with_jobs_running', {});
       db.close();
     },
+  };
+}
+
+/** A backend built without a host (tests, tools): setup reports state but cannot save. */
+function setupUnavailable(): Omit<SetupDeps, 'mode' | 'dataDir'> {
+  const refused = 'This build of Keydesk was started without key storage, so it cannot be set up here.';
+  return {
+    managed: { config: {}, source: null, locked: [] },
+    secrets: { refused },
+    stripeEndpoint: (apiKey) => ({ apiKey }),
+    modeHasManager: async () => false,
+    prepareMode: async () => {
+      throw new Error(refused);
+    },
+    requestRestart: () => {},
+    offerOnFirstRun: false,
   };
 }

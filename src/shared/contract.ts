@@ -7,6 +7,7 @@ import { fleetMethods } from './contract/fleet';
 import { pricingMethods } from './contract/pricing';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
+import { setupMethods } from './contract/setup';
 import { staffMethods } from './contract/staff';
 
 /**
@@ -23,6 +24,7 @@ export const contract = {
   ...counterMethods,
   ...searchMethods,
   ...bookingsMethods,
+  ...setupMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */

@@ -1,0 +1,165 @@
+import type { Mode } from '../../../shared/contract/app';
+import { setupPlanSchema } from '../../../shared/contract/setup';
+import type { SetupCheck, SetupState } from '../../../shared/contract/setup';
+import { PosError } from '../../../shared/errors';
+import type { CallContext } from '../../core/handlers';
+import { readInstallConfig, writeInstallConfig } from '../../config/installConfig';
+import type { LoadedManagedConfig } from '../../config/managedConfig';
+import type { SecretStore } from '../../secrets/secretStore';
+import type { StripeEndpoint } from '../../stripe/gateway';
+import { RESTRICTED_KEY_PERMISSIONS, modeCheck, relayCheck, stripeKeyCheck } from './setupChecks';
+
+type Plan = ReturnType<typeof setupPlanSchema.parse>;
+
+/** What setup writes into the chosen mode's own database (done by the host, which can open it). */
+export type ModePreparation = { location: string; currency: string; relayUrl: string; manager?: { name: string; pin: string } };
+
+export type SetupDeps = {
+  mode: Mode;
+  dataDir: string;
+  managed: LoadedManagedConfig;
+  /** The adapter, or the sentence saying why this computer cannot keep keys. */
+  secrets: SecretStore | { refused: string };
+  /** Where a key is checked: Stripe, or (harness only) the emulator on loopback. */
+  stripeEndpoint: (apiKey: string) => StripeEndpoint;
+  /** True when that mode's database already has a manager who can sign in. */
+  modeHasManager: (mode: 'test' | 'live') => Promise<boolean>;
+  prepareMode: (mode: 'test' | 'live', prep: ModePreparation) => Promise<void>;
+  /** Called after the answer is sent: the host closes this mode and starts the new one. */
+  requestRestart: () => void;
+  /** Open the setup screen on a first run (the desktop app); otherwise setup is reached from Settings. */
+  offerOnFirstRun: boolean;
+  fetchImpl?: typeof fetch;
+};
+
+export type SetupService = {
+  state(): Promise<SetupState>;
+  checkStripeKey(mode: 'test' | 'live', key: string, ctx: CallContext): Promise<{ livemode: boolean; restricted: boolean; detail: string }>;
+  checkRelay(url: string, token: string, ctx: CallContext): Promise<{ detail: string }>;
+  check(plan: Plan, ctx: CallContext): Promise<{ checks: SetupCheck[]; ready: boolean }>;
+  complete(plan: Plan, ctx: CallContext): Promise<{ checks: SetupCheck[]; restarting: boolean }>;
+  skipToDemo(ctx: CallContext): Promise<{ restarting: boolean }>;
+};
+
+/** Test mode may start without a relay; live mode needs every check green. */
+const REQUIRED_IN_TEST: ReadonlySet<SetupCheck['id']> = new Set(['stripe', 'mode', 'secrets', 'location', 'reader', 'manager']);
+
+export function createSetupService(deps: SetupDeps): SetupService {
+  const store = 'refused' in deps.secrets ? null : deps.secrets;
+  const locked = deps.managed.config;
+  let saving = false;
+
+  const firstRun = () => !(readInstallConfig(deps.dataDir)?.setupDone ?? false);
+
+  /** Before setup anyone at the counter may run it; afterwards only a manager (it changes keys and mode). */
+  function guard(ctx: CallContext): void {
+    if (!firstRun() && ctx.role !== 'manager') throw new PosError('forbidden', 'Only a manager can change this counter’s setup.');
+  }
+
+  const stored = async (name: 'stripe.test' | 'stripe.live' | 'relay.test' | 'relay.live') => (store ? (await store.get(name)) !== null : false);
+
+  async function runChecks(plan: Plan): Promise<{ checks: SetupCheck[]; ready: boolean }> {
+    const key = plan.stripeKey ?? (store ? await store.get(`stripe.${plan.mode}`) : null);
+    const token = plan.relayToken ?? (store ? await store.get(`relay.${plan.mode}`) : null);
+    const relayUrl = locked.relayUrl ?? plan.relayUrl;
+    const mode = modeCheck(plan.mode, key);
+    const lockedMode = locked.mode !== undefined && locked.mode !== plan.mode;
+    const checks: SetupCheck[] = [
+      // A key for the wrong mode is never sent anywhere: a live key stays off a test setup.
+      mode.ok && key ? await stripeKeyCheck(deps.stripeEndpoint(key)) : { id: 'stripe', label: 'Stripe accepts the key', ok: false, detail: key ? 'Not checked: the key does not match the mode.' : 'Enter this mode’s Stripe secret key.' },
+      lockedMode ? { ...mode, ok: false, detail: `The office locked this counter to ${locked.mode} mode.` } : mode,
+      store
+        ? { id: 'secrets', label: 'Keys can be stored safely', ok: true, detail: store.protection.sentence }
+        : { id: 'secrets', label: 'Keys can be stored safely', ok: false, detail: (deps.secrets as { refused: string }).refused },
+      await relayCheck(relayUrl, token, { required: plan.mode === 'live', fetchImpl: deps.fetchImpl }),
+      { id: 'location', label: 'Location and currency', ok: true, detail: `${locked.location ?? plan.location}, prices in ${locked.currency?.toUpperCase() ?? plan.currency}.` },
+      plan.mode === 'live' && plan.reader === 'simulated'
+        ? { id: 'reader', label: 'Card reader', ok: false, detail: 'Live mode takes real cards: choose a smart reader, not the simulated one.' }
+        : { id: 'reader', label: 'Card reader', ok: true, detail: plan.reader === 'simulated' ? 'Stripe’s simulated reader (test cards only).' : plan.reader === 'server-driven' ? 'A smart reader driven by this counter through Stripe.' : 'A reader on this network through Stripe’s Terminal SDK.' },
+      plan.manager || (await deps.modeHasManager(plan.mode))
+        ? { id: 'manager', label: 'First manager and PIN', ok: true, detail: plan.manager ? `${plan.manager.name} will be the first manager.` : 'This mode already has a manager.' }
+        : { id: 'manager', label: 'First manager and PIN', ok: false, detail: 'Name the first manager and choose a PIN.' },
+    ];
+    const ready = checks.every((c) => c.ok || (plan.mode === 'test' && !REQUIRED_IN_TEST.has(c.id)));
+    return { checks, ready };
+  }
+
+  return {
+    async state() {
+      const install = readInstallConfig(deps.dataDir);
+      const lockedView: SetupState['locked'] = {};
+      for (const f of deps.managed.locked) {
+        const v = locked[f];
+        if (v !== undefined) lockedView[f] = v as never;
+      }
+      return {
+        firstRun: !(install?.setupDone ?? false),
+        showOnStart: deps.offerOnFirstRun && !(install?.setupDone ?? false),
+        mode: deps.mode,
+        locked: lockedView,
+        managedSource: deps.managed.source,
+        secrets: store ? store.protection : { kind: 'refused', sentence: (deps.secrets as { refused: string }).refused },
+        stored: {
+          test: { stripeKey: await stored('stripe.test'), relayToken: await stored('relay.test') },
+          live: { stripeKey: await stored('stripe.live'), relayToken: await stored('relay.live') },
+        },
+        relayUrl: locked.relayUrl ?? install?.relayUrl ?? '',
+        reader: install?.reader ?? 'simulated',
+        restrictedKeyPermissions: RESTRICTED_KEY_PERMISSIONS,
+      };
+    },
+
+    async checkStripeKey(mode, key, ctx) {
+      guard(ctx);
+      const m = modeCheck(mode, key);
+      if (!m.ok) throw new PosError('invalid_input', m.detail, { fields: { stripeKey: m.detail } });
+      const c = await stripeKeyCheck(deps.stripeEndpoint(key));
+      if (!c.ok) throw new PosError('invalid_input', c.detail, { fields: { stripeKey: c.detail } });
+      return { livemode: mode === 'live', restricted: key.startsWith('rk_'), detail: c.detail };
+    },
+
+    async checkRelay(url, token, ctx) {
+      guard(ctx);
+      const c = await relayCheck(url, token, { required: true, fetchImpl: deps.fetchImpl });
+      if (!c.ok) throw new PosError('invalid_input', c.detail, { fields: { relayToken: c.detail } });
+      return { detail: c.detail };
+    },
+
+    async check(plan, ctx) {
+      guard(ctx);
+      return runChecks(plan);
+    },
+
+    async complete(plan, ctx) {
+      guard(ctx);
+      if (saving) throw new PosError('conflict', 'Setup is already being saved on this counter. Wait a moment.');
+      saving = true;
+      try {
+        const { checks, ready } = await runChecks(plan);
+        if (!ready || !store) {
+          const red = checks.filter((c) => !c.ok && (plan.mode === 'live' || REQUIRED_IN_TEST.has(c.id)));
+          throw new PosError('invalid_input', `Setup is not finished: ${red.map((c) => `${c.label} — ${c.detail}`).join(' ')}`);
+        }
+        // Secrets first: a crash after this leaves a stored key and setup still to finish, never a mode without its key.
+        if (plan.stripeKey) await store.set(`stripe.${plan.mode}`, plan.stripeKey);
+        if (plan.relayToken) await store.set(`relay.${plan.mode}`, plan.relayToken);
+        const relayUrl = locked.relayUrl ?? plan.relayUrl;
+        await deps.prepareMode(plan.mode, { location: locked.location ?? plan.location, currency: locked.currency?.toUpperCase() ?? plan.currency, relayUrl, manager: plan.manager });
+        writeInstallConfig(deps.dataDir, { mode: plan.mode, setupDone: true, relayUrl, reader: plan.reader, readerId: null });
+        setImmediate(deps.requestRestart);
+        return { checks, restarting: true };
+      } finally {
+        saving = false;
+      }
+    },
+
+    async skipToDemo(ctx) {
+      guard(ctx);
+      const install = readInstallConfig(deps.dataDir);
+      writeInstallConfig(deps.dataDir, { mode: 'demo', setupDone: true, relayUrl: install?.relayUrl ?? '', reader: 'simulated', readerId: null });
+      const restarting = deps.mode !== 'demo';
+      if (restarting) setImmediate(deps.requestRestart);
+      return { restarting };
+    },
+  };
+}
