@@ -162,6 +162,14 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
   const backend = new Proxy({} as Backend, {
     get(_t, prop) {
       if (prop === 'events') return events;
+      // A call that arrives mid-restart waits for the new mode instead of failing at the counter.
+      if (prop === 'call') {
+        return async (...args: unknown[]) => {
+          if (restarting) await restarting.catch(() => {});
+          if (!current) throw new Error('Keydesk is closed');
+          return (current.backend.call as (...a: unknown[]) => unknown)(...args);
+        };
+      }
       if (!current) throw new Error('Keydesk is restarting');
       const v = (current.backend as unknown as Record<PropertyKey, unknown>)[prop];
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current.backend) : v;
