@@ -152,6 +152,7 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
   }
 
   current = await open();
+  let last: MainApp = current;
   const events: EventBus = {
     emit: (name, payload) => current?.backend.events.emit(name, payload),
     subscribe(listener) {
@@ -170,16 +171,16 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
           return (current.backend.call as (...a: unknown[]) => unknown)(...args);
         };
       }
-      if (!current) throw new Error('Keydesk is restarting');
-      const v = (current.backend as unknown as Record<PropertyKey, unknown>)[prop];
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current.backend) : v;
+      // Mid-restart, the transport still reads the log and the session: the last backend's serve (calls wait, above).
+      const b = (current ?? last).backend;
+      const v = (b as unknown as Record<PropertyKey, unknown>)[prop];
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(b) : v;
     },
   });
 
   const host: AppHost = {
     get app() {
-      if (!current) throw new Error('Keydesk is restarting');
-      return current;
+      return current ?? last;
     },
     backend,
     managed,
@@ -191,6 +192,7 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
         current = null;
         await old?.close();
         current = await open();
+        last = current;
         current.backend.events.emit('status.changed', current.backend.status.current());
       })().finally(() => {
         restarting = null;

@@ -5,6 +5,7 @@ import { CURRENCY_CODES } from '../../../../shared/money';
 import type { CurrencyCode } from '../../../../shared/money';
 import { majorText, parseAmount } from '../../format/money';
 import { useApp } from '../../stores/appStore';
+import { SetupSummary } from '../setup/SetupSummary';
 
 type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold'> & { turnaroundMinutes: string; refundPinThreshold: string };
 
@@ -106,6 +107,7 @@ export function SettingsScreen() {
           </div>
         )}
       </form>
+      <SetupSummary />
       {info && (
         <section aria-labelledby="about-title" className="about">
           <h2 id="about-title">About this counter</h2>
