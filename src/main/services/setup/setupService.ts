@@ -1,5 +1,5 @@
 import type { Mode } from '../../../shared/contract/app';
-import { setupPlanSchema } from '../../../shared/contract/setup';
+import type { setupPlanSchema } from '../../../shared/contract/setup';
 import type { SetupCheck, SetupState } from '../../../shared/contract/setup';
 import { PosError } from '../../../shared/errors';
 import type { CallContext } from '../../core/handlers';
