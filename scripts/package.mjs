@@ -144,7 +144,9 @@ export async function packageLinux({ skipBuild = false } = {}) {
       electronDist: standInElectron(),
       // A stand-in has no fuse wire; the release build flips the fuses configured in electron-builder.yml.
       electronFuses: null,
-      files: [...config.files, '!node_modules/@types/**', ...relayOnly.map((n) => `!node_modules/${n}/**`)],
+      // Platform `files` in the yml would replace the allow-list, so this Linux build drops the other
+      // platforms' (and other CPUs') better-sqlite3 prebuilds here.
+      files: [...config.files, '!node_modules/@types/**', '!node_modules/better-sqlite3/prebuilds/{darwin,win32,linuxmusl}-*', '!node_modules/better-sqlite3/prebuilds/*-arm64.node', ...relayOnly.map((n) => `!node_modules/${n}/**`)],
     },
   });
   const deb = buildDeb();
