@@ -4,9 +4,9 @@ import { contract } from '../shared/contract';
 import type { Input, MethodName, Output } from '../shared/contract';
 import type { AppInfo, Mode } from '../shared/contract/app';
 import type { Result } from '../shared/errors';
-import { openDatabase } from './db/connection';
 import type { Db } from './db/connection';
-import { migrate, schemaVersion } from './db/migrate';
+import { schemaVersion } from './db/migrate';
+import { openAppDatabase } from './db/openApp';
 import { MIGRATIONS } from './db/migrations/index';
 import { createEventBus } from './events';
 import type { EventBus } from './events';
@@ -36,6 +36,7 @@ import { createSetupModule } from './services/setup/index';
 import type { SetupDeps } from './services/setup/index';
 import { createStaffModule } from './services/staff/index';
 import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
+import { createDatabaseModule } from './services/database/index';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -83,14 +84,7 @@ export type Backend = {
 export function createBackend(opts: BackendOptions): Backend {
   const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
   const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
-  const db = openDatabase(dbPath);
-  try {
-    const { from, to } = migrate(db, MIGRATIONS);
-    if (from !== to) log.info('db.migrated', { from, to, dbPath });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const db = openAppDatabase(dbPath, MIGRATIONS, log);
   const mode = opts.mode ?? 'demo';
   const installId = ensureInstallId(db);
   const events = createEventBus(log);
@@ -146,7 +140,8 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
   const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync, setup];
+  const database = createDatabaseModule({ db, dbPath, log, now });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync, database, setup];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

@@ -5,6 +5,7 @@ import type { Backend } from './backend';
 import { startAppHost } from './appHost';
 import type { AppHost } from './appHost';
 import { plainFileSecretStore } from './secrets/secretStore';
+import { installLastResort } from './lastResort';
 import { startHttpTransport } from './rpc/httpTransport';
 import type { HttpTransport } from './rpc/httpTransport';
 import { APP_VERSION } from './version';
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     process.stderr.write(`Keydesk could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
+  // A background write that fails (full disk) is logged; the counter keeps serving.
+  installLastResort(process, harness.backend.log);
   const info = harness.backend.info();
   process.stdout.write(`Keydesk ${info.version} (${info.mode} mode) is running.\n`);
   process.stdout.write(`Open: ${harness.http.launchUrl}\n`);

@@ -9,6 +9,7 @@ import { waitFor } from './testing/waitFor';
 type EmulatorModule = {
   startEmulator(opts?: { webhookRetryDelaysMs?: number[] }): Promise<{
     apiKey: string;
+    restrictedKey: string;
     stripeOptions: { host: string; port: number; protocol: 'http' };
     addWebhookEndpoint(url: string): { id: string; secret: string };
     close(): Promise<void>;
@@ -51,7 +52,7 @@ describe.skipIf(!mod)('with the Stripe emulator: webhooks missed while the relay
     // Back up on the same port and data, with a restricted key for backfill pointed at the emulator.
     const { openSqliteStore } = await import('./store/sqlite');
     const store = openSqliteStore({ path: `${dir}/relay.sqlite` });
-    const reader = new Stripe('rk_test_relay_backfill', { ...emu.stripeOptions, maxNetworkRetries: 1 });
+    const reader = new Stripe(emu.restrictedKey, { ...emu.stripeOptions, maxNetworkRetries: 1 });
     t = await startTestRelay({ store, port, webhookSecrets: [endpoint.secret], backfill: { stripe: reader, everyMs: 3_600_000 } });
     const relay = t;
     cleanup.push(() => relay.cleanup());

@@ -3,6 +3,7 @@ import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
+import { databaseMethods } from './contract/database';
 import { fleetMethods } from './contract/fleet';
 import { pricingMethods } from './contract/pricing';
 import { searchMethods } from './contract/search';
@@ -24,6 +25,7 @@ export const contract = {
   ...counterMethods,
   ...searchMethods,
   ...bookingsMethods,
+  ...databaseMethods,
   ...setupMethods,
 } as const;
 

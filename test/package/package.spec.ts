@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, statSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import asar from '@electron/asar';
-import yaml from 'js-yaml';
+import { createRequire } from 'node:module';
 
 // One build for the whole file (about a minute on a loaded machine): the Linux app directory with
 // a stand-in for Electron's binary, and the .deb made from it by dpkg-deb.
@@ -12,6 +12,8 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+// electron-builder's own YAML reader (js-yaml ships no types).
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 type Built = { appDir: string; asar: string; deb: string; sizes: Record<string, number> };
 let built: Built;
 let files: string[];

@@ -13,8 +13,7 @@ export function createFileLog(dataDir: string): Logger {
   elog.transports.file.maxSize = 5 * 1024 * 1024;
   elog.transports.console.level = 'warn';
   elog.hooks.push((message) => ({ ...message, data: message.data.map((d: unknown) => redact(d)) }));
-  // Uncaught errors are logged (redacted) rather than shown as a raw dialog; nothing is uploaded.
-  elog.errorHandler.startCatching({ showDialog: false });
+  // Uncaught errors go through main's last resort (lastResort.ts) into this log; no crash reporter uploads anything.
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (event: string, data?: Record<string, unknown>) => elog[level](event, data ?? {});
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -12,6 +12,7 @@ import { encryptedSecretStore } from '../secrets/secretStore';
 import { createFileLog } from './fileLog';
 import { safeStorageEncryptor } from './safeStorageEncryptor';
 import { startUpdater } from './updater';
+import { installLastResort } from '../lastResort';
 import { RENDERER_CSP } from '../rpc/httpTransport';
 import { resolveInside } from '../rpc/staticPath';
 import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
@@ -120,6 +121,7 @@ async function start(): Promise<void> {
     return;
   }
   const b: Backend = mainApp.backend;
+  installLastResort(process, b.log);
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!fromOwnWindow(event)) {
       b.log.warn('ipc.untrusted_sender', { url: event.senderFrame?.url ?? null });

@@ -37,7 +37,8 @@ import type { BookingRow, HandoverRow, SummaryRow } from './bookingsRepo';
 import { balanceDue, describeAudit, toQuoteView, toSummary } from './bookingView';
 import { writeQuote } from './quoteStore';
 import { dayBounds, formatShopTime, localDate, toStored } from '../../core/shopTime';
-import { storeSignature } from './signatureStore';
+import { requireStoredFiles, storeSignature } from './signatureStore';
+import { assertWithinHorizon } from '../../../shared/contract/bookingHorizon';
 
 type Ctx = Pick<CallContext, 'staffId' | 'role'>;
 type CreateInput = z.output<typeof bookingCreateSchema>;
@@ -321,6 +322,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
   }
 
   function quote(input: QuoteInput): QuoteView {
+    assertWithinHorizon(input, now(), deps.settings().bookingHorizonDays);
     const card = rates.current();
     const home = fleetRepo.home();
     const pl = locationOf(input.pickupLocationId, 'pickupLocationId', home);
@@ -360,6 +362,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     const pickupAt = toStored(input.pickupAt);
     const returnAt = toStored(input.returnAt);
     checkNotBeforeToday(pickupAt);
+    assertWithinHorizon({ pickupAt, returnAt }, at, deps.settings().bookingHorizonDays);
     checkLicence(customer, returnAt);
     const card = rates.current();
     const draft = { vehicle_class: vehicle.class, pickup_at: pickupAt, return_at: returnAt, extras_json: JSON.stringify(input.extras), fees_json: JSON.stringify(input.fees) };
@@ -438,6 +441,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     const timesOrVehicle = changed.some((k) => k === 'vehicle_id' || k === 'pickup_at' || k === 'return_at');
     if (changed.includes('vehicle_id')) checkInService(vehicle);
     if (changed.includes('pickup_at')) checkNotBeforeToday(next.pickup_at);
+    if (changed.some((k) => k === 'pickup_at' || k === 'return_at')) assertWithinHorizon({ pickupAt: next.pickup_at, returnAt: next.return_at }, at, deps.settings().bookingHorizonDays);
     if (changed.some((k) => k === 'customer_id' || k === 'return_at')) checkLicence(customer, next.return_at);
     const reprice = changed.some((k) => k !== 'notes');
     const q = reprice ? priceFacts(bookingCard(before), facts(next, customer, pl, rl), shop().timeZone, at) : null;
@@ -466,6 +470,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     requireStatus(before, ['reserved', 'checked_out'], 'extended');
     const returnAt = toStored(input.returnAt);
     if (returnAt <= before.return_at) throw badInput('returnAt', `New return must be later than the current return (${fmt(before.return_at)})`);
+    assertWithinHorizon({ returnAt }, at, deps.settings().bookingHorizonDays);
     const customer = customerOf(before.customer_id);
     const vehicle = vehicleOf(before.vehicle_id);
     checkLicence(customer, returnAt);
@@ -526,6 +531,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     }
     const customer = customerOf(before.customer_id);
     checkLicence(customer, before.return_at);
+    requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();
     const next: BookingRow = { ...before, status: 'checked_out', updated_at: stamp };
