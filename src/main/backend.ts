@@ -109,6 +109,7 @@ export function createBackend(opts: BackendOptions): Backend {
     installId,
     now,
     relay: () => links.current().relay,
+    stripe: () => links.current().stripe,
     log,
     onBookingsChanged: (ids) => events.emit('bookings.changed', { ids }),
   });
