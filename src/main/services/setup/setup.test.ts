@@ -18,6 +18,7 @@ const CLERK: CallContext = { role: 'clerk', staffId: 'x', transport: 'internal' 
 let office: OfficeStack;
 let host: AppHost | null = null;
 let dataDir = '';
+let log = memoryLogger();
 
 beforeAll(async () => {
   office = await startOfficeStack();
@@ -36,7 +37,7 @@ async function start(managed = { config: {}, source: null, locked: [] } as Param
     dataDir,
     version: '0.0.0-test',
     transport: 'http',
-    log: memoryLogger(),
+    log: (log = memoryLogger()),
     demoSeed: { full: false },
     managed,
     openSecrets: async () => plainFileSecretStore(join(dataDir, 'secrets.json')),
@@ -118,6 +119,9 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     expect(install).not.toContain(office.apiKey);
     expect(install).not.toContain(office.relayToken);
     expect(readFileSync(join(dataDir, 'secrets.json'), 'utf8')).toContain(office.apiKey);
+    // Neither the key, the token nor the PIN reaches the log.
+    const logged = JSON.stringify(log.records);
+    for (const secret of [office.apiKey, office.relayToken, '482916']) expect(logged).not.toContain(secret);
     // Sync and the connectivity probe run in test mode with the stored token and key.
     await waitFor(async () => {
       const s = await call<{ jobs: { name: string; health: string }[] }>(h, 'app.status', {});

@@ -93,7 +93,7 @@ export function SettingsScreen() {
           <legend>Counter rules</legend>
           {field('turnaroundMinutes', 'Turnaround between rentals (minutes)', { inputMode: 'numeric' })}
           {field('refundPinThreshold', `Refunds above this need a manager PIN (${draft.currency})`, { inputMode: 'decimal' })}
-          {field('relayUrl', 'Office relay address (leave empty if none)', { type: 'url' })}
+          {field('relayUrl', 'Office relay address (changed in counter setup, below)', { type: 'url', disabled: true })}
           <div className="field">
             <label htmlFor="set-receiptFooter">Receipt footer</label>
             <textarea id="set-receiptFooter" value={draft.receiptFooter} disabled={!canEdit} rows={2} onChange={(e) => setDraft({ ...draft, receiptFooter: e.target.value })} />

@@ -149,6 +149,12 @@ export function SetupScreen() {
   return (
     <main className="screen setup" aria-labelledby="screen-title">
       <h1 id="screen-title">{state.firstRun ? 'Set up this counter' : 'Change this counter’s setup'}</h1>
+      {state.firstRun && (
+        <p>
+          Choose how this counter takes money. Not ready yet? Choose <strong>Demo</strong> (or “Skip — try the demo shop” below) to try Keydesk with a
+          sample shop; a manager can finish setup later in Settings.
+        </p>
+      )}
       <p className="hint">
         Keys and tokens are sent to this computer’s Keydesk once and never shown again. {state.secrets.sentence}
         {state.managedSource && <> Some choices are set by the office in {state.managedSource}.</>}
