@@ -18,6 +18,8 @@ export type OfficeStack = {
   /** Test mode's Stripe calls go here instead of api.stripe.com (the harness-only override). */
   stripeOverride: { host: string; port: number; protocol: 'http' };
   apiKey: string;
+  /** A stripe client on the emulator, as the office's dashboard would be. */
+  stripe(): ReturnType<typeof createStripeClient>;
   relay: RunningRelay;
   relayUrl: string;
   relayToken: string;
@@ -40,6 +42,7 @@ export async function startOfficeStack(): Promise<OfficeStack> {
       emulator,
       stripeOverride,
       apiKey: emulator.apiKey,
+      stripe: () => client,
       relay,
       relayUrl: relay.url,
       relayToken,

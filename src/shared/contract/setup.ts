@@ -60,6 +60,19 @@ export const setupPlanSchema = z.object({
   location: z.string().trim().min(1, { message: 'Name the location, e.g. Airport desk' }).max(80),
   currency: currencySchema,
   reader: z.enum(READER_KINDS),
+  /**
+   * Pairing a smart reader now: the registration code it shows, and the address Stripe files the
+   * reader's Terminal location under. Omitted: pair later (test mode), or keep the reader paired before.
+   */
+  pairReader: z
+    .object({
+      registrationCode: z.string().trim().min(3, { message: 'Type the code the reader shows, e.g. apple-banana-cherry' }).max(100),
+      line1: z.string().trim().min(1, { message: 'Street and number' }).max(200),
+      city: z.string().trim().min(1, { message: 'City' }).max(100),
+      postalCode: z.string().trim().min(1, { message: 'Postcode' }).max(20),
+      country: z.string().trim().regex(/^[A-Za-z]{2}$/, { message: 'Two-letter country code, e.g. GB' }).transform((c) => c.toUpperCase()),
+    })
+    .optional(),
   /** The first manager of this mode's database; omitted when it already has one. */
   manager: z.object({ name: z.string().trim().min(1, { message: 'Give the manager’s name' }).max(60), pin: pinSchema }).optional(),
 });

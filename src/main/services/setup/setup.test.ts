@@ -165,3 +165,26 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     expect(s.jobs.find((j) => j.name === 'app.connectivity')?.detail).toMatch(/No Stripe key is stored for live mode/);
   });
 });
+
+describe('reader pairing', () => {
+  const address = { line1: '1 Terminal Road', city: 'London', postalCode: 'TW6 1AA', country: 'gb' };
+
+  it('live mode with a smart reader needs it paired: the checklist says so', async () => {
+    const h = await start();
+    const { checks } = await call<{ checks: { id: string; ok: boolean; detail: string }[] }>(h, 'setup.check', plan({ mode: 'live', stripeKey: 'sk_live_abc123', reader: 'server-driven' }));
+    expect(checks.find((c) => c.id === 'reader')).toMatchObject({ ok: false, detail: expect.stringMatching(/registration code/) });
+  });
+
+  it('a wrong registration code is refused and nothing is saved; the right one pairs the reader', async () => {
+    const h = await start();
+    await expect(call(h, 'setup.complete', plan({ reader: 'server-driven', pairReader: { ...address, registrationCode: 'puppy-kitten-lamb' } }))).rejects.toThrow(/does not know that registration code/);
+    expect(existsSync(join(dataDir, 'install.json'))).toBe(false);
+    expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
+    await call(h, 'setup.complete', plan({ reader: 'server-driven', pairReader: { ...address, registrationCode: 'simulated-wpe' } }));
+    const install = JSON.parse(readFileSync(join(dataDir, 'install.json'), 'utf8')) as { readerId: string | null; reader: string };
+    expect(install.reader).toBe('server-driven');
+    const reader = await office.stripe().terminal.readers.retrieve(install.readerId ?? 'none');
+    expect(reader).toMatchObject({ id: install.readerId, label: 'Keydesk counter' });
+    await waitFor(() => modeOf(h) === 'test', 15_000, 'test mode');
+  });
+});

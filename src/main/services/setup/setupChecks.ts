@@ -76,3 +76,17 @@ export async function relayCheck(url: string, token: string | null, opts: { requ
     ctl.abort();
   }
 }
+
+/**
+ * Registers a smart reader with Stripe under a Terminal location named after the shop location.
+ * Done at the end of setup (a registration code works once), before anything is saved.
+ */
+export async function pairReader(endpoint: StripeEndpoint, pair: { registrationCode: string; line1: string; city: string; postalCode: string; country: string }, names: { location: string; counter: string }): Promise<{ readerId: string; label: string }> {
+  const client = createStripeClient(endpoint, { maxNetworkRetries: 1, timeoutMs: 15_000 });
+  const location = await client.terminal.locations.create({
+    display_name: names.location,
+    address: { line1: pair.line1, city: pair.city, postal_code: pair.postalCode, country: pair.country },
+  });
+  const reader = await client.terminal.readers.create({ registration_code: pair.registrationCode, label: names.counter, location: location.id });
+  return { readerId: reader.id, label: reader.label ?? names.counter };
+}

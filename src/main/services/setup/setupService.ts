@@ -7,7 +7,7 @@ import { readInstallConfig, writeInstallConfig } from '../../config/installConfi
 import type { LoadedManagedConfig } from '../../config/managedConfig';
 import type { SecretStore } from '../../secrets/secretStore';
 import type { StripeEndpoint } from '../../stripe/gateway';
-import { RESTRICTED_KEY_PERMISSIONS, modeCheck, relayCheck, stripeKeyCheck } from './setupChecks';
+import { RESTRICTED_KEY_PERMISSIONS, modeCheck, pairReader, relayCheck, stripeKeyCheck } from './setupChecks';
 
 type Plan = ReturnType<typeof setupPlanSchema.parse>;
 
@@ -49,6 +49,12 @@ export function createSetupService(deps: SetupDeps): SetupService {
   const locked = deps.managed.config;
   let saving = false;
 
+  /** A reader paired by an earlier setup of the same mode. */
+  const pairedBefore = (mode: 'test' | 'live') => {
+    const install = readInstallConfig(deps.dataDir);
+    return install?.mode === mode && install.readerId !== null;
+  };
+
   const firstRun = () => !(readInstallConfig(deps.dataDir)?.setupDone ?? false);
 
   /** Before setup anyone at the counter may run it; afterwards only a manager (it changes keys and mode). */
@@ -75,7 +81,11 @@ export function createSetupService(deps: SetupDeps): SetupService {
       { id: 'location', label: 'Location and currency', ok: true, detail: `${locked.location ?? plan.location}, prices in ${locked.currency?.toUpperCase() ?? plan.currency}.` },
       plan.mode === 'live' && plan.reader === 'simulated'
         ? { id: 'reader', label: 'Card reader', ok: false, detail: 'Live mode takes real cards: choose a smart reader, not the simulated one.' }
-        : { id: 'reader', label: 'Card reader', ok: true, detail: plan.reader === 'simulated' ? 'Stripe’s simulated reader (test cards only).' : plan.reader === 'server-driven' ? 'A smart reader driven by this counter through Stripe.' : 'A reader on this network through Stripe’s Terminal SDK.' },
+        : plan.mode === 'live' && plan.reader === 'server-driven' && !plan.pairReader && !pairedBefore(plan.mode)
+          ? { id: 'reader', label: 'Card reader', ok: false, detail: 'Live mode needs the smart reader paired: type the registration code it shows (Settings → Generate pairing code on the reader).' }
+          : plan.pairReader
+            ? { id: 'reader', label: 'Card reader', ok: true, detail: `The reader will be paired with code ${plan.pairReader.registrationCode} when setup finishes.` }
+            : { id: 'reader', label: 'Card reader', ok: true, detail: plan.reader === 'simulated' ? 'Stripe’s simulated reader (test cards only).' : plan.reader === 'server-driven' ? 'A smart reader driven by this counter through Stripe.' : 'A reader on this network through Stripe’s Terminal SDK.' },
       plan.manager || (await deps.modeHasManager(plan.mode))
         ? { id: 'manager', label: 'First manager and PIN', ok: true, detail: plan.manager ? `${plan.manager.name} will be the first manager.` : 'This mode already has a manager.' }
         : { id: 'manager', label: 'First manager and PIN', ok: false, detail: 'Name the first manager and choose a PIN.' },
@@ -140,12 +150,23 @@ export function createSetupService(deps: SetupDeps): SetupService {
           const red = checks.filter((c) => !c.ok && (plan.mode === 'live' || REQUIRED_IN_TEST.has(c.id)));
           throw new PosError('invalid_input', `Setup is not finished: ${red.map((c) => `${c.label} — ${c.detail}`).join(' ')}`);
         }
+        // Pairing first: a refused registration code leaves nothing saved, and the clerk can retype it.
+        let readerId = pairedBefore(plan.mode) ? (readInstallConfig(deps.dataDir)?.readerId ?? null) : null;
+        if (plan.pairReader) {
+          const key = plan.stripeKey ?? (await store.get(`stripe.${plan.mode}`));
+          try {
+            readerId = (await pairReader(deps.stripeEndpoint(key ?? ''), plan.pairReader, { location: locked.location ?? plan.location, counter: 'Keydesk counter' })).readerId;
+          } catch (err) {
+            const why = err && typeof err === 'object' && (err as { param?: unknown }).param === 'registration_code' ? 'Stripe does not know that registration code. Generate a new one on the reader and type it again.' : 'Stripe could not pair the reader. Check the address and try again.';
+            throw new PosError('invalid_input', why, { fields: { registrationCode: why } });
+          }
+        }
         // Secrets first: a crash after this leaves a stored key and setup still to finish, never a mode without its key.
         if (plan.stripeKey) await store.set(`stripe.${plan.mode}`, plan.stripeKey);
         if (plan.relayToken) await store.set(`relay.${plan.mode}`, plan.relayToken);
         const relayUrl = locked.relayUrl ?? plan.relayUrl;
         await deps.prepareMode(plan.mode, { location: locked.location ?? plan.location, currency: locked.currency?.toUpperCase() ?? plan.currency, relayUrl, manager: plan.manager });
-        writeInstallConfig(deps.dataDir, { mode: plan.mode, setupDone: true, relayUrl, reader: plan.reader, readerId: null });
+        writeInstallConfig(deps.dataDir, { mode: plan.mode, setupDone: true, relayUrl, reader: plan.reader, readerId });
         setImmediate(deps.requestRestart);
         return { checks, restarting: true };
       } finally {

@@ -8,7 +8,7 @@ import { useApp } from '../../stores/appStore';
 import { reloadWhenMode, useSetup } from './setupStore';
 
 type ModeChoice = 'demo' | 'test' | 'live';
-type Draft = { mode: ModeChoice; stripeKey: string; relayUrl: string; relayToken: string; location: string; currency: string; reader: SetupPlan['reader']; managerName: string; pin: string; pin2: string };
+type Draft = { mode: ModeChoice; regCode: string; line1: string; city: string; postalCode: string; country: string; stripeKey: string; relayUrl: string; relayToken: string; location: string; currency: string; reader: SetupPlan['reader']; managerName: string; pin: string; pin2: string };
 
 const READERS: { value: SetupPlan['reader']; label: string; hint: string }[] = [
   { value: 'server-driven', label: 'Smart reader (recommended)', hint: 'A Stripe smart reader, driven by this counter through Stripe. Works on any network.' },
@@ -29,6 +29,11 @@ export function SetupScreen() {
   const [d, setD] = useState<Draft>({
     mode: locked.mode ?? (state.mode === 'demo' ? 'test' : state.mode),
     stripeKey: '',
+    regCode: '',
+    line1: '',
+    city: '',
+    postalCode: '',
+    country: '',
     relayUrl: locked.relayUrl ?? state.relayUrl,
     relayToken: '',
     location: locked.location ?? '',
@@ -72,6 +77,7 @@ export function SetupScreen() {
       currency: d.currency,
       reader: d.reader,
       manager: d.managerName.trim() ? { name: d.managerName.trim(), pin: d.pin } : undefined,
+      pairReader: d.reader === 'server-driven' && d.regCode.trim() ? { registrationCode: d.regCode.trim(), line1: d.line1, city: d.city, postalCode: d.postalCode, country: d.country } : undefined,
     };
   }
 
@@ -136,7 +142,8 @@ export function SetupScreen() {
     if (!res.ok) {
       setBusy(null);
       setProblem(res.error.message);
-      await checkAll();
+      setErrors(res.error.fields ?? {});
+      if (!res.error.fields) await checkAll();
       return;
     }
     setChecks(res.value.checks);
@@ -205,6 +212,29 @@ export function SetupScreen() {
                   {r.label} <span className="hint">— {r.hint}</span>
                 </label>
               ))}
+              {d.reader === 'server-driven' && (
+                <>
+                  <Field id="setup-regcode" label="Registration code shown on the reader" error={errors.registrationCode || undefined} hint={live ? 'Live mode needs the reader paired now.' : 'Leave empty to pair later.'}>
+                    {(c) => <input {...c} autoComplete="off" spellCheck={false} value={d.regCode} onChange={(e) => upd({ regCode: e.target.value })} />}
+                  </Field>
+                  {d.regCode.trim() && (
+                    <>
+                      <Field id="setup-line1" label="Street address of this location" error={errors['pairReader.line1'] || undefined}>
+                        {(c) => <input {...c} value={d.line1} onChange={(e) => upd({ line1: e.target.value })} />}
+                      </Field>
+                      <Field id="setup-city" label="City" error={errors['pairReader.city'] || undefined}>
+                        {(c) => <input {...c} value={d.city} onChange={(e) => upd({ city: e.target.value })} />}
+                      </Field>
+                      <Field id="setup-postcode" label="Postcode" error={errors['pairReader.postalCode'] || undefined}>
+                        {(c) => <input {...c} value={d.postalCode} onChange={(e) => upd({ postalCode: e.target.value })} />}
+                      </Field>
+                      <Field id="setup-country" label="Country (two letters, e.g. GB)" error={errors['pairReader.country'] || undefined}>
+                        {(c) => <input {...c} maxLength={2} value={d.country} onChange={(e) => upd({ country: e.target.value })} />}
+                      </Field>
+                    </>
+                  )}
+                </>
+              )}
             </fieldset>
             <fieldset>
               <legend>Office relay{live ? '' : ' (optional in test mode)'}</legend>
