@@ -9,7 +9,7 @@ import { newId } from './core/ids';
 import type { Links } from './core/links';
 import { openDatabase } from './db/connection';
 import type { EventBus, PushListener } from './events';
-import { dbFileForMode, effectiveMode, effectiveRelayUrl, readInstallConfig } from './config/installConfig';
+import { dbFileForMode, effectiveMode, effectiveRelayUrl, readInstallConfig, writeInstallConfig } from './config/installConfig';
 import { loadManagedConfig } from './config/managedConfig';
 import type { LoadedManagedConfig } from './config/managedConfig';
 import { SecretStorageRefused } from './secrets/secretStore';
@@ -151,6 +151,12 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
     return app;
   }
 
+  // The setup file is written on the very first start, before any database: a counter closed on
+  // the setup screen shows it again, while an install from before setup existed (a demo shop but
+  // no setup file) is not a first run.
+  if (!readInstallConfig(opts.dataDir)) {
+    writeInstallConfig(opts.dataDir, { mode: 'demo', setupDone: existsSync(dbPathFor('demo')), relayUrl: '', reader: 'simulated', readerId: null });
+  }
   current = await open();
   let last: MainApp = current;
   const events: EventBus = {

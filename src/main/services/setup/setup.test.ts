@@ -89,7 +89,7 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     expect(ready).toBe(false);
     expect(checks.find((c) => c.id === 'mode')?.ok).toBe(false);
     await expect(call(h, 'setup.complete', plan({ mode: 'live', reader: 'server-driven' }))).rejects.toThrow(/Setup is not finished/);
-    expect(existsSync(join(dataDir, 'install.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dataDir, 'install.json'), 'utf8'))).toMatchObject({ mode: 'demo', setupDone: false });
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
   });
 
@@ -178,7 +178,7 @@ describe('reader pairing', () => {
   it('a wrong registration code is refused and nothing is saved; the right one pairs the reader', async () => {
     const h = await start();
     await expect(call(h, 'setup.complete', plan({ reader: 'server-driven', pairReader: { ...address, registrationCode: 'puppy-kitten-lamb' } }))).rejects.toThrow(/does not know that registration code/);
-    expect(existsSync(join(dataDir, 'install.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dataDir, 'install.json'), 'utf8'))).toMatchObject({ mode: 'demo', setupDone: false });
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
     await call(h, 'setup.complete', plan({ reader: 'server-driven', pairReader: { ...address, registrationCode: 'simulated-wpe' } }));
     const install = JSON.parse(readFileSync(join(dataDir, 'install.json'), 'utf8')) as { readerId: string | null; reader: string };
@@ -186,5 +186,26 @@ describe('reader pairing', () => {
     const reader = await office.stripe().terminal.readers.retrieve(install.readerId ?? 'none');
     expect(reader).toMatchObject({ id: install.readerId, label: 'Keydesk counter' });
     await waitFor(() => modeOf(h) === 'test', 15_000, 'test mode');
+  });
+});
+
+describe('first run and upgrades', () => {
+  const again = () =>
+    startAppHost({ dataDir, version: '0.0.0-test', transport: 'http', log: memoryLogger(), demoSeed: { full: false }, managed: { config: {}, source: null, locked: [] }, openSecrets: async () => plainFileSecretStore(join(dataDir, 'secrets.json')), offerSetupOnFirstRun: true });
+
+  it('a counter closed on the setup screen shows setup again', async () => {
+    const h = await start();
+    await h.close();
+    host = await again();
+    await expect(call(host, 'setup.state', {})).resolves.toMatchObject({ firstRun: true, showOnStart: true });
+  });
+
+  it('an install from before setup existed (a demo shop, no setup file) is not a first run', async () => {
+    const h = await start();
+    await h.close();
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dataDir, 'install.json'));
+    host = await again();
+    await expect(call(host, 'setup.state', {})).resolves.toMatchObject({ firstRun: false, showOnStart: false, mode: 'demo' });
   });
 });
