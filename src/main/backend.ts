@@ -22,14 +22,14 @@ import type { LinkBoard } from './core/links';
 import type { Module } from './core/module';
 import { SIGNED_OUT, createSessionStore } from './core/session';
 import type { SessionStore } from './core/session';
-import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, ensureInstallId } from './services/app/index';
+import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSession, ensureInstallId, rememberSession } from './services/app/index';
 import type { StatusMonitor } from './services/app/index';
 import { createBookingsModule } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
 import { createFleetModule } from './services/fleet/index';
 import { createPricingModule } from './services/pricing/index';
 import { createSearchModule } from './services/search/index';
-import { seedDemo } from './services/seed/index';
+import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
 import { createSettingsModule } from './services/settings/index';
 import { createSetupModule } from './services/setup/index';
@@ -91,10 +91,15 @@ export function createBackend(opts: BackendOptions): Backend {
   const startedAt = new Date().toISOString();
 
   const now = opts.now ?? (() => new Date());
-  const session = createSessionStore(SIGNED_OUT, (s) => events.emit('session.changed', s));
+  const session = createSessionStore(SIGNED_OUT, (s) => {
+    rememberSession(db, s);
+    events.emit('session.changed', s);
+  });
   const status = createStatusMonitor({ connectivityJob: CONNECTIVITY_JOB, syncJob: SYNC_STREAM_JOB, onChange: (s) => events.emit('status.changed', s) });
   const links = createLinkBoard(mode);
 
+  // Before the settings are first read: a new demo shop runs on its locations' clock.
+  if (mode === 'demo' && opts.demoSeed !== false) applyDemoSettings(db, opts.demoSeed ?? {});
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s) });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
@@ -122,9 +127,8 @@ export function createBackend(opts: BackendOptions): Backend {
       db.close();
       throw err;
     }
-    // Demo opens signed in as the demo manager so every screen is reachable at once.
-    const manager = staff.api.firstManager();
-    session.set(manager ? { staffId: manager.id, name: manager.name, role: manager.role } : { staffId: null, name: 'Demo manager', role: 'manager' });
+    // First start: the demo manager; after that whoever was signed in (never more).
+    session.set(demoStartSession(db, staff.api));
   }
 
   const info = (): AppInfo => ({

@@ -190,6 +190,8 @@ export const bookingQuoteSchema = z
     returnLocationId: idSchema.optional(),
     extras: selectionsSchema.default([]),
     fees: selectionsSchema.default([]),
+    /** A change to this booking (extend, modify): priced on the rate card the booking was priced on, as the change will be. */
+    bookingId: idSchema.optional(),
   })
   .strict()
   .refine(returnAfterPickup, ORDER_MESSAGE)

@@ -291,7 +291,7 @@ describe('bad input names the field and writes nothing', () => {
     expect((await shop.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: at(2, 10), returnAt: at(3, 10) })).status).toBe('reserved');
     const err = await shop.fail('bookings.create', { customerId: c.id, vehicleId: (await shop.vehicle()).id, pickupAt: at(2, 10), returnAt: at(4, 10) });
     expect(err.code).toBe('invalid_input');
-    expect(err.fields?.customerId).toMatch(/licence expires on 2025-06-03, before the return on 2025-06-04/);
+    expect(err.fields?.customerId).toMatch(/licence expires on 3 Jun 2025, before the return on 4 Jun 2025/);
     expect(shop.count('bookings')).toBe(1);
   });
 

@@ -36,10 +36,12 @@ export type BlockWindow = { startG: string; endG: string; now: string; excludeId
 
 /**
  * Vehicles free for the whole window: not in service, no live booking overlapping it (gap
- * included), and not held by a rental that is out and overdue. Uses bookings_vehicle_return and bookings_out.
+ * included), not held by a rental that is out and overdue, and not being prepared after its last
+ * return (returned_at + turnaround, migration 0100). Uses bookings_vehicle_return and bookings_out.
  */
 export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
      WHERE v.status != 'in_service' AND (@class IS NULL OR v.class = @class)
+       AND (v.returned_at IS NULL OR v.returned_at <= @startG)
        AND NOT EXISTS (
          SELECT 1 FROM bookings b
          WHERE b.vehicle_id = v.id AND b.return_at > @startG AND b.pickup_at < @endG
