@@ -18,7 +18,6 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (process.env.KD_DEBUG) console.log(harness?.output());
   await harness?.stop('SIGINT');
   await office?.close();
 });
