@@ -8,6 +8,9 @@ import type { CallContext } from './core/handlers';
 import { newId } from './core/ids';
 import type { Links } from './core/links';
 import { openDatabase } from './db/connection';
+import { migrate } from './db/migrate';
+import { MIGRATIONS } from './db/migrations/index';
+import { adoptInstallId } from './services/app/index';
 import type { EventBus, PushListener } from './events';
 import { dbFileForMode, effectiveMode, effectiveRelayUrl, readInstallConfig, writeInstallConfig } from './config/installConfig';
 import { loadManagedConfig } from './config/managedConfig';
@@ -87,6 +90,20 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
     return { stripe, relay };
   }
 
+  async function modeInstallId(mode: 'test' | 'live'): Promise<string | null> {
+    const path = dbPathFor(mode);
+    if (!existsSync(path)) return null;
+    const db = openDatabase(path);
+    try {
+      const row = db.prepare("SELECT value FROM settings WHERE key = 'install.id'").pluck().get();
+      return typeof row === 'string' ? (JSON.parse(row) as string) : null;
+    } catch {
+      return null;
+    } finally {
+      db.close();
+    }
+  }
+
   async function modeHasManager(mode: 'test' | 'live'): Promise<boolean> {
     const path = dbPathFor(mode);
     if (!existsSync(path)) return false;
@@ -102,6 +119,16 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
 
   /** Writes setup's choices into that mode's own database: settings, home location, a starting tariff, the first manager. */
   async function prepareMode(mode: 'test' | 'live', prep: ModePreparation): Promise<void> {
+    if (prep.relayInstallId && !existsSync(dbPathFor(mode))) {
+      // A new database takes the id the relay knows this counter by, before anything carries an id.
+      const db = openDatabase(dbPathFor(mode));
+      try {
+        migrate(db, MIGRATIONS);
+        adoptInstallId(db, prep.relayInstallId);
+      } finally {
+        db.close();
+      }
+    }
     const b = createBackend({ ...opts, mode, dbPath: dbPathFor(mode), demoSeed: false, log: current?.backend.log ?? opts.log });
     try {
       const patch: Partial<Settings> = { currency: prep.currency as Settings['currency'], relayUrl: prep.relayUrl };
@@ -140,6 +167,7 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
         secrets,
         stripeEndpoint: endpoint,
         modeHasManager,
+        modeInstallId,
         prepareMode,
         requestRestart: () => void host.restart(),
         offerOnFirstRun: opts.offerSetupOnFirstRun,

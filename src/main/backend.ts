@@ -182,6 +182,7 @@ function setupUnavailable(): Omit<SetupDeps, 'mode' | 'dataDir'> {
     secrets: { refused },
     stripeEndpoint: (apiKey) => ({ apiKey }),
     modeHasManager: async () => false,
+    modeInstallId: async () => null,
     prepareMode: async () => {
       throw new Error(refused);
     },

@@ -23,6 +23,8 @@ export type OfficeStack = {
   relay: RunningRelay;
   relayUrl: string;
   relayToken: string;
+  /** Issues a token for another install, as `npm run relay -- install add` does. */
+  addInstall(id: string): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -46,6 +48,11 @@ export async function startOfficeStack(): Promise<OfficeStack> {
       relay,
       relayUrl: relay.url,
       relayToken,
+      async addInstall(id) {
+        const token = newToken('install');
+        await store.addInstall({ id, name: id, locationId: null, tokenHash: hashToken(token), now: Date.now() });
+        return token;
+      },
       async close() {
         await relay.close();
         await emulator.close();

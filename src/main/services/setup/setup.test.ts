@@ -115,6 +115,8 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     await waitFor(() => modeOf(h) === 'test', 15_000, 'restart into test mode');
     expect(h.backend.info().dbPath).not.toBe(demoDb);
     expect(h.backend.info().dbPath).toMatch(/keydesk-test\.sqlite$/);
+    // The new database carries the install id the relay knows this token by, so its payments route back here.
+    expect(h.backend.info().installId).toBe('office-counter-1');
     const install = readFileSync(join(dataDir, 'install.json'), 'utf8');
     expect(install).not.toContain(office.apiKey);
     expect(install).not.toContain(office.relayToken);
@@ -143,6 +145,19 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     await waitFor(() => modeOf(h) === 'demo', 15_000, 'back in demo');
     const { staff } = await call<{ staff: { name: string }[] }>(h, 'staff.list', {});
     expect(staff.map((s) => s.name)).not.toContain('Mina Okafor');
+  });
+
+  it('a token issued to another install is refused for a mode whose data already belongs to this one', async () => {
+    const h = await start();
+    await call(h, 'setup.complete', plan());
+    await waitFor(() => modeOf(h) === 'test', 15_000, 'test mode');
+    const other = await office.addInstall('office-counter-2');
+    const manager = { role: 'manager' as const, staffId: null, transport: 'internal' as const };
+    const { checks, ready } = await call<{ checks: { id: string; ok: boolean; detail: string }[]; ready: boolean }>(h, 'setup.check', plan({ relayToken: other, manager: undefined }), manager);
+    expect(checks.find((c) => c.id === 'relay')).toMatchObject({ ok: false, detail: expect.stringMatching(/belongs to install office-counter-2/) });
+    // Test mode may go without a relay, but a relay entered must work: the wrong token is never stored.
+    expect(ready).toBe(false);
+    await expect(call(h, 'setup.complete', plan({ relayToken: other, manager: undefined }), manager)).rejects.toThrow(/belongs to install office-counter-2/);
   });
 
   it('two setups at once: one is saved, the other is told to wait', async () => {

@@ -51,11 +51,36 @@ export async function stripeKeyCheck(endpoint: StripeEndpoint | null): Promise<S
   return { id: 'stripe', label, ok: true, detail: restricted ? 'Stripe accepted the restricted key.' : 'Stripe accepted the key. A restricted key (rk_…) with only the permissions listed is safer.' };
 }
 
-/** Opens the relay's event stream the way the sync job does, then lets go (nothing is acknowledged). */
-export async function relayCheck(url: string, token: string | null, opts: { required: boolean; fetchImpl?: typeof fetch; timeoutMs?: number }): Promise<SetupCheck> {
+/** Reads the stream until the relay's hello (it names the install the token belongs to); bounded by the caller's abort. */
+async function helloInstallId(body: ReadableStream<Uint8Array> | null): Promise<string | null> {
+  if (!body) return null;
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < 64 * 1024) {
+      const { value, done } = await reader.read();
+      if (done) return null;
+      text += decoder.decode(value, { stream: true });
+      const m = /event: hello\ndata: (.*)\n\n/.exec(text);
+      if (m?.[1]) {
+        const hello = JSON.parse(m[1]) as { installId?: unknown };
+        return typeof hello.installId === 'string' ? hello.installId : null;
+      }
+    }
+    return null;
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+export type RelayCheck = SetupCheck & { installId: string | null };
+
+/** Opens the relay's event stream the way the sync job does, reads its hello, then lets go (nothing is acknowledged). */
+export async function relayCheck(url: string, token: string | null, opts: { required: boolean; fetchImpl?: typeof fetch; timeoutMs?: number }): Promise<RelayCheck> {
   const label = 'Office relay streams to this counter';
   const missing = opts.required ? 'Live mode needs the office relay: enter its address and this counter’s install token.' : 'No office relay: payments still work, but this counter will not hear of refunds or disputes made elsewhere.';
-  if (!url || !token) return { id: 'relay', label, ok: false, detail: missing };
+  if (!url || !token) return { id: 'relay', label, ok: false, detail: missing, installId: null };
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? 8_000);
   try {
@@ -63,14 +88,16 @@ export async function relayCheck(url: string, token: string | null, opts: { requ
       headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
       signal: ctl.signal,
     });
-    await res.body?.cancel().catch(() => {});
-    if (res.status === 401 || res.status === 403) return { id: 'relay', label, ok: false, detail: 'The relay refused this install token. Ask the office for this counter’s token.' };
-    if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-      return { id: 'relay', label, ok: false, detail: `That address answered, but not as a Keydesk relay (HTTP ${res.status}). Check the address.` };
+    if (res.status === 401 || res.status === 403 || !res.ok || !(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      await res.body?.cancel().catch(() => {});
+      if (res.status === 401 || res.status === 403) return { id: 'relay', label, ok: false, detail: 'The relay refused this install token. Ask the office for this counter’s token.', installId: null };
+      return { id: 'relay', label, ok: false, detail: `That address answered, but not as a Keydesk relay (HTTP ${res.status}). Check the address.`, installId: null };
     }
-    return { id: 'relay', label, ok: true, detail: 'The relay accepted the token and opened the stream.' };
+    const installId = await helloInstallId(res.body);
+    if (!installId) return { id: 'relay', label, ok: false, detail: 'That address opened a stream but never said hello like a Keydesk relay. Check the address.', installId: null };
+    return { id: 'relay', label, ok: true, detail: 'The relay accepted the token and opened the stream.', installId };
   } catch {
-    return { id: 'relay', label, ok: false, detail: `The relay at ${url} cannot be reached. Check the address and the network.` };
+    return { id: 'relay', label, ok: false, detail: `The relay at ${url} cannot be reached. Check the address and the network.`, installId: null };
   } finally {
     clearTimeout(timer);
     ctl.abort();

@@ -12,7 +12,7 @@ import { RESTRICTED_KEY_PERMISSIONS, modeCheck, pairReader, relayCheck, stripeKe
 type Plan = ReturnType<typeof setupPlanSchema.parse>;
 
 /** What setup writes into the chosen mode's own database (done by the host, which can open it). */
-export type ModePreparation = { location: string; currency: string; relayUrl: string; manager?: { name: string; pin: string } };
+export type ModePreparation = { location: string; currency: string; relayUrl: string; manager?: { name: string; pin: string }; relayInstallId: string | null };
 
 export type SetupDeps = {
   mode: Mode;
@@ -24,6 +24,8 @@ export type SetupDeps = {
   stripeEndpoint: (apiKey: string) => StripeEndpoint;
   /** True when that mode's database already has a manager who can sign in. */
   modeHasManager: (mode: 'test' | 'live') => Promise<boolean>;
+  /** The install id of that mode's database, or null when it has none yet. */
+  modeInstallId: (mode: 'test' | 'live') => Promise<string | null>;
   prepareMode: (mode: 'test' | 'live', prep: ModePreparation) => Promise<void>;
   /** Called after the answer is sent: the host closes this mode and starts the new one. */
   requestRestart: () => void;
@@ -64,12 +66,13 @@ export function createSetupService(deps: SetupDeps): SetupService {
 
   const stored = async (name: 'stripe.test' | 'stripe.live' | 'relay.test' | 'relay.live') => (store ? (await store.get(name)) !== null : false);
 
-  async function runChecks(plan: Plan): Promise<{ checks: SetupCheck[]; ready: boolean }> {
+  async function runChecks(plan: Plan): Promise<{ checks: SetupCheck[]; ready: boolean; relayInstallId: string | null }> {
     const key = plan.stripeKey ?? (store ? await store.get(`stripe.${plan.mode}`) : null);
     const token = plan.relayToken ?? (store ? await store.get(`relay.${plan.mode}`) : null);
     const relayUrl = locked.relayUrl ?? plan.relayUrl;
     const mode = modeCheck(plan.mode, key);
     const lockedMode = locked.mode !== undefined && locked.mode !== plan.mode;
+    const relay = await relayCheckFor(plan.mode, relayUrl, token);
     const checks: SetupCheck[] = [
       // A key for the wrong mode is never sent anywhere: a live key stays off a test setup.
       mode.ok && key ? await stripeKeyCheck(deps.stripeEndpoint(key)) : { id: 'stripe', label: 'Stripe accepts the key', ok: false, detail: key ? 'Not checked: the key does not match the mode.' : 'Enter this mode’s Stripe secret key.' },
@@ -77,7 +80,7 @@ export function createSetupService(deps: SetupDeps): SetupService {
       store
         ? { id: 'secrets', label: 'Keys can be stored safely', ok: true, detail: store.protection.sentence }
         : { id: 'secrets', label: 'Keys can be stored safely', ok: false, detail: (deps.secrets as { refused: string }).refused },
-      await relayCheck(relayUrl, token, { required: plan.mode === 'live', fetchImpl: deps.fetchImpl }),
+      relay,
       { id: 'location', label: 'Location and currency', ok: true, detail: `${locked.location ?? plan.location}, prices in ${locked.currency?.toUpperCase() ?? plan.currency}.` },
       plan.mode === 'live' && plan.reader === 'simulated'
         ? { id: 'reader', label: 'Card reader', ok: false, detail: 'Live mode takes real cards: choose a smart reader, not the simulated one.' }
@@ -90,8 +93,25 @@ export function createSetupService(deps: SetupDeps): SetupService {
         ? { id: 'manager', label: 'First manager and PIN', ok: true, detail: plan.manager ? `${plan.manager.name} will be the first manager.` : 'This mode already has a manager.' }
         : { id: 'manager', label: 'First manager and PIN', ok: false, detail: 'Name the first manager and choose a PIN.' },
     ];
-    const ready = checks.every((c) => c.ok || (plan.mode === 'test' && !REQUIRED_IN_TEST.has(c.id)));
-    return { checks, ready };
+    // Test mode may go without a relay, but a relay that was entered must work: a wrong token is never stored.
+    const relayGiven = Boolean(relayUrl && token);
+    const ready = checks.every((c) => c.ok || (plan.mode === 'test' && !REQUIRED_IN_TEST.has(c.id) && !(c.id === 'relay' && relayGiven)));
+    return { checks, ready, relayInstallId: relay.ok ? relay.installId : null };
+  }
+
+  /**
+   * The relay routes a payment's events by the install id on it, so this mode's database must
+   * carry the id the relay knows this token by: a new database adopts it; an existing one with
+   * another id would see its events parked as unassigned at the office, so the check says so.
+   */
+  async function relayCheckFor(mode: 'test' | 'live', url: string, token: string | null): Promise<SetupCheck & { installId: string | null }> {
+    const c = await relayCheck(url, token, { required: mode === 'live', fetchImpl: deps.fetchImpl });
+    if (!c.ok || !c.installId) return c;
+    const existing = await deps.modeInstallId(mode);
+    if (existing && existing !== c.installId) {
+      return { ...c, ok: false, detail: `This token belongs to install ${c.installId} at the relay, but this counter’s ${mode} data is install ${existing}. Ask the office for the token issued to ${existing}.` };
+    }
+    return c;
   }
 
   return {
@@ -137,7 +157,8 @@ export function createSetupService(deps: SetupDeps): SetupService {
 
     async check(plan, ctx) {
       guard(ctx);
-      return runChecks(plan);
+      const { checks, ready } = await runChecks(plan);
+      return { checks, ready };
     },
 
     async complete(plan, ctx) {
@@ -145,9 +166,9 @@ export function createSetupService(deps: SetupDeps): SetupService {
       if (saving) throw new PosError('conflict', 'Setup is already being saved on this counter. Wait a moment.');
       saving = true;
       try {
-        const { checks, ready } = await runChecks(plan);
+        const { checks, ready, relayInstallId } = await runChecks(plan);
         if (!ready || !store) {
-          const red = checks.filter((c) => !c.ok && (plan.mode === 'live' || REQUIRED_IN_TEST.has(c.id)));
+          const red = checks.filter((c) => !c.ok && (plan.mode === 'live' || REQUIRED_IN_TEST.has(c.id) || c.id === 'relay'));
           throw new PosError('invalid_input', `Setup is not finished: ${red.map((c) => `${c.label} — ${c.detail}`).join(' ')}`);
         }
         // Pairing first: a refused registration code leaves nothing saved, and the clerk can retype it.
@@ -165,7 +186,7 @@ export function createSetupService(deps: SetupDeps): SetupService {
         if (plan.stripeKey) await store.set(`stripe.${plan.mode}`, plan.stripeKey);
         if (plan.relayToken) await store.set(`relay.${plan.mode}`, plan.relayToken);
         const relayUrl = locked.relayUrl ?? plan.relayUrl;
-        await deps.prepareMode(plan.mode, { location: locked.location ?? plan.location, currency: locked.currency?.toUpperCase() ?? plan.currency, relayUrl, manager: plan.manager });
+        await deps.prepareMode(plan.mode, { location: locked.location ?? plan.location, currency: locked.currency?.toUpperCase() ?? plan.currency, relayUrl, manager: plan.manager, relayInstallId });
         writeInstallConfig(deps.dataDir, { mode: plan.mode, setupDone: true, relayUrl, reader: plan.reader, readerId });
         setImmediate(deps.requestRestart);
         return { checks, restarting: true };
