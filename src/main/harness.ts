@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const port = process.env.KEYDESK_PORT ? Number(process.env.KEYDESK_PORT) : 0;
   let harness: Harness;
   try {
-    harness = await startHarness({ dataDir, rendererDir, port, argv: process.argv, offerSetupOnFirstRun: process.env.KEYDESK_SETUP_ON_FIRST_RUN === '1', stripeOverride: harnessStripeOverride(process.env.KEYDESK_HARNESS_STRIPE_URL) });
+    harness = await startHarness({ dataDir, rendererDir, port, argv: process.env.KEYDESK_MANAGED_CONFIG ? [...process.argv, `--managed-config=${process.env.KEYDESK_MANAGED_CONFIG}`] : process.argv, offerSetupOnFirstRun: process.env.KEYDESK_SETUP_ON_FIRST_RUN === '1', stripeOverride: harnessStripeOverride(process.env.KEYDESK_HARNESS_STRIPE_URL) });
   } catch (err) {
     process.stderr.write(`Keydesk could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -281,7 +281,7 @@ export function SetupScreen() {
             {busy === 'finish' ? 'Restarting…' : d.mode === 'demo' ? 'Start the demo' : `Finish setup and start in ${d.mode} mode`}
           </button>
           {state.firstRun && paid && locked.mode === undefined && <button type="button" disabled={busy !== null} onClick={() => void skip()}>Skip — try the demo shop</button>}
-          {!state.firstRun && <button type="button" onClick={close}>Cancel</button>}
+          {!state.showOnStart && <button type="button" onClick={close}>Cancel</button>}
         </div>
       </form>
     </main>
