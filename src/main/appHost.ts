@@ -199,10 +199,13 @@ export async function startAppHost(opts: AppHostOptions): Promise<AppHost> {
       if (prop === 'events') return events;
       // A call that arrives mid-restart waits for the new mode instead of failing at the counter.
       if (prop === 'call') {
-        return async (...args: unknown[]) => {
+        return async (ctx: CallContext, ...rest: unknown[]) => {
+          const before = current;
           if (restarting) await restarting.catch(() => {});
           if (!current) throw new Error('Keydesk is closed');
-          return (current.backend.call as (...a: unknown[]) => unknown)(...args);
+          // A call that arrived mid-restart was given the old mode's session: the new mode decides who is signed in.
+          const fresh = current === before ? ctx : current.backend.session.context(ctx.transport);
+          return (current.backend.call as (...a: unknown[]) => unknown)(fresh, ...rest);
         };
       }
       // Mid-restart, the transport still reads the log and the session: the last backend's serve (calls wait, above).

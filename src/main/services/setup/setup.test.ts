@@ -137,6 +137,22 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     await expect(call(h, 'setup.skipToDemo', {}, ANYONE)).rejects.toThrow(/Only a manager/);
   });
 
+  it('a call that arrives while the host restarts is judged by the new mode’s session, not the old one', async () => {
+    const h = await start();
+    // Demo opens signed in as the demo manager: that session must not carry into test mode.
+    const demoManager = h.backend.session.context('http');
+    expect(demoManager.role).toBe('manager');
+    await call(h, 'setup.complete', plan());
+    // The restart setup asked for, begun now (the same one: restarts are joined), and a call inside it.
+    const restarting = h.restart();
+    const during = h.backend.call(demoManager, 'settings.update', { shopName: 'Renamed mid-restart' });
+    await restarting;
+    await waitFor(() => modeOf(h) === 'test', 15_000, 'test mode');
+    const res = await during;
+    expect(res.ok).toBe(false);
+    if (!res.ok) expect(res.error.code).toBe('not_signed_in');
+  });
+
   it('switching back to demo keeps each mode’s data apart', async () => {
     const h = await start();
     await call(h, 'setup.complete', plan());
