@@ -4,8 +4,11 @@ import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { databaseMethods } from './contract/database';
+import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
+import { paymentEvents, paymentMethods } from './contract/payments';
 import { pricingMethods } from './contract/pricing';
+import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { setupMethods } from './contract/setup';
@@ -26,6 +29,9 @@ export const contract = {
   ...searchMethods,
   ...bookingsMethods,
   ...databaseMethods,
+  ...paymentMethods,
+  ...refundsMethods,
+  ...depositMethods,
   ...setupMethods,
 } as const;
 
@@ -34,6 +40,8 @@ export const events = {
   ...appEvents,
   ...settingsEvents,
   ...bookingsEvents,
+  ...paymentEvents,
+  ...refundsEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,7 @@ import { useKeymap } from './keymap';
 import { BookingsScreen } from './screens/bookings/BookingsScreen';
 import { ComingSoon } from './screens/ComingSoon';
 import { CounterScreen } from './screens/counter/CounterScreen';
+import { RefundsScreen } from './screens/refunds/RefundsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { SetupScreen } from './screens/setup/SetupScreen';
 import { useSetup } from './screens/setup/setupStore';
@@ -24,7 +25,7 @@ function Screen({ id }: { id: ScreenId }) {
     case 'bookings':
       return <BookingsScreen />;
     case 'refunds':
-      return <ComingSoon title="Refunds">Full and partial refunds with a reason and a manager’s PIN, queued safely while offline.</ComingSoon>;
+      return <RefundsScreen />;
     case 'shift':
       return <ComingSoon title="Shift">Open and close the till, count cash, and print the X and Z reports.</ComingSoon>;
     case 'reports':

@@ -44,6 +44,8 @@ export type BookingsDeps = {
   fleet: FleetService;
   /** Folder signatures are saved under; null where none may be written. */
   dataDir: string | null;
+  /** Payments' gate before the keys go (balance paid or a manager approved); throws the clerk's sentence. */
+  beforeCheckOut?: (bookingId: string) => void;
 };
 
 const STATUS_WORDS: Record<BookingStatus, string> = {

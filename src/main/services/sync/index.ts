@@ -2,10 +2,13 @@ import type { Db } from '../../db/connection';
 import type { Link, RelayLink, StripeLink } from '../../core/links';
 import type { Module } from '../../core/module';
 import { createStripeEventApplier } from './stripeEventApplier';
+import type { ApplierHooks } from './stripeEventApplier';
 import { streamJob } from './streamJob';
 import { backfillFromStripe, outageWatcher } from './stripeBackfill';
 
 export { SYNC_STREAM_JOB } from './streamJob';
+export { createStripeEventApplier } from './stripeEventApplier';
+export type { ApplierHooks, StripeEventApplier } from './stripeEventApplier';
 export type { RelayEvent, StreamStatus, SyncState } from './streamClient';
 
 /** Stripe's events from the office relay: the stream, the parser and the applier, run as one job. */
@@ -18,8 +21,10 @@ export function createSyncModule(deps: {
   stripe?: () => Link<StripeLink>;
   log: { warn(event: string, data?: Record<string, unknown>): void };
   onBookingsChanged: (ids: string[]) => void;
+  /** The capabilities that own payment and refund rows apply Stripe's news about them. */
+  hooks?: ApplierHooks;
 }): Module {
-  const applier = createStripeEventApplier(deps.db, deps.installId, deps.now);
+  const applier = createStripeEventApplier(deps.db, deps.installId, deps.now, deps.hooks);
   let catchingUp: Promise<void> | null = null;
   let stopped = false;
   const catchUp = (sinceMs: number) => {

@@ -17,6 +17,9 @@ import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
+import { PaymentsSection } from '../payments/PaymentsSection';
+import { BookingRefunds } from '../refunds/BookingRefunds';
+import { DepositPanel } from '../deposits/DepositPanel';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
   dispute: 'Disputed at the bank.',
@@ -191,6 +194,10 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
           </p>
         </section>
       </div>
+
+      <DepositPanel bookingId={b.id} />
+      <PaymentsSection bookingId={b.id} />
+      <BookingRefunds bookingId={b.id} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (
         <div className="detail-grid">
