@@ -33,6 +33,8 @@ import { createSearchModule } from './services/search/index';
 import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
 import { createSettingsModule } from './services/settings/index';
+import { createSetupModule } from './services/setup/index';
+import type { SetupDeps } from './services/setup/index';
 import { createStaffModule } from './services/staff/index';
 import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
 import { createDatabaseModule } from './services/database/index';
@@ -63,6 +65,8 @@ export type BackendOptions = {
   demoSeed?: DemoSeedOptions | false;
   /** How often the connectivity job asks Stripe whether it answers. */
   probeEveryMs?: number;
+  /** What setup needs from the host (secrets, managed config, restart); omitted → setup can only report. */
+  setup?: Omit<SetupDeps, 'mode' | 'dataDir'>;
   /** Where the Stripe key comes from (demo: set to the emulator's once it listens). */
   stripe?: StripeAccess;
   /** Reader timeout and polling (tests shorten them) and the kill test's step hook. */
@@ -191,6 +195,7 @@ export function createBackend(opts: BackendOptions): Backend {
     installId,
     now,
     relay: () => links.current().relay,
+    stripe: () => links.current().stripe,
     log,
     onBookingsChanged: (ids) => events.emit('bookings.changed', { ids }),
     hooks: {
@@ -230,8 +235,9 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
+  const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
   const database = createDatabaseModule({ db, dbPath, log, now });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, payments, deposits, refunds, sync, database];
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, payments, deposits, refunds, sync, database, setup];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],
@@ -262,5 +268,22 @@ export function createBackend(opts: BackendOptions): Backend {
       deposits.api.stop();
       db.close();
     },
+  };
+}
+
+/** A backend built without a host (tests, tools): setup reports state but cannot save. */
+function setupUnavailable(): Omit<SetupDeps, 'mode' | 'dataDir'> {
+  const refused = 'This build of Keydesk was started without key storage, so it cannot be set up here.';
+  return {
+    managed: { config: {}, source: null, locked: [] },
+    secrets: { refused },
+    stripeEndpoint: (apiKey) => ({ apiKey }),
+    modeHasManager: async () => false,
+    modeInstallId: async () => null,
+    prepareMode: async () => {
+      throw new Error(refused);
+    },
+    requestRestart: () => {},
+    offerOnFirstRun: false,
   };
 }

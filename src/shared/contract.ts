@@ -11,6 +11,7 @@ import { pricingMethods } from './contract/pricing';
 import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
+import { setupMethods } from './contract/setup';
 import { staffMethods } from './contract/staff';
 
 /**
@@ -31,6 +32,7 @@ export const contract = {
   ...paymentMethods,
   ...refundsMethods,
   ...depositMethods,
+  ...setupMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
