@@ -384,6 +384,8 @@ export function createCardCheckout(kit: PaymentsKit) {
       }
       kit.db.transaction(() => {
         if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
+        // Checked again in the write: another retry (on another reader) may have taken the balance while Stripe answered.
+        if (available(kit, b).due < r.amount) throw new PosError('conflict', 'The balance changed at the same moment. Look at the balance due again.');
         r = write(r, { status: 'requires_action', reader_id: readerId, error_code: null, error_message: null }, ctx, 'payment.retry');
       })();
       return sendToReader(r, g, b, ctx);
