@@ -1,0 +1,112 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../emulator/server';
+import { MONDAY_8AM } from '../../testing/testShop';
+import { openDepositShop } from '../../testing/depositsTestKit';
+import type { DepositShop } from '../../testing/depositsTestKit';
+
+/** Attacks on deposits and pay links: a refund racing a capture on the same PaymentIntent, a link paid while the app is down, many clerks at once. */
+let shop: DepositShop;
+afterEach(async () => shop?.shutdown());
+
+const at = (day: number, hh: number) => `2025-06-${String(day).padStart(2, '0')}T${String(hh).padStart(2, '0')}:00:00+02:00`;
+
+async function returned(s: DepositShop) {
+  const b = await s.rental({ days: 3 });
+  await s.payRental(b.id);
+  const held = await s.hold(b.id);
+  await s.ok('bookings.checkOut', { id: b.id, odometer: 10_000, fuelEighths: 8 });
+  s.clock.now = new Date(at(5, 12));
+  const back = await s.ok('bookings.checkIn', { id: b.id, odometer: 10_100, fuelEighths: 5, returnedAt: at(5, 9) });
+  return { b, holdPaymentId: held.active?.paymentId ?? held.holds[0]!.paymentId, extras: back.total.amount - b.total.amount };
+}
+
+async function manualPi(s: DepositShop) {
+  return (await s.stripe.paymentIntents.list({ limit: 100 })).data.find((p) => p.capture_method === 'manual')!;
+}
+
+describe('a refund sent while the deposit capture is in flight on the same PaymentIntent', () => {
+  it('the capture’s answer is lost: the refund is refused until reconcile has recorded the capture, then only the captured part can go back', async () => {
+    shop = await openDepositShop();
+    const { b, holdPaymentId, extras } = await returned(shop);
+    // Stripe captures, the answer never arrives (every retry of the same key loses its answer too).
+    shop.emulator.setFaults({ kind: 'drop', after: true, pathPrefix: '/v1/payment_intents', method: 'POST' });
+    const settling = shop.b.call(shop.clerk, 'deposits.settle', { bookingId: b.id });
+    const refund = shop.b.call(shop.manager, 'refunds.create', { paymentId: holdPaymentId, amount: extras, reasonCode: 'goodwill' });
+    const [s1, r1] = await Promise.all([settling, refund]);
+    expect(s1.ok).toBe(false);
+    expect(r1.ok).toBe(false);
+    if (!r1.ok) expect(r1.error.message).toMatch(/\.$/);
+    shop.emulator.clearFaults();
+    expect((await manualPi(shop)).amount_received).toBe(extras);
+    // The only refund object at Stripe is its record of the released remainder (30 000 held, the extras captured); none of ours.
+    const atStripe = (await shop.stripe.refunds.list({ limit: 100 })).data;
+    expect(atStripe.map((r) => r.amount)).toEqual([30_000 - extras]);
+    expect(atStripe.every((r) => !r.metadata?.refund_id)).toBe(true);
+
+    await shop.b.deposits.api.reconcile();
+    const v = await shop.ok('deposits.forBooking', { bookingId: b.id });
+    expect(v.holds[0]).toMatchObject({ state: 'captured', captured: { amount: extras } });
+    // Two managers, 20 refunds of the whole captured part at once: one goes through.
+    const many = await Promise.all(Array.from({ length: 20 }, () => shop.b.call(shop.manager, 'refunds.create', { paymentId: holdPaymentId, amount: extras, reasonCode: 'goodwill' })));
+    expect(many.filter((m) => m.ok)).toHaveLength(1);
+    expect((await shop.fail('refunds.create', { paymentId: holdPaymentId, amount: 1, reasonCode: 'goodwill' }, shop.manager)).message).toMatch(/Nothing is left/);
+  });
+
+  it('the capture is slow: a refund sent meanwhile is refused (the hold is not captured yet), the capture goes through once', async () => {
+    shop = await openDepositShop();
+    const { b, holdPaymentId, extras } = await returned(shop);
+    shop.emulator.setFaults({ kind: 'latency', latencyMs: 300, pathPrefix: '/v1/payment_intents', method: 'POST', count: 1 });
+    const settling = shop.b.call(shop.clerk, 'deposits.settle', { bookingId: b.id });
+    const refunds = await Promise.all(Array.from({ length: 10 }, () => shop.b.call(shop.manager, 'refunds.create', { paymentId: holdPaymentId, amount: 1, reasonCode: 'goodwill' })));
+    const s = await settling;
+    expect(s.ok, JSON.stringify(!s.ok && s.error)).toBe(true);
+    const pi = await manualPi(shop);
+    expect(pi.amount_received).toBe(extras);
+    // Whatever got in, the refunds never exceed what was captured and Stripe agrees with the till.
+    expect(refunds.filter((r) => r.ok)).toHaveLength(0);
+    for (const r of refunds) if (!r.ok) expect(r.error.message).toMatch(/released, not refunded/);
+    expect(shop.count('refunds')).toBe(0);
+    expect((await shop.stripe.refunds.list({ limit: 100 })).data.filter((r) => r.metadata?.refund_id)).toHaveLength(0);
+  });
+});
+
+describe('pay link', () => {
+  it('paid while the app is down: the start of the app records it (the jobs reconcile), once', async () => {
+    const clock = { ms: Date.parse(MONDAY_8AM) };
+    const emulator = await startEmulator({ now: () => clock.ms });
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'kd-link-')), 'keydesk.db');
+    try {
+      const first = await openDepositShop({ dbPath, emulator, clock });
+      const b = await first.rental();
+      const link = await first.ok('paylinks.create', { bookingId: b.id });
+      const session = first.b.db.prepare('SELECT stripe_session_id FROM pay_links WHERE id = ?').pluck().get(link.id) as string;
+      await first.shutdown();
+      await first.stripe.rawRequest('POST', `/v1/test_helpers/checkout/sessions/${session}/complete`, { payment_method: 'pm_card_visa' });
+
+      shop = await openDepositShop({ dbPath, emulator, clock });
+      // Before the jobs ran, the balance is still held by the link: no second charge at the counter.
+      expect((await shop.fail('payments.cash', { bookingId: b.id, tendered: b.total.amount })).code).toBe('conflict');
+      await shop.b.jobs.start();
+      const v = await shop.until(b.id, (x) => x.links[0]?.status === 'paid');
+      expect(v.links).toHaveLength(1);
+      expect((await shop.ok('bookings.get', { id: b.id })).balanceDue.amount).toBe(0);
+      const succeeded = (await shop.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.status === 'succeeded' && p.metadata.booking_id === b.id);
+      expect(succeeded).toHaveLength(1);
+      await shop.b.jobs.stop();
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('created 20 times at once (in-process and a second window): one link, one session', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental();
+    const out = await Promise.all(Array.from({ length: 20 }, (_, i) => shop.b.call(i % 2 ? shop.clerk : shop.manager, 'paylinks.create', { bookingId: b.id })));
+    expect(out.filter((o) => o.ok)).toHaveLength(1);
+    for (const o of out) if (!o.ok) expect(o.error.message).toMatch(/already open|in progress/);
+    expect((await shop.stripe.checkout.sessions.list({ limit: 100 })).data).toHaveLength(1);
+  });
+});
