@@ -90,3 +90,20 @@ describe('balance under concurrency', () => {
     expect(await shop.charges(b.id)).toHaveLength(1);
   });
 });
+
+describe('the booking changes while the reader is asked', () => {
+  it('a booking cancelled while startCard waits for Stripe’s reader check: no payment starts on it', async () => {
+    shop = await openPayShop();
+    const b = await shop.booking();
+    await shop.reader();
+    shop.emulator.setFaults({ kind: 'latency', latencyMs: 300, pathPrefix: '/v1/terminal/readers', method: 'GET', count: 1 });
+    const starting = shop.b.call(shop.clerk, 'payments.startCard', { bookingId: b.id });
+    await shop.ok('bookings.cancel', { id: b.id, reason: 'Customer left' }, shop.manager);
+    const out = await starting;
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.message).toMatch(/cancelled|balance changed/);
+    expect(ledger(shop, b.id).inFlight).toBe(0);
+    const all = await shop.stripe.paymentIntents.list({ limit: 100 });
+    expect(all.data.filter((pi) => pi.metadata.booking_id === b.id)).toHaveLength(0);
+  });
+});
