@@ -110,3 +110,34 @@ describe('pay link', () => {
     expect((await shop.stripe.checkout.sessions.list({ limit: 100 })).data).toHaveLength(1);
   });
 });
+
+describe('the card-payment buttons pointed at money the deposits capability owns', () => {
+  it('payments.cancel on an open pay link’s payment: refused (the link is still payable), so no cash can be taken on top of it', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental();
+    const link = await shop.ok('paylinks.create', { bookingId: b.id });
+    const out = await shop.b.call(shop.clerk, 'payments.cancel', { paymentId: link.paymentId });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.message).toMatch(/pay link/);
+    // The customer pays the link; the counter cannot take the balance again.
+    const session = shop.b.db.prepare('SELECT stripe_session_id FROM pay_links WHERE id = ?').pluck().get(link.id) as string;
+    await shop.stripe.rawRequest('POST', `/v1/test_helpers/checkout/sessions/${session}/complete`, { payment_method: 'pm_card_visa' });
+    expect((await shop.b.call(shop.clerk, 'payments.cash', { bookingId: b.id, tendered: b.total.amount })).ok).toBe(false);
+    await shop.ok('paylinks.refresh', { linkId: link.id });
+    expect((await shop.ok('bookings.get', { id: b.id })).paid.amount).toBe(b.total.amount);
+  });
+
+  it('payments.cancel and payments.retry on a deposit hold: refused (the Deposit panel releases it), the hold stays held at Stripe', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental();
+    const v = await shop.hold(b.id);
+    const holdId = v.active?.paymentId ?? v.holds[0]!.paymentId;
+    for (const m of ['payments.cancel', 'payments.retry'] as const) {
+      const out = await shop.b.call(shop.clerk, m, { paymentId: holdId });
+      expect(out.ok, m).toBe(false);
+      if (!out.ok) expect(out.error.message, m).toMatch(/Deposit panel/);
+    }
+    expect((await manualPi(shop)).status).toBe('requires_capture');
+    expect((await shop.ok('deposits.forBooking', { bookingId: b.id })).holds[0]!.state).toBe('held');
+  });
+});

@@ -2,10 +2,10 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../../emulator/server';
-import type { Emulator } from '../../../emulator/server';
-import { startHttpTransport } from '../../rpc/httpTransport';
-import { localRefunded, openRefundRig, stripeRefunds } from '../../testing/refundTestKit';
+import { startEmulator } from '../../emulator/server';
+import type { Emulator } from '../../emulator/server';
+import { startHttpTransport } from './httpTransport';
+import { localRefunded, openRefundRig, stripeRefunds } from '../testing/refundTestKit';
 
 /**
  * Attack: refunds over the refundable amount, all at once, from every door into one database:
