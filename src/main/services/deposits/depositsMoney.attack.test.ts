@@ -141,3 +141,38 @@ describe('the card-payment buttons pointed at money the deposits capability owns
     expect((await shop.ok('deposits.forBooking', { bookingId: b.id })).holds[0]!.state).toBe('held');
   });
 });
+
+describe('many clerks on one deposit at once', () => {
+  it('10 holds at once: one hold; then 5 settles and 5 releases at once after the return: Stripe and the till agree, captured at most once', async () => {
+    shop = await openDepositShop();
+    const b = await shop.rental({ days: 3 });
+    await shop.payRental(b.id);
+    const starts = await Promise.all(Array.from({ length: 10 }, () => shop.b.call(shop.clerk, 'deposits.startHold', { bookingId: b.id })));
+    expect(starts.filter((s) => s.ok)).toHaveLength(1);
+    await shop.tap();
+    const held = await shop.until(b.id, (v) => v.holds.some((h) => h.state === 'held'));
+    const holdId = held.holds[0]!.paymentId;
+    await shop.ok('bookings.checkOut', { id: b.id, odometer: 10_000, fuelEighths: 8 });
+    shop.clock.now = new Date(at(5, 12));
+    const back = await shop.ok('bookings.checkIn', { id: b.id, odometer: 10_100, fuelEighths: 5, returnedAt: at(5, 9) });
+    const extras = back.total.amount - b.total.amount;
+    const out = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? shop.b.call(shop.clerk, 'deposits.settle', { bookingId: b.id }) : shop.b.call(shop.clerk, 'deposits.cancelHold', { paymentId: holdId }))),
+    );
+    for (const o of out) if (!o.ok) expect(o.error.message).toMatch(/\.$/);
+    await shop.b.deposits.api.reconcile();
+    const pi = await manualPi(shop);
+    const v = await shop.ok('deposits.forBooking', { bookingId: b.id });
+    const h = v.holds.find((x) => x.paymentId === holdId)!;
+    if (pi.status === 'succeeded') {
+      expect(pi.amount_received).toBe(extras);
+      expect(h).toMatchObject({ state: 'captured', captured: { amount: extras } });
+    } else {
+      expect(pi.status).toBe('canceled');
+      expect(['released', 'canceled']).toContain(h.state);
+    }
+    // Whatever won, the booking's ledger equals Stripe's: paid = what Stripe took for it.
+    const taken = (await shop.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.metadata.booking_id === b.id).reduce((n, p) => n + p.amount_received, 0);
+    expect((await shop.ok('bookings.get', { id: b.id })).paid.amount).toBe(taken);
+  });
+});
