@@ -176,3 +176,31 @@ describe('many clerks on one deposit at once', () => {
     expect((await shop.ok('bookings.get', { id: b.id })).paid.amount).toBe(taken);
   });
 });
+
+describe('currency mismatch on the deposit policy', () => {
+  it('a policy in another currency than the shop’s is refused; a stored one never turns yen into euro cents on a hold', async () => {
+    shop = await openDepositShop();
+    const current = await shop.ok('deposits.policy', {}, shop.manager);
+    expect(current.currency).toBe('EUR');
+    const yen = { ...current, currency: 'JPY' as const };
+    const refused = await shop.fail('deposits.setPolicy', { policy: yen }, shop.manager);
+    expect(refused.message).toMatch(/EUR/);
+    expect((await shop.ok('deposits.policy', {}, shop.manager)).currency).toBe('EUR');
+    // A policy stored in yen (synced from another till, or set before the shop's currency changed).
+    shop.b.db
+      .prepare("INSERT INTO deposit_policy (id, policy_json, version, updated_by, install_id, updated_at) VALUES (1, ?, 1, NULL, 'other', '2025-06-01T00:00:00Z') ON CONFLICT (id) DO UPDATE SET policy_json = excluded.policy_json")
+      .run(JSON.stringify(yen));
+    const b = await shop.rental();
+    const hold = await shop.b.call(shop.clerk, 'deposits.startHold', { bookingId: b.id });
+    expect(hold.ok).toBe(false);
+    if (!hold.ok) expect(hold.error.message).toMatch(/JPY.*EUR|EUR.*JPY/);
+    expect((await shop.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.capture_method === 'manual')).toHaveLength(0);
+    // The Deposit panel still opens and says why; a manager's override in the booking's currency lets the hold go.
+    const v = await shop.ok('deposits.forBooking', { bookingId: b.id });
+    expect(JSON.stringify(v)).toMatch(/deposit policy is in JPY/);
+    await shop.ok('deposits.override', { bookingId: b.id, amount: 25_000, reason: 'Policy in the wrong currency', managerId: shop.manager.staffId as string, pin: '1234' });
+    await shop.hold(b.id);
+    const held = (await shop.stripe.paymentIntents.list({ limit: 100 })).data.filter((p) => p.capture_method === 'manual');
+    expect(held.map((p) => [p.amount, p.currency])).toEqual([[25_000, 'eur']]);
+  });
+});
