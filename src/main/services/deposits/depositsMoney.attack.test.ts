@@ -204,3 +204,20 @@ describe('currency mismatch on the deposit policy', () => {
     expect(held.map((p) => [p.amount, p.currency])).toEqual([[25_000, 'eur']]);
   });
 });
+
+describe('the extras collected twice', () => {
+  it('cash for the balance while the settlement captures the same extras from the hold: the extras are taken once', async () => {
+    shop = await openDepositShop();
+    const { b, extras } = await returned(shop);
+    expect(extras).toBeGreaterThan(0);
+    shop.emulator.setFaults({ kind: 'latency', latencyMs: 300, pathPrefix: '/v1/payment_intents', method: 'POST', count: 1 });
+    const settling = shop.b.call(shop.clerk, 'deposits.settle', { bookingId: b.id });
+    const cash = await shop.b.call(shop.clerk, 'payments.cash', { bookingId: b.id, tendered: 1_000_000 });
+    const s = await settling;
+    const detail = await shop.ok('bookings.get', { id: b.id });
+    const total = detail.total.amount;
+    const taken = shop.b.db.prepare("SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = ? AND status = 'succeeded'").pluck().get(b.id) as number;
+    expect({ taken, cash: cash.ok, settle: s.ok }).toMatchObject({ taken: total });
+    if (!cash.ok) expect(cash.error.message).toMatch(/\.$/);
+  });
+});

@@ -15,7 +15,7 @@ import { toPayment } from './paymentView';
 import { createReaders } from './readers';
 
 export type { PaymentsDeps, CheckoutStep } from './context';
-export { paidOnBookingSql } from './paidSql';
+export { inFlightOnBookingSql, paidOnBookingSql } from './paidSql';
 export { createSeedPaymentWriter } from './seedPayments';
 
 /** What other capabilities may use (bookings' check-out gate, the sync applier's nudge). */
