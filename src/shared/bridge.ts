@@ -14,6 +14,8 @@ export type PosBridge = {
    * booking and names the file; the HTTP build has no `print` and uses `window.print()`.
    */
   print?(request: PrintRequest): Promise<Result<PrintResult>>;
+  /** Electron only: `print({ kind: 'receipt', bookingId, pdf: false })`, the name `receipts/printReceipt.ts` looks for. */
+  printReceipt?(bookingId: string): Promise<Result<PrintResult>>;
 };
 
 export type PrintKind = 'receipt' | 'agreement';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPdfPath, parsePrintRequest, pdfFileName, printOutcome, withPdfExtension } from './printRequest';
+import { defaultPdfPath, parsePrintRequest, pdfFileName, printOutcome, saveFailure, withPdfExtension } from './printRequest';
 import { newId } from '../core/ids';
 
 describe('parsePrintRequest', () => {
@@ -48,5 +48,14 @@ describe('printOutcome', () => {
     const failed = printOutcome(false, 'Print job failed');
     expect(failed.done).toBe('failed');
     expect(failed.done === 'failed' && failed.message).toContain('Print job failed');
+  });
+});
+
+describe('saveFailure', () => {
+  it('tells a full disk, a read-only disk and a refused folder apart', () => {
+    expect(saveFailure(Object.assign(new Error('x'), { code: 'ENOSPC' }), '/m/a.pdf')).toMatchObject({ code: 'disk_full', message: expect.stringMatching(/disk is full/) });
+    expect(saveFailure(Object.assign(new Error('x'), { code: 'EROFS' }), '/m/a.pdf').code).toBe('disk_read_only');
+    expect(saveFailure(Object.assign(new Error('x'), { code: 'EACCES' }), '/m/a.pdf').message).toMatch(/may not write to \/m\/a.pdf/);
+    expect(saveFailure('weird', '/m/a.pdf').code).toBe('disk_error');
   });
 });

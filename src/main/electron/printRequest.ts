@@ -36,7 +36,6 @@ const TITLES: Record<PrintKind, string> = { receipt: 'receipt', agreement: 'rent
  * control characters, Windows' reserved characters) is replaced anyway.
  */
 export function pdfFileName(kind: PrintKind, bookingRef: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const safe = bookingRef.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '-').replace(/^[.\s-]+|[.\s-]+$/g, '').slice(0, 60);
   return `Keydesk ${TITLES[kind]} ${safe || 'booking'}.pdf`;
 }
@@ -59,4 +58,13 @@ export function printOutcome(success: boolean, failureReason: string): PrintOutc
   if (success) return { done: 'printed' };
   if (/cancel/i.test(failureReason)) return { done: 'cancelled' };
   return { done: 'failed', message: `The printer did not take the job (${failureReason || 'no reason given'}). Check the printer and try again.` };
+}
+
+/** A PDF that could not be written: a sentence the clerk can act on, by the file system's code. */
+export function saveFailure(err: unknown, path: string): { code: 'disk_full' | 'disk_read_only' | 'disk_error'; message: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { code: 'disk_full', message: `The PDF was not saved: the disk is full (${path}). Free some space or choose another folder.` };
+  if (code === 'EROFS') return { code: 'disk_read_only', message: `The PDF was not saved: that disk is read-only (${path}). Choose another folder.` };
+  if (code === 'EACCES' || code === 'EPERM') return { code: 'disk_error', message: `The PDF was not saved: Keydesk may not write to ${path}. Choose another folder.` };
+  return { code: 'disk_error', message: `The PDF was not saved to ${path}. Choose another folder and try again.` };
 }
