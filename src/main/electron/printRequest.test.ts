@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPdfPath, parsePrintRequest, pdfFileName, printOutcome, saveFailure, withPdfExtension } from './printRequest';
+import { defaultPdfPath, oneAtATime, parsePrintRequest, pdfFileName, printOutcome, saveFailure, withPdfExtension } from './printRequest';
 import { newId } from '../core/ids';
 
 describe('parsePrintRequest', () => {
@@ -57,5 +57,19 @@ describe('saveFailure', () => {
     expect(saveFailure(Object.assign(new Error('x'), { code: 'EROFS' }), '/m/a.pdf').code).toBe('disk_read_only');
     expect(saveFailure(Object.assign(new Error('x'), { code: 'EACCES' }), '/m/a.pdf').message).toMatch(/may not write to \/m\/a.pdf/);
     expect(saveFailure('weird', '/m/a.pdf').code).toBe('disk_error');
+  });
+});
+
+describe('oneAtATime', () => {
+  it('answers busy to a request made while one is open, and takes the next one after', async () => {
+    const gate = oneAtATime(() => 'busy');
+    let release!: () => void;
+    const first = gate(() => new Promise<string>((r) => (release = () => r('printed'))));
+    const second = await gate(async () => 'printed twice');
+    expect(second).toBe('busy');
+    release();
+    expect(await first).toBe('printed');
+    await expect(gate(() => Promise.reject(new Error('dialog crashed')))).rejects.toThrow('dialog crashed');
+    expect(await gate(async () => 'printed again')).toBe('printed again');
   });
 });

@@ -68,3 +68,20 @@ export function saveFailure(err: unknown, path: string): { code: 'disk_full' | '
   if (code === 'EACCES' || code === 'EPERM') return { code: 'disk_error', message: `The PDF was not saved: Keydesk may not write to ${path}. Choose another folder.` };
   return { code: 'disk_error', message: `The PDF was not saved to ${path}. Choose another folder and try again.` };
 }
+
+/**
+ * One print or save at a time: a second click while the system dialog is open (or a PDF is being
+ * written) gets `busy` at once instead of a second dialog on top of the first.
+ */
+export function oneAtATime<T>(busy: () => T): (work: () => Promise<T>) => Promise<T> {
+  let running = false;
+  return async (work) => {
+    if (running) return busy();
+    running = true;
+    try {
+      return await work();
+    } finally {
+      running = false;
+    }
+  };
+}

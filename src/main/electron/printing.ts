@@ -6,7 +6,7 @@ import type { PrintRequest, PrintResult } from '../../shared/bridge';
 import { DEFAULT_MESSAGES } from '../../shared/errors';
 import type { Result } from '../../shared/errors';
 import type { Backend } from '../backend';
-import { defaultPdfPath, parsePrintRequest, printOutcome, saveFailure, withPdfExtension } from './printRequest';
+import { defaultPdfPath, oneAtATime, parsePrintRequest, printOutcome, saveFailure, withPdfExtension } from './printRequest';
 
 const TITLES = { receipt: 'Save the receipt as a PDF', agreement: 'Save the rental agreement as a PDF' } as const;
 
@@ -19,7 +19,10 @@ const TITLES = { receipt: 'Save the receipt as a PDF', agreement: 'Save the rent
  */
 export function handlePrinting(opts: { backend: Backend; window: () => BrowserWindow | null; fromOwnWindow: (event: IpcMainInvokeEvent) => boolean }): void {
   const b = opts.backend;
-  ipcMain.handle(IPC_PRINT_CHANNEL, async (event, raw: unknown): Promise<Result<PrintResult>> => {
+  const single = oneAtATime<Result<PrintResult>>(() => ({ ok: false, error: { code: 'conflict', message: 'A print or save dialog is already open; finish or cancel it first.' } }));
+  ipcMain.handle(IPC_PRINT_CHANNEL, (event, raw: unknown) => single(() => printOnce(event, raw)));
+
+  async function printOnce(event: IpcMainInvokeEvent, raw: unknown): Promise<Result<PrintResult>> {
     const win = opts.window();
     if (!win || !opts.fromOwnWindow(event)) {
       b.log.warn('print.untrusted_sender', { url: event.senderFrame?.url ?? null });
@@ -62,5 +65,5 @@ export function handlePrinting(opts: { backend: Backend; window: () => BrowserWi
       b.log.error('print.failed', { kind: req.kind, bookingId: req.bookingId, error: err instanceof Error ? err.message : String(err) });
       return { ok: false, error: { code: 'internal', message: 'The document could not be printed. Try again; if it keeps failing, see the log.' } };
     }
-  });
+  }
 }
