@@ -36,7 +36,9 @@ export function createStatusMonitor(opts: { connectivityJob: string; syncJob: st
     const next: Status = {
       online,
       sync: sync ? SYNC_BADGE[sync.health] : 'off',
-      detail: [conn?.detail, sync?.detail].filter(Boolean).join(' '),
+      // Any other job in trouble (a full disk under the demo emulator, unexpected errors, a stuck
+      // queue) reaches the title bar's tooltip too, not only app.status.
+      detail: [conn?.detail, sync?.detail, ...troubled(lastJobs, [opts.connectivityJob, opts.syncJob])].filter(Boolean).join(' '),
       checkedAt,
       jobs: lastJobs.map((j) => ({ ...j })),
     };
@@ -55,4 +57,8 @@ export function createStatusMonitor(opts: { connectivityJob: string; syncJob: st
       publish();
     },
   };
+}
+
+function troubled(jobs: readonly JobStatus[], shown: readonly string[]): string[] {
+  return jobs.filter((j) => !shown.includes(j.name) && (j.health === 'degraded' || j.health === 'failed') && j.detail).map((j) => j.detail);
 }
