@@ -36,7 +36,17 @@ async function until(pred: () => boolean, ms: number, what: string) {
   }
 }
 
-function post(port: number, body: string, sig: string): Promise<number> {
+/** A keep-alive socket the relay closed while idle (between interleaved runs) is retried once: the webhook is idempotent. */
+async function post(port: number, body: string, sig: string): Promise<number> {
+  try {
+    return await postOnce(port, body, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    return postOnce(port, body, sig);
+  }
+}
+
+function postOnce(port: number, body: string, sig: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/stripe/webhook', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'stripe-signature': sig } },
