@@ -38,12 +38,12 @@ export default tseslint.config(
             'bench/**',
             // Test-only helpers for main (they drive the emulator like a customer's card would).
             'src/main/testing/**',
-            // Still importing stripe outside the list above; their owners confine them (issue 9).
+            // The relay's tests and test-only helpers sign webhooks with Stripe's own test helper;
+            // the relay's bundle (from cli.ts) never reaches them.
+            'src/relay/**/*.test.ts',
+            'src/relay/testing/**',
+            // Still importing stripe outside the list above; its owner confines it (issue 9).
             'src/emulator/testHarness.ts',
-            'src/relay/cli.ts',
-            'src/relay/server.ts',
-            'src/relay/testing/webhooks.ts',
-            'src/relay/*.test.ts',
           ],
           sqliteAllowed: ['src/main/db/**', 'src/relay/store/**'],
         },

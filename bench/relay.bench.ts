@@ -20,7 +20,7 @@ import { createStreamClient, type RelayEvent, type StreamClient } from '../src/m
 import { fanOut, intakeComparison } from './relayScale';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
-import { freePort } from '../src/relay/testing/tempPostgres';
+import { freePort } from '../test/support/freePort';
 import { addTestInstall, TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
 
@@ -151,7 +151,19 @@ async function frameworkOverhead(): Promise<{ fastify_rps: number; node_http_rps
   return { fastify_rps: fastifyRps, node_http_rps: nodeRps };
 }
 
+/** `RELAY_BENCH_ONLY=intake` or `=fanout`: one scale phase alone (to compare a change under the same load). */
+async function only(phase: string) {
+  const out: Record<string, unknown> = { bench: 'relay', only: phase, cpus: cpus().length, loadavg_1m_start: round(loadavg()[0]!) };
+  if (phase === 'intake') out.intake = await intakeComparison();
+  else if (phase === 'fanout') out.fanout_10k = await fanOut(10_000, 20);
+  else throw new Error(`bench: unknown RELAY_BENCH_ONLY=${phase}`);
+  out.loadavg_1m_end = round(loadavg()[0]!);
+  agent.destroy();
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
 async function main() {
+  if (process.env.RELAY_BENCH_ONLY) return only(process.env.RELAY_BENCH_ONLY);
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   let relay: SpawnedRelay | null = null;
   const clients: StreamClient[] = [];

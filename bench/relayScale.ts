@@ -7,14 +7,15 @@
 import { openDatabase } from '../src/main/db/connection';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type ClientRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
 import { openPostgresStore } from '../src/relay/store/postgres';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
-import { createDatabase, freePort, postgresUnavailableReason, startTempPostgres } from '../src/relay/testing/tempPostgres';
+import { freePort } from '../test/support/freePort';
+import { createDatabase, postgresUnavailableReason, startTempPostgres } from '../test/support/tempPostgres';
 import { TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
 import { hashToken, newToken } from '../src/relay/tokens';
@@ -35,7 +36,17 @@ async function until(pred: () => boolean, ms: number, what: string) {
   }
 }
 
-function post(port: number, body: string, sig: string): Promise<number> {
+/** A keep-alive socket the relay closed while idle (between interleaved runs) is retried once: the webhook is idempotent. */
+async function post(port: number, body: string, sig: string): Promise<number> {
+  try {
+    return await postOnce(port, body, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+    return postOnce(port, body, sig);
+  }
+}
+
+function postOnce(port: number, body: string, sig: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path: '/stripe/webhook', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'stripe-signature': sig } },
@@ -185,25 +196,49 @@ async function intake(ports: number[], installs: string[], n: number, inflight: 
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** Serial and 32-in-flight intake through `ports`, with the relays' CPU per event (summed). */
-async function intakeFigures(ports: number[], installs: string[], nSerial: number, nParallel: number) {
-  const cpu = async () => (await Promise.all(ports.map((p) => gauge(p, 'process_cpu_seconds_total')))).reduce((a, b) => a + b, 0);
-  await intake(ports, installs, 200, 8); // warm-up
-  const c0 = await cpu();
-  const serial = await intake(ports, installs, nSerial, 1);
-  const c1 = await cpu();
-  const batches = async () => (await Promise.all(ports.map((p) => gauge(p, 'relay_ingest_batches_total')))).reduce((x, y) => x + y, 0);
-  const b1 = await batches();
-  const parallel = await intake(ports, installs, nParallel, 32);
-  const c2 = await cpu();
-  const b2 = await batches();
-  return {
-    serial_eps: Math.round(serial),
-    inflight32_eps: Math.round(parallel),
-    relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / nSerial),
-    relay_cpu_us_per_event_32: Math.round(((c2 - c1) * 1e6) / nParallel),
-    events_per_batch_32: round(nParallel / Math.max(1, b2 - b1)),
-  };
+type Target = { name: string; ports: number[]; installs: string[] };
+const sum = async (ports: number[], metric: string) => (await Promise.all(ports.map((p) => gauge(p, metric)))).reduce((a, b) => a + b, 0);
+
+/** Serial intake through `t` with the relays' CPU per event (summed over its instances). */
+async function serialFigures(t: Target, n: number) {
+  await intake(t.ports, t.installs, 200, 8); // warm-up
+  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
+  const eps = await intake(t.ports, t.installs, n, 1);
+  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
+  return { serial_eps: Math.round(eps), relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / n) };
+}
+
+/** One 32-in-flight run through `t`: events/s, CPU per event, events per batch, and the load it ran under. */
+async function parallelRun(t: Target, n: number) {
+  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
+  const b0 = await sum(t.ports, 'relay_ingest_batches_total');
+  const load = loadavg()[0]!;
+  const eps = await intake(t.ports, t.installs, n, 32);
+  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
+  const b1 = await sum(t.ports, 'relay_ingest_batches_total');
+  return { eps: Math.round(eps), cpu: Math.round(((c1 - c0) * 1e6) / n), perBatch: round(n / Math.max(1, b1 - b0)), load: round(load) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The 32-in-flight runs of every target interleaved, `rounds` times (S, P1, P2, S, P1, P2, …), so
+ * each store sees the same load on a shared machine; medians plus every run with its load average.
+ */
+async function interleaved(targets: Target[], n: number, rounds: number) {
+  const runs = new Map<string, Awaited<ReturnType<typeof parallelRun>>[]>(targets.map((t) => [t.name, []]));
+  for (const t of targets) await intake(t.ports, t.installs, 200, 8); // warm-up
+  for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await parallelRun(t, n));
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, rs] of runs) {
+    out[name] = {
+      inflight32_eps: median(rs.map((x) => x.eps)),
+      relay_cpu_us_per_event_32: median(rs.map((x) => x.cpu)),
+      events_per_batch_32: median(rs.map((x) => x.perBatch)),
+      inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
+    };
+  }
+  return out;
 }
 
 /** N installs inserted into a PostgreSQL relay database in one statement (setup, not measured). */
@@ -231,8 +266,8 @@ async function seedPostgresInstalls(url: string, n: number): Promise<string[]> {
  * batches often touch the same till and wait for its row (that wait is what keeps each till's order);
  * `postgres_2_20_tills` shows that case.
  */
-export async function intakeComparison(tills = 1000): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = { tills };
+export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { tills, rounds };
   const relays: SpawnedRelay[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
   const kill = async () => {
@@ -242,36 +277,32 @@ export async function intakeComparison(tills = 1000): Promise<Record<string, unk
     }
   };
   const env = { RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' };
+  let pg: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
   try {
-    const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
+    const targets: Target[] = [];
     const sp = await freePort();
+    const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
     relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp), RELAY_DATA_DIR: dir }));
-    out.sqlite_1 = await intakeFigures([sp], sqliteTills, 1000, 4000);
-    await kill();
-
+    targets.push({ name: 'sqlite_1', ports: [sp], installs: sqliteTills });
     const why = postgresUnavailableReason();
-    if (why) {
-      out.postgres = `skipped: ${why}`;
-      return out;
-    }
-    const pg = await startTempPostgres({ durable: true });
-    try {
+    if (why) out.postgres = `skipped: ${why}`;
+    else {
+      pg = await startTempPostgres({ durable: true });
       for (const [instances, n] of [[1, tills], [2, tills], [2, 20]] as const) {
         const url = await createDatabase(pg.url, `relay_bench_${instances}_${n}_${process.pid}`);
         const ids = await seedPostgresInstalls(url, n);
         const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
         for (const p of ports) relays.push(await spawnRelay({ ...env, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
-        out[n === tills ? `postgres_${instances}` : `postgres_${instances}_${n}_tills`] = await intakeFigures(ports, ids, 1000, 4000);
-        await kill();
+        targets.push({ name: n === tills ? `postgres_${instances}` : `postgres_${instances}_${n}_tills`, ports, installs: ids });
       }
-    } finally {
-      await kill();
-      await pg.stop();
+      out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
     }
-    out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
+    const par = await interleaved(targets, 4000, rounds);
+    for (const t of targets) out[t.name] = { ...(await serialFigures(t, 1000)), ...par[t.name] };
     return out;
   } finally {
     await kill();
+    if (pg) await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,12 +1,27 @@
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
+import type { StripeTarget } from './config';
 import type { RelayLogger } from './log';
 import { routeHints } from './route';
 import type { IncomingEvent, IngestResult, RelayStore } from './store/types';
 
+/** The Stripe client backfill lists events with; the only place the relay constructs one. */
+export type BackfillClient = Stripe;
+
+/** A client for the configured key (restricted, Events: read), pointed at `host/port/protocol` when set (the emulator). */
+export function createBackfillClient(target: StripeTarget): BackfillClient {
+  return new Stripe(target.key, {
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    ...(target.host && { host: target.host }),
+    ...(target.port && { port: target.port }),
+    ...(target.protocol && { protocol: target.protocol }),
+  });
+}
+
 export type BackfillResult = { listed: number; stored: number; duplicates: number; truncated: boolean; from: number; to: number | null };
 
 export type BackfillDeps = {
-  stripe: Stripe;
+  stripe: BackfillClient;
   store: RelayStore;
   /** The relay's group-commit queue, so backfilled events are routed and deduped like webhooks. */
   ingest: (event: IncomingEvent) => Promise<IngestResult>;

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import Stripe from 'stripe';
 import { ADMIN_USAGE, runAdminCommand } from './admin';
+import { createBackfillClient, type BackfillClient } from './backfill';
 import { loadRelayConfig, RelayConfigError } from './config';
 import { createRelayLogger } from './log';
 import { openRelayStore } from './openStore';
@@ -11,16 +11,10 @@ async function serve(env: NodeJS.ProcessEnv): Promise<number | null> {
   const config = loadRelayConfig(env);
   const logger = createRelayLogger(config.logLevel);
   const store = await openRelayStore(config, logger);
-  let stripe: Stripe | null = null;
+  let stripe: BackfillClient | null = null;
   if (config.stripe) {
     if (/^sk_/.test(config.stripe.key)) logger.warn('relay.config.unrestricted_key', { hint: 'use a restricted key (rk_…) with read access to Events only' });
-    stripe = new Stripe(config.stripe.key, {
-      maxNetworkRetries: 2,
-      timeout: 20_000,
-      ...(config.stripe.host && { host: config.stripe.host }),
-      ...(config.stripe.port && { port: config.stripe.port }),
-      ...(config.stripe.protocol && { protocol: config.stripe.protocol }),
-    });
+    stripe = createBackfillClient(config.stripe);
   }
   const relay = await startRelay({
     store,

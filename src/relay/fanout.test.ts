@@ -1,7 +1,7 @@
 import { request, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from './testing/testRelay';
-import { waitFor } from './testing/waitFor';
+import { waitFor } from '../../test/support/waitFor';
 import { makeEvent, signatureHeader } from './testing/webhooks';
 
 /**

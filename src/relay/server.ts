@@ -1,10 +1,9 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Stripe from 'stripe';
 import { z } from 'zod';
 import { registerAdminRoutes } from './adminRoutes';
-import { runBackfill, type BackfillResult } from './backfill';
+import { runBackfill, type BackfillClient, type BackfillResult } from './backfill';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
 import { createDeliveryHub } from './deliveryHub';
 import { createIngestQueue } from './ingestQueue';
@@ -30,7 +29,7 @@ export type RelayOptions = {
   retentionMs?: number;
   pruneEveryMs?: number;
   longPollMaxWaitSec?: number;
-  backfill?: { stripe: Stripe; everyMs: number; initialWindowSec?: number; overlapSec?: number; maxEvents?: number } | null;
+  backfill?: { stripe: BackfillClient; everyMs: number; initialWindowSec?: number; overlapSec?: number; maxEvents?: number } | null;
   logger?: RelayLogger;
   now?: () => number;
   /** Close the store when the relay closes (the CLI owns it; tests may share one). */

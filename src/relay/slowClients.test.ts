@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './store/sqlite';
 import { spawnRelay, type SpawnedRelay } from './testing/spawnRelay';
-import { freePort } from './testing/tempPostgres';
+import { freePort } from '../../test/support/freePort';
 import { addTestInstall, TEST_SECRET } from './testing/testRelay';
-import { waitFor } from './testing/waitFor';
+import { waitFor } from '../../test/support/waitFor';
 import { makeEvent, signatureHeader } from './testing/webhooks';
 
 /**

@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/server';
-import { freePort } from '../../src/relay/testing/tempPostgres';
+import { freePort } from '../support/freePort';
 import { addTestInstall, startTestRelay, type TestRelay } from '../../src/relay/testing/testRelay';
-import { waitFor } from '../../src/relay/testing/waitFor';
+import { waitFor } from '../support/waitFor';
 
 // A static import: if the emulator cannot be imported, this file FAILS (it used to skip quietly).
 const mod = { startEmulator };

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStreamClient, type RelayEvent } from '../../src/main/services/sync/streamClient';
 import { addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from '../../src/relay/testing/testRelay';
-import { waitFor } from '../../src/relay/testing/waitFor';
+import { waitFor } from '../support/waitFor';
 import { makeEvent, postWebhook, signatureHeader } from '../../src/relay/testing/webhooks';
 
 /** Issue 17 #3: the till gets the exact bytes Stripe sent, with Stripe's signature, and can verify them. */

@@ -6,7 +6,8 @@ import { createTestApplier } from '../../src/main/testing/testApplier';
 import { openPostgresStore } from '../../src/relay/store/postgres';
 import { spawnRelay, type SpawnedRelay } from '../../src/relay/testing/spawnRelay';
 import { startSwitchProxy, type SwitchProxy } from '../../src/relay/testing/switchProxy';
-import { createDatabase, freePort, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../src/relay/testing/tempPostgres';
+import { freePort } from '../support/freePort';
+import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../support/tempPostgres';
 import { addTestInstall, TEST_SECRET } from '../../src/relay/testing/testRelay';
 import { deliverLikeStripe, makeEvent } from '../../src/relay/testing/webhooks';
 

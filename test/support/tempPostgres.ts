@@ -42,10 +42,11 @@ const asPostgres = (args: string[]) => {
 };
 
 /**
- * A throwaway cluster on a loopback port, its socket in the temp folder, fsync off (tests only).
+ * A throwaway cluster on a loopback port, its socket in the temp folder, fsync off unless
+ * `durable` (the relay's benchmark commits to disk as production does).
  * Owned by `postgres` because the server refuses to run as root.
  */
-export async function startTempPostgres(): Promise<TempPostgres> {
+export async function startTempPostgres(startOpts: { durable?: boolean } = {}): Promise<TempPostgres> {
   const found = findPostgresBin();
   if ('missing' in found) throw new Error(found.missing);
   const { bin } = found;
@@ -57,7 +58,8 @@ export async function startTempPostgres(): Promise<TempPostgres> {
   const data = join(dir, 'data');
   asPostgres([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+  const sync = startOpts.durable ? '-c fsync=on -c synchronous_commit=on' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${sync} -c max_connections=100`;
   asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', opts, '-w', '-t', '30', '-l', join(dir, 'log'), 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -71,4 +73,17 @@ export async function startTempPostgres(): Promise<TempPostgres> {
       }
     },
   };
+}
+
+/** A fresh database per test file, so files sharing a cluster never see each other's rows. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(`CREATE DATABASE ${name.replace(/[^a-z0-9_]/g, '_')}`);
+  } finally {
+    await c.end();
+  }
+  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
 }

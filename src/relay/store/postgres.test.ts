@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../testing/tempPostgres';
-import { waitFor } from '../testing/waitFor';
+import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../../../test/support/tempPostgres';
+import { waitFor } from '../../../test/support/waitFor';
 import { makeEvent } from '../testing/webhooks';
 import { hashToken } from '../tokens';
 import { openPostgresStore } from './postgres';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CHANNEL, createPostgresIngest, noticeText, type ActiveInstalls, type Notice } from './postgresIngest';
+import { CHANNEL, createNotifier, createPostgresIngest, noticeText, type ActiveInstalls, type Notice } from './postgresIngest';
 import { toInstall, type InstallDbRow } from './installRow';
 import type { RelayLogger } from '../log';
 import { migratePostgres } from './migrations/postgresMigrations';
@@ -76,7 +76,9 @@ async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void>
 
 /** The shared store for several relay instances behind a load balancer. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore & { listening(): boolean }> {
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types });
+  // Generic plans for the relay's own connections: its statements have one shape (arrays in, no
+  // skewed constants), and re-planning the batch statement per execution costs PostgreSQL CPU per batch.
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types, options: '-c plan_cache_mode=force_generic_plan' });
   pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
   await migratePostgres(pool);
 
@@ -132,7 +134,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     installCache = null;
   };
 
-  const ingestBatch = createPostgresIngest(pool, activeInstalls);
+  const notifyDeliveries = createNotifier(pool, (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }));
+  const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries);
 
   // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
   const watchers = new Set<(c: StoreChange) => void>();
@@ -261,8 +264,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     listInstalls: async () =>
       (
         await pool.query<InstallDbRow & { oldest: number | null }>(
-          `SELECT i.*, (SELECT d.created_at FROM deliveries d WHERE d.install_id = i.id AND d.seq > i.acked_seq ORDER BY d.seq LIMIT 1) AS oldest
-           FROM installs i ORDER BY i.created_at, i.id`,
+          // Gapless seqs, only acknowledged rows pruned: the oldest unacknowledged delivery is acked_seq + 1.
+          `SELECT i.*, d.created_at AS oldest
+           FROM installs i LEFT JOIN deliveries d ON d.install_id = i.id AND d.seq = i.acked_seq + 1
+           ORDER BY i.created_at, i.id`,
         )
       ).rows.map((r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest })),
     installsOverCap: async (cap) =>

@@ -16,13 +16,61 @@ export function noticeText(notice: Notice): string {
 export type ActiveInstalls = { active: Set<string>; byLocation: Map<string, string[]> };
 
 /**
- * A batch in two round trips and no transaction block: one read (routes and waiting events of
- * the batch's PaymentIntents), then ONE statement that writes everything. The statement is
- * atomic by itself; seqs come from `UPDATE installs … RETURNING`, whose row locks (taken in id
- * order) serialise only batches for the same install, so an install's seqs still become visible
- * in order while batches for different installs commit side by side on every instance.
+ * Wakes the other instances' streams after a batch has committed, in a transaction of its own.
+ * Not inside the batch's transaction: PostgreSQL holds one cluster-wide lock from a NOTIFY's
+ * pre-commit until its commit is flushed, so batches that notify commit one at a time, one WAL
+ * fsync each, and never share a flush. This transaction writes no data, so it may commit without
+ * waiting for the disk (`synchronous_commit` off for it alone; the events were already durable).
+ * One notification in flight per instance; targets that come meanwhile are sent together next.
  */
-export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promise<ActiveInstalls>): (events: readonly IncomingEvent[], now: number) => Promise<IngestOutcome> {
+export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (installIds: readonly string[]) => Promise<void> {
+  let pending = new Set<string>();
+  let waiters: (() => void)[] = [];
+  let sending = false;
+  const send = async () => {
+    sending = true;
+    while (pending.size > 0) {
+      const ids = [...pending].sort();
+      const done = waiters;
+      pending = new Set();
+      waiters = [];
+      try {
+        await pool.query({
+          name: 'relay_notify_v1',
+          text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
+          values: [CHANNEL, noticeText({ k: 'd', i: ids })],
+        });
+      } catch (err) {
+        // The rows stay the truth; a stream on another instance then sees these with the next event.
+        onError(err as Error);
+      }
+      for (const w of done) w();
+    }
+    sending = false;
+  };
+  return (installIds) =>
+    new Promise<void>((resolve) => {
+      if (installIds.length === 0) return resolve();
+      for (const id of installIds) pending.add(id);
+      waiters.push(resolve);
+      if (!sending) void send();
+    });
+}
+
+/**
+ * A batch in ONE round trip when every event names an active install in its metadata (the usual
+ * case: the till starts every PaymentIntent), else two: one read (routes and waiting events of the
+ * batch's PaymentIntents), then ONE statement that writes everything. The statement is atomic by
+ * itself; seqs come from `UPDATE installs … RETURNING`, whose row locks (taken in id order)
+ * serialise only batches for the same install, so an install's seqs still become visible in order
+ * while batches for different installs commit side by side on every instance. In the one-round-trip
+ * case the statement itself claims the queue's events waiting for the PaymentIntents it teaches.
+ */
+export function createPostgresIngest(
+  pool: pg.Pool,
+  activeInstalls: () => Promise<ActiveInstalls>,
+  notify: (installIds: readonly string[]) => Promise<void>,
+): (events: readonly IncomingEvent[], now: number) => Promise<IngestOutcome> {
   return async (events, now) => {
     const unique = new Map<string, IncomingEvent>();
     for (const ev of events) if (!unique.has(ev.id)) unique.set(ev.id, ev);
@@ -31,7 +79,8 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
     const pis = [...new Set(list.map((e) => e.hints.paymentIntent).filter((p): p is string => !!p))];
     const routes = new Map<string, string>();
     const waiting = new Map<string, string[]>();
-    if (pis.length > 0) {
+    const direct = list.every((e) => !!e.hints.installId && installs.active.has(e.hints.installId));
+    if (pis.length > 0 && !direct) {
       const r = await pool.query<{ k: string; pi: string; v: string }>({
         // Named: parsed and planned once per connection, not per batch.
         name: 'relay_ingest_lookup_v1',
@@ -58,10 +107,18 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
       lookup,
     );
     const learned = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
-    const targets = [...new Set(plan.deliveries.map((d) => d.installId))].sort();
-    const notice = targets.length > 0 ? noticeText({ k: 'd', i: targets }) : null;
+    // One round trip: the statement claims what waits for each taught PaymentIntent, placed just
+    // before the event that taught it (the planner's order), oldest first.
+    const sweep: { pi: string; ord: number; installId: string }[] = [];
+    if (direct) {
+      const ordOf = new Map(plan.deliveries.map((d, i) => [d.eventId, i + 1]));
+      for (const e of list) {
+        const pi = e.hints.paymentIntent;
+        if (pi && learned.get(pi) === e.hints.installId && !sweep.some((s) => s.pi === pi)) sweep.push({ pi, ord: ordOf.get(e.id)!, installId: e.hints.installId! });
+      }
+    }
     const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>({
-      name: 'relay_ingest_write_v1',
+      name: 'relay_ingest_write_v2',
       text: `WITH ins AS (
          INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
          SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
@@ -74,17 +131,27 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
          INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at)
          SELECT u.p, u.i, $9::bigint FROM unnest($10::text[], $11::text[]) AS u(p, i)
          ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at
+           WHERE payment_intent_routes.install_id IS DISTINCT FROM excluded.install_id
          RETURNING 1
        ),
-       claimed AS (DELETE FROM unassigned WHERE event_id = ANY($12::text[]) RETURNING event_id),
+       swept AS (
+         DELETE FROM unassigned w USING unnest($18::text[], $19::bigint[], $20::text[]) AS s(pi, ord, install_id)
+         WHERE w.payment_intent = s.pi AND w.event_id <> ALL($1::text[])
+         RETURNING w.event_id, w.received_at, s.ord, s.install_id
+       ),
+       unqueued AS (DELETE FROM unassigned WHERE event_id = ANY($12::text[]) RETURNING event_id),
+       claimed AS (SELECT event_id FROM unqueued UNION ALL SELECT event_id FROM swept),
        queued AS (
          INSERT INTO unassigned (event_id, payment_intent, location_id, received_at)
          SELECT u.e, u.p, u.l, $9 FROM unnest($13::text[], $14::text[], $15::text[]) AS u(e, p, l) JOIN ins ON ins.id = u.e
          ON CONFLICT DO NOTHING RETURNING 1
        ),
-       planned AS (SELECT * FROM unnest($16::text[], $17::text[]) WITH ORDINALITY AS p(event_id, install_id, ord)),
+       planned AS (
+         SELECT p.event_id, p.install_id, p.ord * 2 AS ord, 0::bigint AS rcv FROM unnest($16::text[], $17::text[]) WITH ORDINALITY AS p(event_id, install_id, ord)
+         UNION ALL SELECT event_id, install_id, ord * 2 - 1, received_at FROM swept
+       ),
        ok AS (
-         SELECT p.install_id, p.ord, p.event_id, COALESCE(ins.no, ce.no) AS no
+         SELECT p.install_id, p.ord, p.rcv, p.event_id, COALESCE(ins.no, ce.no) AS no
          FROM planned p
          LEFT JOIN ins ON ins.id = p.event_id
          LEFT JOIN claimed c ON c.event_id = p.event_id
@@ -100,13 +167,12 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
        ),
        numbered AS (
          SELECT ok.install_id, ok.event_id, ok.no, ok.ord, b.acked_seq,
-                b.last_seq - b.n + row_number() OVER (PARTITION BY ok.install_id ORDER BY ok.ord) AS seq
+                b.last_seq - b.n + row_number() OVER (PARTITION BY ok.install_id ORDER BY ok.ord, ok.rcv, ok.event_id) AS seq
          FROM ok JOIN bump b ON b.id = ok.install_id
        ),
        dl AS (INSERT INTO deliveries (install_id, seq, event_no, created_at) SELECT install_id, seq, no, $9 FROM numbered RETURNING 1)
        SELECT 'e' AS k, id, NULL AS install_id, NULL::bigint AS seq, NULL::bigint AS acked, NULL::bigint AS ord FROM ins
        UNION ALL SELECT 'd', event_id, install_id, seq, acked_seq, ord FROM numbered
-       UNION ALL SELECT 'n', CASE WHEN $18::text IS NOT NULL AND EXISTS (SELECT 1 FROM numbered) THEN pg_notify('${CHANNEL}', $18)::text END, NULL, NULL, NULL, NULL
        UNION ALL SELECT 'w', ((SELECT count(*) FROM learn) + (SELECT count(*) FROM queued) + (SELECT count(*) FROM dl))::text, NULL, NULL, NULL, NULL`,
       values: [
         list.map((e) => e.id),
@@ -126,7 +192,9 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
         plan.unassigned.map((u) => u.locationId),
         plan.deliveries.map((d) => d.eventId),
         plan.deliveries.map((d) => d.installId),
-        notice,
+        sweep.map((s) => s.pi),
+        sweep.map((s) => s.ord),
+        sweep.map((s) => s.installId),
       ],
     });
     const freshIds = new Set<string>();
@@ -136,7 +204,8 @@ export function createPostgresIngest(pool: pg.Pool, activeInstalls: () => Promis
       else if (row.k === 'd') numbered.push({ d: { installId: row.install_id!, eventId: row.id, seq: row.seq!, unacked: row.seq! - row.acked! }, ord: Number(row.ord) });
     }
     // In plan order, as the SQLite store gives them.
-    const deliveries = numbered.sort((a, b) => a.ord - b.ord).map((x) => x.d);
+    const deliveries = numbered.sort((a, b) => a.ord - b.ord || a.d.seq - b.d.seq).map((x) => x.d);
+    await notify([...new Set(deliveries.map((d) => d.installId))]);
     const results: IngestResult[] = [];
     for (const ev of events) {
       const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate

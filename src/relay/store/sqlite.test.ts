@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../testing/waitFor';
+import { waitFor } from '../../../test/support/waitFor';
 import { makeEvent } from '../testing/webhooks';
 import { migrateSqlite, RelaySchemaFromFutureError, SQLITE_MIGRATIONS } from './migrations/sqliteMigrations';
 import { openSqliteStore } from './sqlite';

@@ -112,8 +112,11 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     installById: db.prepare('SELECT * FROM installs WHERE id = ?'),
     addInstall: db.prepare('INSERT INTO installs (id, name, location_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?)'),
     listInstalls: db.prepare(
-      `SELECT i.*, (SELECT d.created_at FROM deliveries d WHERE d.install_id = i.id AND d.seq > i.acked_seq ORDER BY d.seq LIMIT 1) AS oldest
-       FROM installs i ORDER BY i.created_at, i.id`,
+      // Seqs are gapless and only acknowledged rows are pruned: the oldest unacknowledged delivery is
+      // acked_seq + 1, one key lookup per install in one join (no per-install sorted subquery).
+      `SELECT i.*, d.created_at AS oldest
+       FROM installs i LEFT JOIN deliveries d ON d.install_id = i.id AND d.seq = i.acked_seq + 1
+       ORDER BY i.created_at, i.id`,
     ),
     overCap: db.prepare('SELECT id, name, last_seq - acked_seq AS unacked FROM installs WHERE revoked_at IS NULL AND last_seq - acked_seq > ? ORDER BY id LIMIT 1000'),
     revoke: db.prepare('UPDATE installs SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),

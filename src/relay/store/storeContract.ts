@@ -82,6 +82,28 @@ export function storeContract(open: () => Promise<RelayStore>): void {
     expect(await store.countUnassigned()).toBe(1);
   });
 
+  it('releases queued events when a batch of only till-named events teaches their PaymentIntent (one round trip on PostgreSQL), oldest first, just before the teacher', async () => {
+    await install('A');
+    await install('B');
+    await store.ingest([incoming(makeEvent({ id: 'evt_r1', type: 'charge.refunded', paymentIntent: 'pi_7' }))], T0);
+    await store.ingest([incoming(makeEvent({ id: 'evt_r2', type: 'charge.refunded', paymentIntent: 'pi_7' }))], T0 + 1);
+    const out = await store.ingest(
+      [
+        incoming(makeEvent({ id: 'evt_b1', installId: 'B' })),
+        incoming(makeEvent({ id: 'evt_a1', installId: 'A' })),
+        incoming(makeEvent({ id: 'evt_pay7', installId: 'A', paymentIntent: 'pi_7' })),
+      ],
+      T0 + 2,
+    );
+    expect(out.results.map((r) => r.route)).toEqual(['install', 'install', 'install']);
+    expect(out.deliveries.map((d) => `${d.installId}:${d.seq}:${d.eventId}`)).toEqual(['B:1:evt_b1', 'A:1:evt_a1', 'A:2:evt_r1', 'A:3:evt_r2', 'A:4:evt_pay7']);
+    expect(await store.countUnassigned()).toBe(0);
+    expect((await store.readAfter('A', 0, 10)).map((r) => r.eventId)).toEqual(['evt_a1', 'evt_r1', 'evt_r2', 'evt_pay7']);
+    // The route is learned: a later refund without install_id goes to A.
+    const later = await store.ingest([incoming(makeEvent({ id: 'evt_r3', type: 'charge.refunded', paymentIntent: 'pi_7' }))], T0 + 3);
+    expect(later.deliveries.map((d) => `${d.installId}:${d.seq}:${d.eventId}`)).toEqual(['A:5:evt_r3']);
+  });
+
   it('lets an admin assign a queued event, with the other events of its PaymentIntent', async () => {
     await install('A');
     await install('B');
