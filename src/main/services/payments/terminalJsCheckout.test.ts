@@ -1,0 +1,222 @@
+import { createContext, runInContext } from 'node:vm';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Stripe from 'stripe';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpTransport } from '../../rpc/httpTransport';
+import { openPayShop } from './paymentsTestKit';
+import type { PayShop } from './paymentsTestKit';
+
+/**
+ * terminal-js end to end on main's side: main makes the PaymentIntent and hands its client
+ * secret out; the emulator's stand-in Terminal SDK (fetched from the URL main names, run in a
+ * vm with only what a page has) reads the card and processes it over HTTP; main is told, asks
+ * Stripe, and only Stripe's status decides.
+ */
+
+type ExposedError = { code?: string; message: string; decline_code?: string };
+type Err = { error: ExposedError };
+type SdkPi = Stripe.PaymentIntent & { sdk_payment_details: unknown };
+type Terminal = {
+  discoverReaders(config?: { simulated?: boolean; location?: string }): Promise<{ discoveredReaders: Stripe.Terminal.Reader[] } | Err>;
+  connectReader(reader: Stripe.Terminal.Reader, options?: { fail_if_in_use?: boolean }): Promise<{ reader: Stripe.Terminal.Reader } | Err>;
+  setSimulatorConfiguration(config: { testCardNumber?: string }): void;
+  collectPaymentMethod(clientSecret: string): Promise<{ paymentIntent: SdkPi } | Err>;
+  processPayment(pi: SdkPi): Promise<{ paymentIntent: Stripe.PaymentIntent } | Err>;
+};
+type Sdk = { create(props: { onFetchConnectionToken: () => Promise<string>; onUnexpectedReaderDisconnect?: () => void }): Terminal };
+
+let shop: PayShop;
+afterEach(async () => shop?.shutdown());
+
+const isErr = (r: object): r is Err => 'error' in r;
+
+async function terminalShop(payments: Parameters<typeof openPayShop>[0] = {}): Promise<{ sdk: Sdk; scriptUrl: string }> {
+  shop = await openPayShop(payments);
+  await shop.ok('settings.update', { readerDriver: 'terminal-js' }, shop.manager);
+  const list = await shop.ok('readers.list', {});
+  expect(list.driver).toBe('terminal-js');
+  const scriptUrl = list.terminalJs?.scriptUrl as string;
+  expect(scriptUrl).toBe(`${shop.emulator.url}/terminal-js/v1`);
+  const source = await (await fetch(scriptUrl)).text();
+  const window: Record<string, unknown> = {};
+  const context = createContext({ window, document: { currentScript: { src: scriptUrl } }, fetch, URL, setTimeout, clearTimeout, console });
+  runInContext(source, context, { filename: 'terminal-js-v1.js' });
+  return { sdk: window.StripeTerminal as Sdk, scriptUrl };
+}
+
+/** A terminal connected to the SDK's simulated reader, with tokens from main (as the page gets them). */
+async function connect(sdk: Sdk, token?: () => Promise<string>): Promise<Terminal> {
+  const terminal = sdk.create({ onFetchConnectionToken: token ?? (async () => (await shop.ok('readers.connectionToken', {})).secret), onUnexpectedReaderDisconnect: () => undefined });
+  const found = await terminal.discoverReaders({ simulated: true });
+  if (isErr(found)) throw new Error(found.error.message);
+  const c = await terminal.connectReader(found.discoveredReaders[0] as Stripe.Terminal.Reader, { fail_if_in_use: true });
+  if (isErr(c)) throw new Error(c.error.message);
+  return terminal;
+}
+
+/** What the page does with one payment: collect, process, and report every outcome to main. */
+async function tap(terminal: Terminal, clientSecret: string): Promise<ExposedError | null> {
+  const collected = await terminal.collectPaymentMethod(clientSecret);
+  if (isErr(collected)) return collected.error;
+  const processed = await terminal.processPayment(collected.paymentIntent);
+  return isErr(processed) ? processed.error : null;
+}
+
+describe('terminal-js checkout against the emulator', () => {
+  it('hands the client secret to the page, does not drive the reader, and marks paid only once Stripe says so', async () => {
+    const { sdk } = await terminalShop();
+    const b = await shop.booking();
+    const started = await shop.ok('payments.startCard', { bookingId: b.id });
+    expect(started).toMatchObject({ status: 'requires_action', readerId: null, method: 'card_present', amount: b.total });
+    expect(started.clientSecret).toMatch(/^pi_.+_secret_/);
+    const pi = await shop.stripe.paymentIntents.retrieve(started.stripePaymentIntentId as string);
+    expect(pi.client_secret).toBe(started.clientSecret);
+    expect(pi.metadata).toMatchObject({ booking_id: b.id, booking_ref: b.ref, payment_id: started.id, install_id: shop.b.info().installId, staff_id: shop.clerk.staffId });
+    // Main did not send it to the counter's server-driven reader.
+    const reader = await shop.stripe.terminal.readers.retrieve(await shop.reader());
+    expect('action' in reader ? reader.action : null).toBeNull();
+
+    const terminal = await connect(sdk);
+    expect(await tap(terminal, started.clientSecret as string)).toBeNull();
+    const paid = await shop.ok('payments.confirmFromReader', { paymentId: started.id });
+    expect(paid).toMatchObject({ status: 'succeeded', cardBrand: 'visa', cardLast4: '4242' });
+    expect(paid.fee?.amount).toBeGreaterThan(0);
+    expect((await shop.ok('payments.forBooking', { bookingId: b.id })).balanceDue.amount).toBe(0);
+    expect(await shop.charges(b.id)).toHaveLength(1);
+    // Said twice (a double click, a re-sent request): still one charge and the same record.
+    expect((await shop.ok('payments.confirmFromReader', { paymentId: started.id })).status).toBe('succeeded');
+    expect(await shop.charges(b.id)).toHaveLength(1);
+  });
+
+  it('a declined card is retried on the same PaymentIntent and charged once', async () => {
+    const { sdk } = await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    const terminal = await connect(sdk);
+    terminal.setSimulatorConfiguration({ testCardNumber: '4000000000000002' });
+    expect((await tap(terminal, p.clientSecret as string))?.code).toBe('card_declined');
+    const declined = await shop.ok('payments.confirmFromReader', { paymentId: p.id });
+    // Stripe's record decides the code: card_declined with decline_code generic_decline.
+    expect(declined).toMatchObject({ status: 'failed', errorCode: 'generic_decline' });
+    expect(declined.errorMessage).toMatch(/another card/i);
+    expect(await shop.charges(b.id)).toHaveLength(0);
+
+    const again = await shop.ok('payments.retry', { paymentId: p.id });
+    expect(again).toMatchObject({ id: p.id, status: 'requires_action', stripePaymentIntentId: p.stripePaymentIntentId, clientSecret: p.clientSecret });
+    terminal.setSimulatorConfiguration({ testCardNumber: '4242424242424242' });
+    expect(await tap(terminal, again.clientSecret as string)).toBeNull();
+    const paid = await shop.ok('payments.confirmFromReader', { paymentId: p.id });
+    expect(paid.status).toBe('succeeded');
+    expect(paid.attempts.map((a) => a.outcome)).toEqual(['declined', 'succeeded']);
+    const all = await shop.stripe.paymentIntents.list({ limit: 100 });
+    expect(all.data.filter((x) => x.metadata.booking_id === b.id)).toHaveLength(1);
+    expect(await shop.charges(b.id)).toHaveLength(1);
+  });
+
+  it("the page's word alone settles nothing: a report with no card read leaves the payment retryable and uncharged", async () => {
+    await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    const r = await shop.ok('payments.confirmFromReader', { paymentId: p.id });
+    expect(r).toMatchObject({ status: 'failed', errorCode: 'interrupted' });
+    expect(await shop.charges(b.id)).toHaveLength(0);
+    expect((await shop.ok('payments.retry', { paymentId: p.id })).stripePaymentIntentId).toBe(p.stripePaymentIntentId);
+  });
+
+  it('connection tokens come from main, are scoped to the shop location, and a reused one is refused', async () => {
+    const { sdk } = await terminalShop();
+    const location = (await shop.ok('readers.list', {})).terminalJs?.location;
+    expect(location).toMatch(/^tml_/);
+    const secret = (await shop.ok('readers.connectionToken', {})).secret;
+    expect(secret).toMatch(/^pst_/);
+    // The first terminal redeems it; its reader is in the shop's location.
+    const first = sdk.create({ onFetchConnectionToken: async () => secret });
+    const found = await first.discoverReaders({ simulated: true });
+    expect(isErr(found) ? found.error : found.discoveredReaders[0]?.location).toBe(location);
+    // A second terminal handed the same token is refused.
+    const second = sdk.create({ onFetchConnectionToken: async () => secret });
+    const again = await second.discoverReaders({ simulated: true });
+    expect(isErr(again) && again.error.code).toBe('invalid_connection_token');
+    // And a token cannot look outside its location.
+    const other = await shop.stripe.terminal.locations.create({ display_name: 'Elsewhere', address: { country: 'NL', line1: 'x', city: 'y', postal_code: '1000 AA' } });
+    const outside = await connectOr(sdk, other.id);
+    expect(outside).toBe('invalid_location');
+  });
+
+  it('a killed page: reconcile cancels the PaymentIntent nobody reported on, and nothing is charged', async () => {
+    await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    // The app died: its in-memory wait is gone; the next start's reconcile finds the row.
+    shop.b.payments.api.stop();
+    const out = await shop.b.payments.api.reconcile();
+    expect(out).toMatchObject({ checked: 1, changed: 1, failed: 0 });
+    expect((await shop.ok('payments.get', { paymentId: p.id })).status).toBe('canceled');
+    expect((await shop.stripe.paymentIntents.retrieve(p.stripePaymentIntentId as string)).status).toBe('canceled');
+  });
+
+  it('a killed app after the card was charged: reconcile marks it paid, once', async () => {
+    const { sdk } = await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    expect(await tap(await connect(sdk), p.clientSecret as string)).toBeNull();
+    shop.b.payments.api.stop();
+    await shop.b.payments.api.reconcile();
+    expect((await shop.ok('payments.get', { paymentId: p.id })).status).toBe('succeeded');
+    expect(await shop.charges(b.id)).toHaveLength(1);
+  });
+
+  it("main's own timeout cancels a PaymentIntent the page never reports on", async () => {
+    await terminalShop({ payments: { readerTimeoutMs: 150 } });
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    expect((await shop.settled(p.id)).status).toBe('canceled');
+    expect((await shop.stripe.paymentIntents.retrieve(p.stripePaymentIntentId as string)).status).toBe('canceled');
+  });
+
+  it('server-driven mode gives no client secret and refuses a page report', async () => {
+    shop = await openPayShop();
+    const b = await shop.booking();
+    await shop.reader();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    expect(p.clientSecret ?? null).toBeNull();
+    expect((await shop.ok('readers.list', {})).terminalJs).toBeNull();
+    expect((await shop.fail('payments.confirmFromReader', { paymentId: p.id })).code).toBe('conflict');
+    await shop.ok('payments.cancel', { paymentId: p.id });
+  });
+});
+
+async function connectOr(sdk: Sdk, location: string): Promise<string | null> {
+  const t = sdk.create({ onFetchConnectionToken: async () => (await shop.ok('readers.connectionToken', {})).secret });
+  const r = await t.discoverReaders({ simulated: false, location });
+  return isErr(r) ? (r.error.code ?? null) : null;
+}
+
+describe('the page CSP follows the reader driver', () => {
+  it('opens script-src and connect-src for the SDK origin only in terminal-js mode', async () => {
+    shop = await openPayShop();
+    const rendererDir = join(mkdtempSync(join(tmpdir(), 'kd-csp-')), 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>k</title>');
+    const http = await startHttpTransport({ backend: shop.b, rendererDir });
+    try {
+      const csp = async () => (await fetch(http.url)).headers.get('content-security-policy') ?? '';
+      const emu = shop.emulator.url;
+      const locked = await csp();
+      expect(locked).toContain("script-src 'self';");
+      expect(locked).toContain("connect-src 'self';");
+      expect(locked).not.toContain(emu);
+      await shop.ok('settings.update', { readerDriver: 'terminal-js' }, shop.manager);
+      const open = await csp();
+      expect(open).toContain(`script-src 'self' ${emu};`);
+      expect(open).toContain(`connect-src 'self' ${emu};`);
+      expect(open).toContain("object-src 'none'");
+      await shop.ok('settings.update', { readerDriver: 'simulated' }, shop.manager);
+      expect(await csp()).toBe(locked);
+    } finally {
+      await http.close();
+    }
+  });
+});
