@@ -10,7 +10,8 @@ import { useShop } from '../../lib/useShop';
 import { readerStateOf } from '../../readers/serverDrivenDriver';
 import { useApp } from '../../stores/appStore';
 import { usePayments } from '../../stores/paymentStore';
-import { DemoReaderPanel } from './DemoReaderPanel';
+import { DemoReaderPanel, SdkDemoCardPanel } from './DemoReaderPanel';
+import { ReaderDriverChoice } from './ReaderDriverChoice';
 import { READER_STATE_LABEL, awaitsRetry, cardText, failureSentence, isOpen, readerProblem } from './paymentLabels';
 
 type Method = 'card' | 'cash';
@@ -100,6 +101,7 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
   });
 
   const closed = ['cancelled', 'no_show', 'closed'].includes(data.bookingStatus);
+  const demo = useApp((s) => s.info?.mode === 'demo');
   const problem = method === 'card' ? readerProblem(data.reader) : null;
 
   async function submit(e: FormEvent) {
@@ -212,6 +214,7 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
         </form>
       )}
       {data.driver === 'simulated' && data.reader && (active || (!closed && data.balanceDue.amount > 0)) && <DemoReaderPanel reader={data.reader} active={active} />}
+      {data.driver === 'terminal-js' && demo && (active || (!closed && data.balanceDue.amount > 0)) && <SdkDemoCardPanel />}
     </section>
   );
 }
@@ -253,7 +256,8 @@ function ReaderLine({ data }: { data: BookingPayments }) {
       ) : (
         <strong>{data.reader?.label ?? 'None paired'}</strong>
       )}{' '}
-      <span className={`reader-state ${state}`}>{READER_STATE_LABEL[state]}</span>
+      <span className={`reader-state ${state}`}>{READER_STATE_LABEL[state]}</span>{' '}
+      <ReaderDriverChoice driver={data.driver} />
     </p>
   );
 }
