@@ -1,10 +1,6 @@
 import { createContext, runInContext } from 'node:vm';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHttpTransport } from '../../rpc/httpTransport';
+import type { StripePaymentIntent, StripeReader } from '../../stripe/stripeGateway';
 import { openPayShop } from './paymentsTestKit';
 import type { PayShop } from './paymentsTestKit';
 
@@ -17,13 +13,13 @@ import type { PayShop } from './paymentsTestKit';
 
 type ExposedError = { code?: string; message: string; decline_code?: string };
 type Err = { error: ExposedError };
-type SdkPi = Stripe.PaymentIntent & { sdk_payment_details: unknown };
+type SdkPi = StripePaymentIntent & { sdk_payment_details: unknown };
 type Terminal = {
-  discoverReaders(config?: { simulated?: boolean; location?: string }): Promise<{ discoveredReaders: Stripe.Terminal.Reader[] } | Err>;
-  connectReader(reader: Stripe.Terminal.Reader, options?: { fail_if_in_use?: boolean }): Promise<{ reader: Stripe.Terminal.Reader } | Err>;
+  discoverReaders(config?: { simulated?: boolean; location?: string }): Promise<{ discoveredReaders: StripeReader[] } | Err>;
+  connectReader(reader: StripeReader, options?: { fail_if_in_use?: boolean }): Promise<{ reader: StripeReader } | Err>;
   setSimulatorConfiguration(config: { testCardNumber?: string }): void;
   collectPaymentMethod(clientSecret: string): Promise<{ paymentIntent: SdkPi } | Err>;
-  processPayment(pi: SdkPi): Promise<{ paymentIntent: Stripe.PaymentIntent } | Err>;
+  processPayment(pi: SdkPi): Promise<{ paymentIntent: StripePaymentIntent } | Err>;
 };
 type Sdk = { create(props: { onFetchConnectionToken: () => Promise<string>; onUnexpectedReaderDisconnect?: () => void }): Terminal };
 
@@ -51,7 +47,7 @@ async function connect(sdk: Sdk, token?: () => Promise<string>): Promise<Termina
   const terminal = sdk.create({ onFetchConnectionToken: token ?? (async () => (await shop.ok('readers.connectionToken', {})).secret), onUnexpectedReaderDisconnect: () => undefined });
   const found = await terminal.discoverReaders({ simulated: true });
   if (isErr(found)) throw new Error(found.error.message);
-  const c = await terminal.connectReader(found.discoveredReaders[0] as Stripe.Terminal.Reader, { fail_if_in_use: true });
+  const c = await terminal.connectReader(found.discoveredReaders[0] as StripeReader, { fail_if_in_use: true });
   if (isErr(c)) throw new Error(c.error.message);
   return terminal;
 }
@@ -193,30 +189,3 @@ async function connectOr(sdk: Sdk, location: string): Promise<string | null> {
   const r = await t.discoverReaders({ simulated: false, location });
   return isErr(r) ? (r.error.code ?? null) : null;
 }
-
-describe('the page CSP follows the reader driver', () => {
-  it('opens script-src and connect-src for the SDK origin only in terminal-js mode', async () => {
-    shop = await openPayShop();
-    const rendererDir = join(mkdtempSync(join(tmpdir(), 'kd-csp-')), 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>k</title>');
-    const http = await startHttpTransport({ backend: shop.b, rendererDir });
-    try {
-      const csp = async () => (await fetch(http.url)).headers.get('content-security-policy') ?? '';
-      const emu = shop.emulator.url;
-      const locked = await csp();
-      expect(locked).toContain("script-src 'self';");
-      expect(locked).toContain("connect-src 'self';");
-      expect(locked).not.toContain(emu);
-      await shop.ok('settings.update', { readerDriver: 'terminal-js' }, shop.manager);
-      const open = await csp();
-      expect(open).toContain(`script-src 'self' ${emu};`);
-      expect(open).toContain(`connect-src 'self' ${emu};`);
-      expect(open).toContain("object-src 'none'");
-      await shop.ok('settings.update', { readerDriver: 'simulated' }, shop.manager);
-      expect(await csp()).toBe(locked);
-    } finally {
-      await http.close();
-    }
-  });
-});
