@@ -31,6 +31,10 @@ type PaymentState = {
   focusCharge(): void;
   /** terminal-js: the SDK reader's state, for the reader line (null until the SDK is used). */
   sdkReader: ReaderState | null;
+  /** Why the SDK reader is not ready (script not loaded, no reader found), for the reader line. */
+  sdkProblem: string | null;
+  /** terminal-js: loads the SDK and connects the reader now, so the reader line shows its real state before a charge. */
+  connectSdk(): Promise<void>;
   /** terminal-js on the demo's simulated reader: what the next card does (the demo reader panel's choice). */
   nextCard: SimulatedOutcome;
   setNextCard(outcome: SimulatedOutcome): void;
@@ -192,6 +196,15 @@ export const usePayments = create<PaymentState>((set, get) => {
     managers: () => call('staff.list', {}),
     focusCharge: () => set({ chargeFocus: get().chargeFocus + 1 }),
     sdkReader: null,
+    sdkProblem: null,
+    async connectSdk() {
+      if (get().sdkReader === 'online') return;
+      set({ sdkReader: 'connecting', sdkProblem: null });
+      await driverFor('terminal-js').then(
+        () => set({ sdkReader: 'online', sdkProblem: null }),
+        (e: unknown) => set({ sdkReader: 'offline', sdkProblem: e instanceof Error ? e.message : 'The card reader software failed.' }),
+      );
+    },
     nextCard: 'approve',
     setNextCard: (outcome) => set({ nextCard: outcome }),
   };

@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import type { ReaderDriverKind } from '../../../../shared/contract/payments';
+import { reloadKeepingViews } from '../../readers/reloadForDriver';
 import { useApp } from '../../stores/appStore';
 import { usePayments } from '../../stores/paymentStore';
 import { READER_STATE_LABEL } from './paymentLabels';
@@ -19,6 +21,10 @@ export function ReaderDriverChoice({ driver }: { driver: ReaderDriverKind }) {
   const chosen = useApp((s) => s.settings?.readerDriver);
   const notify = useApp((s) => s.notify);
   const sdkReader = usePayments((s) => s.sdkReader);
+  const sdkProblem = usePayments((s) => s.sdkProblem);
+  useEffect(() => {
+    if (driver === 'terminal-js') void usePayments.getState().connectSdk();
+  }, [driver]);
   const options: ReaderDriverKind[] = mode === 'demo' ? ['simulated', 'terminal-js'] : ['server-driven', 'terminal-js'];
   const value = driver === 'terminal-js' ? 'terminal-js' : (options.find((o) => o !== 'terminal-js') ?? driver);
 
@@ -29,7 +35,7 @@ export function ReaderDriverChoice({ driver }: { driver: ReaderDriverKind }) {
       notify('error', res.error.message, 'charge');
       return;
     }
-    window.location.reload();
+    reloadKeepingViews();
   }
 
   return (
@@ -47,7 +53,8 @@ export function ReaderDriverChoice({ driver }: { driver: ReaderDriverKind }) {
       {driver === 'terminal-js' && (
         <span className="muted" role="status" aria-label="Terminal JS reader">
           {' '}
-          {sdkReader ? `SDK reader: ${READER_STATE_LABEL[sdkReader]}` : 'SDK reader: connects at the first charge'}
+          {`SDK reader: ${READER_STATE_LABEL[sdkReader ?? 'connecting']}`}
+          {sdkProblem && ` (${sdkProblem})`}
         </span>
       )}
     </span>
