@@ -74,7 +74,8 @@ test('switched to terminal-js in settings, a pickup is paid by card through the 
 
   await expect(nextCard(page, 'Approve')).toHaveAttribute('aria-pressed', 'true');
   // The page connected the SDK's simulated reader as soon as the panel showed.
-  await expect(charge(page).getByRole('status', { name: 'Terminal JS reader' })).toHaveText('SDK reader: Ready');
+  await expect(charge(page).getByRole('status', { name: 'Terminal JS reader' })).toHaveText('Ready');
+  await expect(charge(page).getByRole('status', { name: 'Next card' })).toHaveText('Next card: Approve');
   await page.keyboard.press('F8');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: `Paid ${eur(booking.balanceDue.amount)} by Visa •••• 4242` })).toBeVisible();
@@ -93,6 +94,7 @@ test('terminal-js: a declined card, then a second card on the same payment', asy
 
   await nextCard(page, 'Decline').click();
   await expect(nextCard(page, 'Decline')).toHaveAttribute('aria-pressed', 'true');
+  await expect(charge(page).getByRole('status', { name: 'Next card' })).toHaveText('Next card: Decline');
   await page.keyboard.press('F8');
   await page.keyboard.press('Enter');
   const alert = charge(page).getByRole('alert');

@@ -62,9 +62,12 @@ export function SdkDemoCardPanel() {
     <section aria-labelledby="sdk-demo-reader-title" className="demo-reader">
       <h3 id="sdk-demo-reader-title">Demo card reader (Terminal JS)</h3>
       <p className="muted">Demo only. Pick what the customer’s next card does, then charge: the simulated reader taps it at once.</p>
+      <p role="status" aria-label="Next card">
+        Next card: <strong>{choices.find((o) => o.outcome === next)?.label ?? next}</strong>
+      </p>
       <div className="outcomes" role="group" aria-label="Next card on the reader">
         {choices.map((o) => (
-          <button key={o.outcome} type="button" aria-pressed={next === o.outcome} className={o.outcome === 'approve' ? 'approve' : undefined} onClick={() => setNext(o.outcome)}>
+          <button key={o.outcome} type="button" aria-pressed={next === o.outcome} onClick={() => setNext(o.outcome)}>
             {o.label}
           </button>
         ))}

@@ -3,7 +3,6 @@ import type { ReaderDriverKind } from '../../../../shared/contract/payments';
 import { reloadKeepingViews } from '../../readers/reloadForDriver';
 import { useApp } from '../../stores/appStore';
 import { usePayments } from '../../stores/paymentStore';
-import { READER_STATE_LABEL } from './paymentLabels';
 
 const DRIVER_LABEL: Record<ReaderDriverKind, string> = {
   'server-driven': 'Stripe reader, driven by Keydesk',
@@ -20,8 +19,6 @@ export function ReaderDriverChoice({ driver }: { driver: ReaderDriverKind }) {
   const mode = useApp((s) => s.info?.mode);
   const chosen = useApp((s) => s.settings?.readerDriver);
   const notify = useApp((s) => s.notify);
-  const sdkReader = usePayments((s) => s.sdkReader);
-  const sdkProblem = usePayments((s) => s.sdkProblem);
   useEffect(() => {
     if (driver === 'terminal-js') void usePayments.getState().connectSdk();
   }, [driver]);
@@ -50,13 +47,6 @@ export function ReaderDriverChoice({ driver }: { driver: ReaderDriverKind }) {
           ))}
         </select>
       </label>
-      {driver === 'terminal-js' && (
-        <span className="muted" role="status" aria-label="Terminal JS reader">
-          {' '}
-          {`SDK reader: ${READER_STATE_LABEL[sdkReader ?? 'connecting']}`}
-          {sdkProblem && ` (${sdkProblem})`}
-        </span>
-      )}
     </span>
   );
 }
