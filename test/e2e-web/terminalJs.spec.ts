@@ -81,7 +81,7 @@ test('switched to terminal-js in settings, a pickup is paid by card through the 
   await expect(page.getByRole('status').filter({ hasText: `Paid ${eur(booking.balanceDue.amount)} by Visa •••• 4242` })).toBeVisible();
   await expect(leftToPay(page)).toHaveText(eur(0));
   // The SDK loaded from the emulator, under this page's CSP.
-  expect(await page.evaluate(() => typeof (window as { StripeTerminal?: unknown }).StripeTerminal)).toBe('object');
+  expect(await page.evaluate(() => typeof (globalThis as { StripeTerminal?: unknown }).StripeTerminal)).toBe('object');
 
   const paid = await rpc.ok('payments.forBooking', { bookingId: booking.id });
   expect(paid.payments.map((p) => [p.method, p.status, p.amount.amount, p.readerId])).toEqual([['card_present', 'succeeded', booking.balanceDue.amount, null]]);
@@ -127,6 +127,6 @@ test("back to the demo's server-driven reader: the page's CSP locks again and th
   expect(locked).toContain("script-src 'self';");
   expect(locked).toContain("connect-src 'self';");
   await expect(page.getByRole('group', { name: 'Present a test card' })).toBeVisible();
-  expect(await page.evaluate(() => typeof (window as { StripeTerminal?: unknown }).StripeTerminal)).toBe('undefined');
+  expect(await page.evaluate(() => typeof (globalThis as { StripeTerminal?: unknown }).StripeTerminal)).toBe('undefined');
   expect((await rpc.ok('readers.list', {})).terminalJs).toBeNull();
 });

@@ -111,6 +111,32 @@ describe('terminal-js checkout against the emulator', () => {
     expect(await shop.charges(b.id)).toHaveLength(1);
   });
 
+  it("each decline card the demo panel offers ends as that decline, with the clerk's sentence, on one PaymentIntent", async () => {
+    const { sdk } = await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    const terminal = await connect(sdk);
+    const cards: Array<[string, string, RegExp]> = [
+      ['4000000000009995', 'insufficient_funds', /funds/i],
+      ['4000000000009987', 'lost_card', /another card|bank/i],
+      ['4000000000009979', 'stolen_card', /another card|bank/i],
+      ['4000000000000069', 'expired_card', /expired/i],
+      ['4000000000000119', 'processing_error', /try again|again/i],
+    ];
+    let secret = p.clientSecret as string;
+    for (const [number, code, sentence] of cards) {
+      terminal.setSimulatorConfiguration({ testCardNumber: number });
+      expect(await tap(terminal, secret)).not.toBeNull();
+      const r = await shop.ok('payments.confirmFromReader', { paymentId: p.id });
+      expect([r.status, r.errorCode]).toEqual(['failed', code]);
+      expect(r.errorMessage).toMatch(sentence);
+      const again = await shop.ok('payments.retry', { paymentId: p.id });
+      expect(again.stripePaymentIntentId).toBe(p.stripePaymentIntentId);
+      secret = again.clientSecret as string;
+    }
+    expect(await shop.charges(b.id)).toHaveLength(0);
+  });
+
   it("the page's word alone settles nothing: a report with no card read leaves the payment retryable and uncharged", async () => {
     await terminalShop();
     const b = await shop.booking();
@@ -170,6 +196,31 @@ describe('terminal-js checkout against the emulator', () => {
     const p = await shop.ok('payments.startCard', { bookingId: b.id });
     expect((await shop.settled(p.id)).status).toBe('canceled');
     expect((await shop.stripe.paymentIntents.retrieve(p.stripePaymentIntentId as string)).status).toBe('canceled');
+  });
+
+  it('two tills charging the whole balance at the same moment: one PaymentIntent, the other refused with a sentence', async () => {
+    await terminalShop();
+    const b = await shop.booking();
+    const both = await Promise.all([shop.b.call(shop.clerk, 'payments.startCard', { bookingId: b.id }), shop.b.call(shop.clerk, 'payments.startCard', { bookingId: b.id })]);
+    expect(both.filter((r) => r.ok)).toHaveLength(1);
+    const refused = both.find((r) => !r.ok);
+    expect(refused && !refused.ok && refused.error.message).toMatch(/balance|already|progress/i);
+    const all = await shop.stripe.paymentIntents.list({ limit: 100 });
+    expect(all.data.filter((x) => x.metadata.booking_id === b.id)).toHaveLength(1);
+  });
+
+  it('Stripe unreachable when the page reports a charged card: a sentence, then reconcile marks it paid once the network is back', async () => {
+    const { sdk } = await terminalShop();
+    const b = await shop.booking();
+    const p = await shop.ok('payments.startCard', { bookingId: b.id });
+    expect(await tap(await connect(sdk), p.clientSecret as string)).toBeNull();
+    shop.emulator.setFaults({ kind: 'networkDown' });
+    expect((await shop.fail('payments.confirmFromReader', { paymentId: p.id })).message).toMatch(/cannot reach Stripe/);
+    expect((await shop.ok('payments.get', { paymentId: p.id })).status).toBe('requires_action');
+    shop.emulator.clearFaults();
+    await shop.b.payments.api.reconcile();
+    expect((await shop.ok('payments.get', { paymentId: p.id })).status).toBe('succeeded');
+    expect(await shop.charges(b.id)).toHaveLength(1);
   });
 
   it('server-driven mode gives no client secret and refuses a page report', async () => {
