@@ -1,8 +1,10 @@
 import { createContext, runInContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StripePaymentIntent, StripeReader } from '../../stripe/stripeGateway';
+import { createSettingsModule } from '../settings/index';
 import { openPayShop } from './paymentsTestKit';
 import type { PayShop } from './paymentsTestKit';
+import { driverInForce, terminalScript } from './terminalJs';
 
 /**
  * terminal-js end to end on main's side: main makes the PaymentIntent and hands its client
@@ -240,3 +242,19 @@ async function connectOr(sdk: Sdk, location: string): Promise<string | null> {
   const r = await t.discoverReaders({ simulated: false, location });
   return isErr(r) ? (r.error.code ?? null) : null;
 }
+
+describe('the reader driver setting', () => {
+  it('is simulated in demo, server-driven in test and live, terminal-js only when chosen, and a manager choice', async () => {
+    shop = await openPayShop();
+    expect((await shop.ok('settings.get', {})).readerDriver).toBe('simulated');
+    expect((await shop.ok('readers.list', {})).driver).toBe('simulated');
+    expect((await shop.fail('settings.update', { readerDriver: 'terminal-js' })).code).toBe('forbidden');
+    expect((await shop.fail('settings.update', { readerDriver: 'bluetooth' as never }, shop.manager)).code).toBe('invalid_input');
+    // Test and live: the built-in default, and "simulated" there means the server-driven reader.
+    const elsewhere = createSettingsModule({ db: shop.b.db, installId: shop.b.info().installId, onChange: () => undefined, defaults: { readerDriver: 'server-driven' } });
+    expect(elsewhere.api.get().readerDriver).toBe('server-driven');
+    expect(driverInForce({ mode: 'live', readerDriver: () => 'simulated' })).toBe('server-driven');
+    expect(driverInForce({ mode: 'test', readerDriver: () => 'terminal-js' })).toBe('terminal-js');
+    expect(terminalScript({ stripeEndpoint: () => ({}) }).scriptUrl).toBe('https://js.stripe.com/terminal/v1/');
+  });
+});
