@@ -26,8 +26,9 @@ import { driverInForce } from './terminalJs';
  * `confirmFromReader` and main retrieves. Main's own timeout cancels a PaymentIntent the page
  * never reports on; reconcile covers a killed app.
  *
- * Over 400 lines on purpose: start, the reader wait, settle, cancel, retry and reconcile share
- * one per-payment lock and one write rule, and the crash-safety order is easier to check in one file.
+ * Over 400 lines on purpose: start, the reader wait, settle, cancel, retry and reconcile (and
+ * their terminal-js forms) share one per-payment lock and one write rule, and the crash-safety
+ * order is easier to check in one file.
  */
 
 /** What the reader said when it finished, if main saw it (a hint; Stripe's PaymentIntent decides). */
