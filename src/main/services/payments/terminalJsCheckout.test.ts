@@ -167,6 +167,9 @@ describe('terminal-js checkout against the emulator', () => {
     const other = await shop.stripe.terminal.locations.create({ display_name: 'Elsewhere', address: { country: 'NL', line1: 'x', city: 'y', postal_code: '1000 AA' } });
     const outside = await connectOr(sdk, other.id);
     expect(outside).toBe('invalid_location');
+    // No reader (so no location) chosen: main refuses rather than mint an unscoped token.
+    shop.b.db.prepare('UPDATE terminal_readers SET selected = 0').run();
+    expect((await shop.fail('readers.connectionToken', {})).message).toMatch(/No card reader/);
   });
 
   it('a killed page: reconcile cancels the PaymentIntent nobody reported on, and nothing is charged', async () => {

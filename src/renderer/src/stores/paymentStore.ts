@@ -85,8 +85,8 @@ async function terminalJsDriver(): Promise<ReaderDriver> {
   if (!found.ok) throw new Error(found.error.message);
   // A real reader: the one chosen for this till when the SDK sees it; the simulator has only one.
   const chosen = t.simulated ? undefined : list.value.readers.find((r) => r.selected)?.id;
-  const first = found.value.find((r) => r.id === chosen) ?? found.value[0];
-  if (!first) throw new Error('No card reader was found on the network. Check that it is on, or take cash.');
+  const first = chosen ? found.value.find((r) => r.id === chosen) : found.value[0];
+  if (!first) throw new Error(chosen ? 'The chosen card reader was not found on the network. Check that it is on, or pick another reader.' : 'No card reader was found on the network. Check that it is on, or take cash.');
   const connected = await d.connect(first.id);
   if (!connected.ok) throw new Error(connected.error.message);
   return d;
