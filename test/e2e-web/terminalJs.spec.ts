@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
+import { controlProblems } from './a11yChecks';
 import { DAY, addCustomer, freeVehicle, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 
@@ -76,6 +77,8 @@ test('switched to terminal-js in settings, a pickup is paid by card through the 
   // The page connected the SDK's simulated reader as soon as the panel showed.
   await expect(charge(page).getByRole('status', { name: 'Terminal JS reader' })).toHaveText('Ready');
   await expect(charge(page).getByRole('status', { name: 'Next card' })).toHaveText('Next card: Approve');
+  // The driver choice and the next-card buttons are named and big enough to hit.
+  expect(await controlProblems(page)).toEqual({ unnamed: [], small: [] });
   await page.keyboard.press('F8');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: `Paid ${eur(booking.balanceDue.amount)} by Visa •••• 4242` })).toBeVisible();
