@@ -129,7 +129,7 @@ export function createBackend(opts: BackendOptions): Backend {
   // Before the settings are first read: a new demo shop runs on its locations' clock.
   if (mode === 'demo' && opts.demoSeed !== false) applyDemoSettings(db, opts.demoSeed ?? {});
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
-  const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s) });
+  const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s), defaults: { readerDriver: mode === 'demo' ? 'simulated' : 'server-driven' } });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
   const pricing = createPricingModule({ db, installId, now });
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
@@ -164,6 +164,8 @@ export function createBackend(opts: BackendOptions): Backend {
     emit: (p) => events.emit('payments.changed', p),
     // Called only when a receipt is printed, long after `deposits` below exists.
     depositLines: (id) => deposits.api.receiptLines(id),
+    readerDriver: () => settings.api.get().readerDriver,
+    stripeEndpoint: () => stripe.endpoint(),
     ...opts.payments,
   });
   const deposits = createDepositsModule({

@@ -10,8 +10,18 @@ import type { ErrorCode, Result } from '../../shared/errors';
 import type { Backend } from '../backend';
 import { resolveInside } from './staticPath';
 
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+/**
+ * The page's CSP. Locked to 'self', except that in terminal-js mode `script-src` and
+ * `connect-src` also name the Terminal SDK's origin (and the hosts it talks to); nothing else
+ * ever opens. `RENDERER_CSP` is the locked policy.
+ */
+export function rendererCsp(terminal: { script: readonly string[]; connect: readonly string[] } | null = null): string {
+  const script = ["'self'", ...(terminal?.script ?? [])].join(' ');
+  const connect = ["'self'", ...(terminal?.connect ?? [])].join(' ');
+  return `default-src 'self'; script-src ${script}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'`;
+}
+
+export const RENDERER_CSP = rendererCsp(null);
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -157,7 +167,7 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
     }
     res.writeHead(200, {
       'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': RENDERER_CSP,
+      'Content-Security-Policy': rendererCsp(backend.payments.api.terminalCsp()),
       'Cache-Control': 'no-cache',
     });
     res.end(data);

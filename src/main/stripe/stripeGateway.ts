@@ -181,14 +181,19 @@ export type StripeAccess = {
   set(endpoint: StripeEndpoint | null, opts?: GatewayOptions): void;
   /** The gateway, or null while no key is set (a sentence for the clerk comes from the caller). */
   gateway(): StripeGateway | null;
+  /** Where the gateway points (host set only for the emulator), or null while no key is set. */
+  endpoint(): StripeEndpoint | null;
 };
 
 export function createStripeAccess(): StripeAccess {
   let current: StripeGateway | null = null;
+  let where: StripeEndpoint | null = null;
   return {
     set(endpoint, opts) {
       current = endpoint ? createStripeGateway(endpoint, opts) : null;
+      where = endpoint;
     },
     gateway: () => current,
+    endpoint: () => where,
   };
 }

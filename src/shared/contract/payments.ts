@@ -165,8 +165,9 @@ export type Receipt = z.infer<typeof receiptSchema>;
 
 /**
  * What startCard and retry answer: the payment, plus in terminal-js mode only the
- * PaymentIntent's client secret for the renderer's Terminal SDK (never in other modes).
- * (Added by the renderer side; main does not fill it yet.)
+ * PaymentIntent's client secret for the renderer's Terminal SDK (never in other modes). The
+ * client secret is not the secret key: it only lets Stripe's SDK collect and process this one
+ * PaymentIntent.
  */
 export const cardStartSchema = paymentSchema.extend({ clientSecret: z.string().nullable().optional() });
 
@@ -204,6 +205,12 @@ export const paymentMethods = {
     input: z.object({ paymentId: idSchema, readerId: z.string().max(100).optional() }).strict(),
     output: cardStartSchema,
   }),
+  'payments.confirmFromReader': method({
+    access: 'clerk',
+    summary: "terminal-js: the renderer's SDK finished (or gave up); main retrieves the PaymentIntent and only Stripe's status decides",
+    input: z.object({ paymentId: idSchema }).strict(),
+    output: paymentSchema,
+  }),
   'payments.cash': method({
     access: 'clerk',
     summary: 'Take cash: the balance (or a part), the amount handed over, and the change due',
@@ -222,7 +229,12 @@ export const paymentMethods = {
     access: 'clerk',
     summary: "The location's readers with their state; the selected one first",
     input: z.object({}).strict(),
-    output: z.object({ driver: z.enum(READER_DRIVERS), readers: z.array(readerSchema) }),
+    output: z.object({
+      driver: z.enum(READER_DRIVERS),
+      readers: z.array(readerSchema),
+      /** terminal-js only: where the Terminal SDK script comes from (the emulator's stand-in in demo and tests, Stripe's otherwise), and the Terminal location its tokens are scoped to. */
+      terminalJs: z.object({ scriptUrl: z.string(), location: z.string().nullable(), simulated: z.boolean() }).nullable().default(null),
+    }),
   }),
   'readers.select': method({
     access: 'clerk',

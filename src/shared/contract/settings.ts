@@ -3,6 +3,7 @@ import { currencySchema, nonNegativeMinorSchema } from '../money';
 import { method } from './define';
 import { noteSchema, requiredText } from './fields';
 import { MAX_BOOKING_HORIZON_DAYS, MIN_BOOKING_HORIZON_DAYS } from './bookingHorizon';
+import { READER_DRIVERS } from './payments';
 
 function isLocale(s: string): boolean {
   try {
@@ -43,6 +44,12 @@ export const settingsSchema = z.object({
     .int({ message: 'Whole days only' })
     .min(MIN_BOOKING_HORIZON_DAYS, { message: `At least ${MIN_BOOKING_HORIZON_DAYS} days` })
     .max(MAX_BOOKING_HORIZON_DAYS, { message: `At most ${MAX_BOOKING_HORIZON_DAYS} days` }),
+  /**
+   * How this counter drives its card reader: `server-driven` (main through Stripe's readers API;
+   * the default in test and live), `simulated` (the same against the demo's simulated reader;
+   * the default in demo), `terminal-js` (the page drives the reader with Stripe's Terminal SDK).
+   */
+  readerDriver: z.enum(READER_DRIVERS),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -10,6 +10,7 @@ import { assertStillPayable, chooseAmount } from './paymentView';
 import { FINAL_STATUSES, IN_FLIGHT } from './paymentsRepo';
 import type { PaymentPatch, PaymentRow } from './paymentsRepo';
 import { checkReaderFree, chosenReader } from './readers';
+import { driverInForce } from './terminalJs';
 
 /**
  * Card on a reader, server-driven (DESIGN §3, §5). The order is what makes it crash-safe:
@@ -20,15 +21,23 @@ import { checkReaderFree, chosenReader } from './readers';
  * 4. when the reader is done, main retrieves the PaymentIntent and only Stripe's status decides.
  * A decline is retried on the same PaymentIntent; after an unclear failure main retrieves, and
  * never creates a second PaymentIntent for the same row.
+ * terminal-js: steps 1, 2 and 4 are the same, but instead of step 3 main hands the PaymentIntent's
+ * client secret to the page, whose Terminal SDK drives the reader; the page then says
+ * `confirmFromReader` and main retrieves. Main's own timeout cancels a PaymentIntent the page
+ * never reports on; reconcile covers a killed app.
  *
- * Over 400 lines on purpose: start, the reader wait, settle, cancel, retry and reconcile share
- * one per-payment lock and one write rule, and the crash-safety order is easier to check in one file.
+ * Over 400 lines on purpose: start, the reader wait, settle, cancel, retry and reconcile (and
+ * their terminal-js forms) share one per-payment lock and one write rule, and the crash-safety
+ * order is easier to check in one file.
  */
 
 /** What the reader said when it finished, if main saw it (a hint; Stripe's PaymentIntent decides). */
 type ReaderHint = { code: string | null; outcome: 'declined' | 'failed' | 'timed_out' | 'canceled' } | null;
 
 type Waiter = { readerId: string; wake(): void; stop(): void };
+
+/** What startCard and retry answer; the client secret only in terminal-js mode (it is not the secret key). */
+export type CardStarted = PaymentRow & { clientSecret?: string | null };
 
 const ACTIVE = new Set<string>(IN_FLIGHT);
 
@@ -93,13 +102,15 @@ export function createCardCheckout(kit: PaymentsKit) {
     return { booking_id: b.id, booking_ref: b.ref, payment_id: r.id, install_id: kit.installId, location_id: location, staff_id: ctx.staffId ?? '' };
   }
 
-  async function start(input: { bookingId: string; amount?: number | undefined; readerId?: string | undefined }, ctx: Ctx): Promise<PaymentRow> {
+  async function start(input: { bookingId: string; amount?: number | undefined; readerId?: string | undefined }, ctx: Ctx): Promise<CardStarted> {
     const b = kit.booking(input.bookingId);
     const g = kit.stripe();
     if (!g) refuse(kit, ctx, 'payment.card', b.id, gatewayProblem());
-    const readerId = chosenReader(kit, ctx, b.id, input.readerId);
+    // terminal-js: the page's SDK owns the reader, so main neither picks nor checks one.
+    const sdk = driverInForce(kit) === 'terminal-js';
+    const readerId = sdk ? null : chosenReader(kit, ctx, b.id, input.readerId);
     const amount = chooseAmount(kit, ctx, 'payment.card', b, input.amount);
-    await checkReaderFree(kit, g, ctx, b.id, readerId, null);
+    if (readerId) await checkReaderFree(kit, g, ctx, b.id, readerId, null);
     const at = kit.now().toISOString();
     const id = newId();
     let row: PaymentRow;
@@ -114,9 +125,9 @@ export function createCardCheckout(kit: PaymentsKit) {
     return serial(id, () => begin(row, b, g, ctx));
   }
 
-  function insertRow(id: string, b: BookingDetail, amount: number, readerId: string, ctx: Ctx, at: string): PaymentRow {
+  function insertRow(id: string, b: BookingDetail, amount: number, readerId: string | null, ctx: Ctx, at: string): PaymentRow {
     kit.db.transaction(() => {
-      if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
+      if (readerId && repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
       // The reader check awaited Stripe: another payment may have taken part of the balance, or the booking been cancelled, meanwhile.
       const fresh = kit.booking(b.id);
       assertStillPayable(fresh);
@@ -149,9 +160,9 @@ export function createCardCheckout(kit: PaymentsKit) {
     return load(id);
   }
 
-  async function begin(row: PaymentRow, b: BookingDetail, g: StripeGateway, ctx: Ctx): Promise<PaymentRow> {
+  async function begin(row: PaymentRow, b: BookingDetail, g: StripeGateway, ctx: Ctx): Promise<CardStarted> {
     // The cart goes to the reader while the PaymentIntent is made (it does not depend on it).
-    const display = showCart(row, g, b, repo.attemptCount(row.id) + 1);
+    const display = row.reader_id ? showCart(row, g, b, repo.attemptCount(row.id) + 1) : Promise.resolve();
     let pi: StripePaymentIntent;
     try {
       pi = await g.paymentIntents.create(
@@ -175,8 +186,56 @@ export function createCardCheckout(kit: PaymentsKit) {
     // The PaymentIntent id is durable before the reader is asked, so a crash can always find it.
     let r = write(load(row.id), { stripe_payment_intent_id: pi.id, status: 'requires_action' }, ctx, 'payment.intent_created');
     step('intent_created', row.id);
+    if (!r.reader_id) {
+      sdkWait(r.id);
+      return { ...r, clientSecret: pi.client_secret };
+    }
     r = await sendToReader(r, g, b, ctx, display);
     return r;
+  }
+
+  /**
+   * terminal-js: the page's SDK has the PaymentIntent. Reconcile leaves it alone meanwhile; if the
+   * page never reports back within the reader timeout, main cancels it at Stripe (a card charged
+   * just before wins: cancelNow records what Stripe says).
+   */
+  function sdkWait(paymentId: string): void {
+    waiters.get(paymentId)?.stop();
+    const t = setTimeout(() => {
+      if (waiters.get(paymentId) !== waiter) return;
+      waiters.delete(paymentId);
+      void serial(paymentId, () => cancelNow(paymentId, null)).catch(() => undefined);
+    }, timeoutMs);
+    t.unref?.();
+    const waiter: Waiter = {
+      readerId: '',
+      wake: () => undefined,
+      stop: () => {
+        clearTimeout(t);
+        if (waiters.get(paymentId) === waiter) waiters.delete(paymentId);
+      },
+    };
+    waiters.set(paymentId, waiter);
+  }
+
+  /**
+   * terminal-js: the page's SDK finished, failed or gave up. What it says is not trusted: main
+   * retrieves the PaymentIntent and only Stripe's status decides. A PaymentIntent still waiting
+   * for a card with no error means no card was read: failed (retry on the same PaymentIntent).
+   */
+  async function confirmFromReader(paymentId: string, ctx: Ctx): Promise<PaymentRow> {
+    const r0 = load(paymentId);
+    own(r0, ctx, 'payment.confirm');
+    if (r0.reader_id) refuse(kit, ctx, 'payment.confirm', r0.booking_id, new PosError('conflict', 'That payment is on a reader Keydesk drives itself; it reports its own result.'));
+    waiters.get(paymentId)?.stop();
+    return serial(paymentId, async () => {
+      const r = load(paymentId);
+      if (!ACTIVE.has(r.status) || !r.stripe_payment_intent_id) return r;
+      const pi = await gatewayOf(kit).paymentIntents.retrieve(r.stripe_payment_intent_id, { expand: ['latest_charge.balance_transaction'] });
+      step('before_commit', paymentId);
+      const noCard = (pi.status === 'requires_payment_method' || pi.status === 'requires_confirmation') && !pi.last_payment_error;
+      return record(r, pi, noCard ? { code: 'interrupted', outcome: 'failed' } : null, ctx);
+    });
   }
 
   /** The booking's lines on the reader's screen: a courtesy, so its failure never stops the charge. */
@@ -345,7 +404,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     });
   }
 
-  async function cancelNow(paymentId: string, ctx: Ctx): Promise<PaymentRow> {
+  async function cancelNow(paymentId: string, ctx: Ctx | null): Promise<PaymentRow> {
     const r = load(paymentId);
     if (FINAL_STATUSES.has(r.status) && r.status !== 'failed') return r;
     const pi = r.stripe_payment_intent_id;
@@ -362,7 +421,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
   }
 
-  async function retry(paymentId: string, readerIdIn: string | undefined, ctx: Ctx): Promise<PaymentRow> {
+  async function retry(paymentId: string, readerIdIn: string | undefined, ctx: Ctx): Promise<CardStarted> {
     const r0 = load(paymentId);
     own(r0, ctx, 'payment.retry');
     if (r0.status !== 'failed' || !r0.stripe_payment_intent_id) {
@@ -371,6 +430,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     const g = kit.stripe();
     if (!g) refuse(kit, ctx, 'payment.retry', r0.booking_id, gatewayProblem());
     const b = kit.booking(r0.booking_id);
+    if (driverInForce(kit) === 'terminal-js') return retryOnSdk(r0, g, b, ctx);
     const readerId = readerIdIn ?? r0.reader_id ?? chosenReader(kit, ctx, b.id, undefined);
     if (readerIdIn) chosenReader(kit, ctx, b.id, readerIdIn);
     // The same amount must still fit in what is due (another payment may have landed meanwhile).
@@ -393,6 +453,23 @@ export function createCardCheckout(kit: PaymentsKit) {
         r = write(r, { status: 'requires_action', reader_id: readerId, error_code: null, error_message: null }, ctx, 'payment.retry');
       })();
       return sendToReader(r, g, b, ctx);
+    });
+  }
+
+  /** terminal-js retry: same PaymentIntent, its client secret back to the page; no reader for main to check. */
+  function retryOnSdk(r0: PaymentRow, g: StripeGateway, b: BookingDetail, ctx: Ctx): Promise<CardStarted> {
+    chooseAmount(kit, ctx, 'payment.retry', b, r0.amount);
+    return serial(r0.id, async () => {
+      let r = load(r0.id);
+      if (r.status !== 'failed') return r;
+      const pi = await g.paymentIntents.retrieve(r.stripe_payment_intent_id as string, { expand: ['latest_charge.balance_transaction'] });
+      if (pi.status !== 'requires_payment_method' && pi.status !== 'requires_confirmation') {
+        r = write(r, { status: 'processing' }, ctx, 'payment.retry_checked');
+        return record(r, pi, null, ctx);
+      }
+      r = write(r, { status: 'requires_action', reader_id: null, error_code: null, error_message: null }, ctx, 'payment.retry');
+      sdkWait(r.id);
+      return { ...r, clientSecret: pi.client_secret };
     });
   }
 
@@ -454,7 +531,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     }
   }
 
-  return { start, cancel, retry, settle, reconcile, nudge, stopAll, busy: (id: string) => waiters.has(id) || locks.has(id), waiting: () => waiters.size };
+  return { start, cancel, retry, confirmFromReader, settle, reconcile, nudge, stopAll, busy: (id: string) => waiters.has(id) || locks.has(id), waiting: () => waiters.size };
 }
 
 export type CardCheckout = ReturnType<typeof createCardCheckout>;

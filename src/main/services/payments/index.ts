@@ -13,6 +13,7 @@ import type { Ctx, PaymentsDeps, PaymentsKit } from './context';
 import { createPaymentsRepo } from './paymentsRepo';
 import { toPayment } from './paymentView';
 import { createReaders } from './readers';
+import { driverInForce, terminalCspSources, terminalScript } from './terminalJs';
 
 export type { PaymentsDeps, CheckoutStep } from './context';
 export { inFlightOnBookingSql, paidOnBookingSql } from './paidSql';
@@ -30,6 +31,8 @@ export type PaymentsApi = {
   applyStripeEvent(type: string, obj: Record<string, unknown>): string | null | undefined;
   /** The reader this till charges on (the deposit hold uses it too), or null when none is paired. */
   selectedReaderId(): string | null;
+  /** What the page's CSP must add for the Terminal SDK; null unless terminal-js is the driver in force. */
+  terminalCsp(): { script: string[]; connect: string[] } | null;
   /** Waits are in the background; tests and shutdown stop them. */
   stop(): void;
 };
@@ -66,7 +69,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
       payments,
       active,
       reader,
-      driver: kit.mode === 'demo' ? 'simulated' : 'server-driven',
+      driver: driverInForce(kit),
       handoverAllowed: dueNow <= 0 || override !== null,
       handoverOverride: override,
     };
@@ -145,9 +148,14 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     throw new PosError('conflict', why);
   }
 
+  /** The payment for the page, with the PaymentIntent's client secret only when the SDK needs it. */
+  function started(r: Awaited<ReturnType<typeof card.start>>) {
+    return { ...toPayment(kit, r), clientSecret: r.clientSecret ?? null };
+  }
+
   const handlers: PartialHandlerTable = {
     'payments.forBooking': (i) => forBooking(i.bookingId),
-    'payments.startCard': async (i, ctx) => toPayment(kit, await card.start(i, ctx)),
+    'payments.startCard': async (i, ctx) => started(await card.start(i, ctx)),
     'payments.get': (i) => {
       const r = kit.repo.get(i.paymentId);
       if (!r) throw new PosError('not_found', 'That payment could not be found.');
@@ -159,14 +167,22 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     },
     'payments.retry': async (i, ctx) => {
       assertReaderCharge(i.paymentId, ctx, 'payment.retry');
-      return toPayment(kit, await card.retry(i.paymentId, i.readerId, ctx));
+      return started(await card.retry(i.paymentId, i.readerId, ctx));
     },
+    'payments.confirmFromReader': async (i, ctx) => toPayment(kit, await card.confirmFromReader(i.paymentId, ctx)),
     'payments.cash': (i, ctx) => {
       const out = takeCash(kit, i, ctx);
       return { payment: toPayment(kit, out.row), change: out.change, balanceDue: out.balanceDue, shiftOpenedImplicitly: out.shiftOpenedImplicitly };
     },
     'payments.approveUnpaidHandover': (i, ctx) => approveUnpaidHandover(i, ctx),
-    'readers.list': async () => ({ driver: kit.mode === 'demo' ? 'simulated' : 'server-driven', readers: await readers.list() }),
+    'readers.list': async () => {
+      const list = await readers.list();
+      const driver = driverInForce(kit);
+      const location = kit.repo.readers(kit.installId).find((r) => r.selected === 1)?.stripe_location_id ?? null;
+      // Demo: the SDK's own simulated reader (in the token's location); otherwise the location's smart readers.
+      const terminalJs = driver === 'terminal-js' ? { scriptUrl: terminalScript(kit).scriptUrl, location, simulated: kit.mode === 'demo' } : null;
+      return { driver, readers: list, terminalJs };
+    },
     'readers.select': (i, ctx) => readers.select(i.readerId, ctx),
     'readers.simulate': async (i, ctx) => {
       await readers.simulate(i.readerId, i.outcome, ctx);
@@ -202,6 +218,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     reconcile: () => card.reconcile(),
     applyStripeEvent: createPaymentEventEffects(kit, card),
     selectedReaderId: () => kit.repo.readers(deps.installId).find((r) => r.selected === 1)?.id ?? null,
+    terminalCsp: () => terminalCspSources(kit),
     stop: () => card.stopAll(),
   };
   return { name: 'payments', handlers, jobs: [reconcileJob], api };

@@ -160,8 +160,12 @@ export function createReaders(kit: PaymentsKit, nudge: (readerId: string) => voi
   /** terminal-js: a single-use token scoped to this till's Terminal location; never the secret key. */
   async function connectionToken(ctx: Ctx): Promise<string> {
     const g = gatewayOf(kit);
+    // Demo: the location is the simulated reader's, made on first use.
+    await ensureDemoReader(g).catch(() => undefined);
     const location = repo.readers(kit.installId).find((r) => r.selected === 1)?.stripe_location_id ?? undefined;
-    const token = await g.connectionTokens.create(location ? { location } : {}, { idempotencyKey: idempotencyKey(kit.installId, `ct_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`) });
+    // Never an unscoped token: it would reach every reader on the account, not just this shop's.
+    if (!location) throw new PosError('conflict', 'No card reader with a Stripe location is chosen for this counter. Pick one in the reader list, or take cash.');
+    const token = await g.connectionTokens.create({ location }, { idempotencyKey: idempotencyKey(kit.installId, `ct_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`) });
     kit.db.transaction(() => audit(kit, ctx, 'reader.connection_token', 'reader', null, null, { location: location ?? null }))();
     return token.secret;
   }

@@ -18,6 +18,7 @@ export function defaultSettings(): Settings {
     relayUrl: '',
     receiptFooter: 'Thank you for renting with us.',
     bookingHorizonDays: DEFAULT_BOOKING_HORIZON_DAYS,
+    readerDriver: 'server-driven',
   };
 }
 
@@ -28,7 +29,9 @@ export type SettingsService = {
   update(patch: Partial<Settings>, ctx: CallContext): Settings;
 };
 
-export function createSettingsService(db: Db, installId: string, onChange: (s: Settings) => void): SettingsService {
+/** `defaults` overrides the built-in defaults where they depend on the mode (demo: the simulated reader). */
+export function createSettingsService(db: Db, installId: string, onChange: (s: Settings) => void, defaults: Partial<Settings> = {}): SettingsService {
+  const defaultsHere = (): Settings => ({ ...defaultSettings(), ...defaults });
   // Settings change only through update() on this connection, so one read serves every call.
   let cached: Settings | null = null;
 
@@ -39,13 +42,13 @@ export function createSettingsService(db: Db, installId: string, onChange: (s: S
 
   function load(): Settings {
     const rows = readSettingRows(db);
-    const merged: Record<string, unknown> = { ...defaultSettings() };
+    const merged: Record<string, unknown> = { ...defaultsHere() };
     for (const k of KEYS) if (rows.has(k)) merged[k] = rows.get(k);
     // A row written by an older version that no longer validates falls back to the default
     // for that key rather than locking the counter out of its own settings screen.
     const parsed = settingsSchema.safeParse(merged);
     if (parsed.success) return parsed.data;
-    const fallback = defaultSettings() as Record<string, unknown>;
+    const fallback = defaultsHere() as Record<string, unknown>;
     for (const issue of parsed.error.issues) {
       const k = issue.path[0];
       if (typeof k === 'string') merged[k] = fallback[k];

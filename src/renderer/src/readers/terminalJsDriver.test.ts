@@ -6,8 +6,8 @@ import type { TerminalSdk } from './terminalJsDriver';
 /**
  * A small stand-in with the Terminal SDK's shape (types from @stripe/terminal-js): it redeems
  * a connection token on connect the way the SDK does, answers `{ error }` instead of throwing,
- * and lets a test choose what the card does. The emulator's scripted SDK is not on this branch
- * yet; this checks the driver's own logic (error checks, token use, cancel, outcomes).
+ * and lets a test choose what the card does. This checks the driver's own logic (error checks,
+ * token use, cancel, outcomes); test/e2e-web/terminalJs.spec.ts runs it against the emulator's SDK script.
  */
 type Card = 'approve' | 'decline_insufficient' | 'expired' | 'customer_cancels' | 'hangs' | 'throws' | 'network_lost';
 
@@ -65,6 +65,9 @@ function fakeSdk(opts: { readers?: Array<{ id: string; status: 'online' | 'offli
           return {};
         },
         getConnectedReader: () => readers[0],
+        setSimulatorConfiguration(c: unknown) {
+          log.push(`simulator ${JSON.stringify(c)}`);
+        },
       };
     },
   };
@@ -127,6 +130,21 @@ describe('terminal-js reader driver', () => {
   it('refuses a reader it has not discovered', async () => {
     const d = createTerminalJsDriver({ sdk: fakeSdk().sdk, fetchConnectionToken: freshToken, location: null });
     expect(await d.connect('tmr_nope')).toMatchObject({ ok: false, error: { code: 'reader_not_found' } });
+  });
+
+  it("sets the demo panel's next card on the simulated reader just before it collects, and never on a real reader", async () => {
+    const sim = fakeSdk();
+    const d = createTerminalJsDriver({ sdk: sim.sdk, fetchConnectionToken: freshToken, location: null, simulatorCard: () => '4000000000000002' });
+    await d.discover();
+    await d.connect('tmr_A');
+    await d.collectAndProcess({ paymentId: 'pay_1', clientSecret: 'pi_1_secret_x' });
+    expect(sim.log.slice(-3)).toEqual(['simulator {"testCardNumber":"4000000000000002"}', 'collect pi_1_secret_x', 'process pi_1']);
+    const real = fakeSdk();
+    const r = createTerminalJsDriver({ sdk: real.sdk, fetchConnectionToken: freshToken, location: 'tml_1', simulatorCard: () => '4000000000000002' });
+    await r.discover();
+    await r.connect('tmr_A');
+    await r.collectAndProcess({ paymentId: 'pay_2', clientSecret: 'pi_2_secret_x' });
+    expect(real.log.some((l) => l.startsWith('simulator'))).toBe(false);
   });
 
   it('collects then processes the client secret, and reports the PaymentIntent for main to check', async () => {

@@ -15,7 +15,8 @@ export type TerminalSdk = Pick<StripeTerminal, 'create'>;
 type SdkTerminal = Pick<
   Terminal,
   'discoverReaders' | 'connectReader' | 'disconnectReader' | 'collectPaymentMethod' | 'processPayment' | 'cancelCollectPaymentMethod' | 'getConnectedReader'
->;
+> &
+  Partial<Pick<Terminal, 'setSimulatorConfiguration'>>;
 
 export type TerminalJsOptions = {
   sdk: TerminalSdk;
@@ -23,6 +24,8 @@ export type TerminalJsOptions = {
   fetchConnectionToken(): Promise<DriverResult<string>>;
   /** Stripe Terminal location (`tml_…`) the readers belong to; null to discover the SDK's simulated reader. */
   location: string | null;
+  /** Simulated reader only (demo): the test card number the next collect "taps" (the demo reader panel's choice). */
+  simulatorCard?: () => string | null;
 };
 
 /** Card errors the clerk can fix with another card; anything else is a failure whose outcome main must check. */
@@ -113,6 +116,8 @@ export function createTerminalJsDriver(opts: TerminalJsOptions): ReaderDriver {
       stage = 'collecting';
       try {
         events.emit({ type: 'display', text: 'Present the card on the reader' });
+        const card = simulated ? (opts.simulatorCard?.() ?? null) : null;
+        if (card) sdkTerminal().setSimulatorConfiguration?.({ testCardNumber: card });
         const collected = await guard('read the card', () => sdkTerminal().collectPaymentMethod(secret));
         if (hasError(collected)) return outcomeOf(collected.error, false);
         stage = 'processing';

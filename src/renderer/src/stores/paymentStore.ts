@@ -2,10 +2,11 @@ import { create } from 'zustand';
 import type { Input, Output } from '../../../shared/contract';
 import type { BookingPayments, Payment, Reader, Receipt, SimulatedOutcome } from '../../../shared/contract/payments';
 import type { Result } from '../../../shared/errors';
-import type { ReaderDriver, ReaderDriverKind } from '../readers/readerDriver';
+import type { ReaderDriver, ReaderDriverKind, ReaderState } from '../readers/readerDriver';
 import { createServerDrivenDriver } from '../readers/serverDrivenDriver';
 import { createTerminalJsDriver, loadTerminalSdk } from '../readers/terminalJsDriver';
 import { call, on } from '../rpc/client';
+import { useApp } from './appStore';
 import { useBookings } from './bookingStore';
 
 type Loaded = { data: BookingPayments | null; error: string | null };
@@ -28,29 +29,74 @@ type PaymentState = {
   selectReader(bookingId: string, readerId: string): Promise<Result<Reader>>;
   managers(): Promise<Result<Output<'staff.list'>>>;
   focusCharge(): void;
+  /** terminal-js: the SDK reader's state, for the reader line (null until the SDK is used). */
+  sdkReader: ReaderState | null;
+  /** Why the SDK reader is not ready (script not loaded, no reader found), for the reader line. */
+  sdkProblem: string | null;
+  /** terminal-js: loads the SDK and connects the reader now, so the reader line shows its real state before a charge. */
+  connectSdk(): Promise<void>;
+  /** terminal-js on the demo's simulated reader: what the next card does (the demo reader panel's choice). */
+  nextCard: SimulatedOutcome;
+  setNextCard(outcome: SimulatedOutcome): void;
 };
 
-/** Where Stripe's Terminal script comes from in terminal-js mode (main's CSP opens it only then). */
-const TERMINAL_SDK_SRC = 'https://js.stripe.com/terminal/v1/sdk.js';
+/** The test card the SDK's simulated reader taps for each demo outcome it can play (Stripe's simulator numbers). */
+export const SDK_TEST_CARDS: Partial<Record<SimulatedOutcome, string>> = {
+  approve: '4242424242424242',
+  card_declined: '4000000000000002',
+  insufficient_funds: '4000000000009995',
+  lost_card: '4000000000009987',
+  stolen_card: '4000000000009979',
+  expired_card: '4000000000000069',
+  processing_error: '4000000000000119',
+};
 
 const drivers = new Map<ReaderDriverKind, Promise<ReaderDriver>>();
+
+/**
+ * terminal-js: main says where the SDK script comes from (the emulator's stand-in in demo,
+ * Stripe's otherwise) and which location; the driver is made once, connected to the first
+ * reader found, and dropped when the reader disconnects or the load fails, so the next charge
+ * starts over.
+ */
+async function terminalJsDriver(): Promise<ReaderDriver> {
+  const list = await call('readers.list', {});
+  if (!list.ok) throw new Error(list.error.message);
+  const t = list.value.terminalJs;
+  if (!t) throw new Error('This counter is not set up for the Terminal JS reader. Reload the page.');
+  const sdk = await loadTerminalSdk(t.scriptUrl);
+  const d = createTerminalJsDriver({
+    sdk,
+    location: t.simulated ? null : t.location,
+    simulatorCard: () => SDK_TEST_CARDS[usePayments.getState().nextCard] ?? null,
+    async fetchConnectionToken() {
+      const r = await call('readers.connectionToken', {});
+      return r.ok ? { ok: true, value: r.value.secret } : { ok: false, error: { code: r.error.code, message: r.error.message } };
+    },
+  });
+  d.on((e) => {
+    if (e.type === 'connection') usePayments.setState({ sdkReader: e.state });
+    if (e.type === 'disconnected') {
+      usePayments.setState({ sdkReader: 'offline' });
+      drivers.delete('terminal-js');
+    }
+  });
+  const found = await d.discover();
+  if (!found.ok) throw new Error(found.error.message);
+  // A real reader: the one chosen for this till when the SDK sees it; the simulator has only one.
+  const chosen = t.simulated ? undefined : list.value.readers.find((r) => r.selected)?.id;
+  const first = chosen ? found.value.find((r) => r.id === chosen) : found.value[0];
+  if (!first) throw new Error(chosen ? 'The chosen card reader was not found on the network. Check that it is on, or pick another reader.' : 'No card reader was found on the network. Check that it is on, or take cash.');
+  const connected = await d.connect(first.id);
+  if (!connected.ok) throw new Error(connected.error.message);
+  return d;
+}
+
 function driverFor(kind: ReaderDriverKind): Promise<ReaderDriver> {
   let d = drivers.get(kind);
   if (!d) {
-    d =
-      kind === 'terminal-js'
-        ? loadTerminalSdk(TERMINAL_SDK_SRC).then((sdk) =>
-            createTerminalJsDriver({
-              sdk,
-              location: null,
-              async fetchConnectionToken() {
-                const r = await call('readers.connectionToken', {});
-                return r.ok ? { ok: true, value: r.value.secret } : { ok: false, error: { code: r.error.code, message: r.error.message } };
-              },
-            }),
-          )
-        : Promise.resolve(createServerDrivenDriver(kind));
-    // A failed script load is not kept: the next charge tries again.
+    d = kind === 'terminal-js' ? terminalJsDriver() : Promise.resolve(createServerDrivenDriver(kind));
+    // A failed script load or connect is not kept: the next charge tries again.
     d.catch(() => drivers.delete(kind));
     drivers.set(kind, d);
   }
@@ -77,11 +123,23 @@ export const usePayments = create<PaymentState>((set, get) => {
     await Promise.all([get().load(bookingId), useBookings.getState().byId[bookingId] ? useBookings.getState().load(bookingId) : null]);
   }
 
-  /** Hands the payment to the reader driver; the screen follows main's record meanwhile. */
+  /**
+   * Hands the payment to the reader driver; the screen follows main's record meanwhile. In
+   * terminal-js mode main is then told, whatever the SDK said (even a failed load), and it asks
+   * Stripe: the SDK's answer never marks anything paid by itself.
+   */
   function follow(bookingId: string, kind: ReaderDriverKind, p: Payment & { clientSecret?: string | null }) {
     void driverFor(kind)
       .then((d) => d.collectAndProcess({ paymentId: p.id, clientSecret: p.clientSecret ?? null }))
-      .catch(() => null)
+      .then(
+        (outcome) => (outcome.kind === 'failed' ? outcome.message : null),
+        (e: unknown) => (e instanceof Error ? e.message : 'The card reader software failed.'),
+      )
+      .then(async (problem) => {
+        if (kind !== 'terminal-js') return;
+        if (problem) useApp.getState().notify('error', problem, 'charge');
+        await call('payments.confirmFromReader', { paymentId: p.id });
+      })
       .then(() => refresh(bookingId));
   }
 
@@ -137,5 +195,17 @@ export const usePayments = create<PaymentState>((set, get) => {
     },
     managers: () => call('staff.list', {}),
     focusCharge: () => set({ chargeFocus: get().chargeFocus + 1 }),
+    sdkReader: null,
+    sdkProblem: null,
+    async connectSdk() {
+      if (get().sdkReader === 'online') return;
+      set({ sdkReader: 'connecting', sdkProblem: null });
+      await driverFor('terminal-js').then(
+        () => set({ sdkReader: 'online', sdkProblem: null }),
+        (e: unknown) => set({ sdkReader: 'offline', sdkProblem: e instanceof Error ? e.message : 'The card reader software failed.' }),
+      );
+    },
+    nextCard: 'approve',
+    setNextCard: (outcome) => set({ nextCard: outcome }),
   };
 });

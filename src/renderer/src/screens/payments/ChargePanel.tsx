@@ -10,7 +10,8 @@ import { useShop } from '../../lib/useShop';
 import { readerStateOf } from '../../readers/serverDrivenDriver';
 import { useApp } from '../../stores/appStore';
 import { usePayments } from '../../stores/paymentStore';
-import { DemoReaderPanel } from './DemoReaderPanel';
+import { DemoReaderPanel, SdkDemoCardPanel } from './DemoReaderPanel';
+import { ReaderDriverChoice } from './ReaderDriverChoice';
 import { READER_STATE_LABEL, awaitsRetry, cardText, failureSentence, isOpen, readerProblem } from './paymentLabels';
 
 type Method = 'card' | 'cash';
@@ -100,7 +101,10 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
   });
 
   const closed = ['cancelled', 'no_show', 'closed'].includes(data.bookingStatus);
-  const problem = method === 'card' ? readerProblem(data.reader) : null;
+  const demo = useApp((s) => s.info?.mode === 'demo');
+  const sdkProblem = usePayments((s) => s.sdkProblem);
+  // terminal-js: the page's SDK reader is the one that matters, not the server-side reader's state.
+  const problem = method !== 'card' ? null : data.driver === 'terminal-js' ? sdkProblem : readerProblem(data.reader);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -212,6 +216,7 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
         </form>
       )}
       {data.driver === 'simulated' && data.reader && (active || (!closed && data.balanceDue.amount > 0)) && <DemoReaderPanel reader={data.reader} active={active} />}
+      {data.driver === 'terminal-js' && demo && (active || (!closed && data.balanceDue.amount > 0)) && <SdkDemoCardPanel />}
     </section>
   );
 }
@@ -223,7 +228,10 @@ function amountLabel(text: string, currency: Money['currency'], money: (m: Money
 
 /** The reader this till charges on, its state, and (with several paired) a choice kept in main's settings. */
 function ReaderLine({ data }: { data: BookingPayments }) {
-  const state = readerStateOf(data.reader);
+  const sdk = data.driver === 'terminal-js';
+  const sdkReader = usePayments((s) => s.sdkReader);
+  const demo = useApp((s) => s.info?.mode === 'demo');
+  const state = sdk ? (sdkReader ?? 'connecting') : readerStateOf(data.reader);
   const [readers, setReaders] = useState<Reader[]>([]);
   const notify = useApp((s) => s.notify);
   useEffect(() => {
@@ -242,7 +250,9 @@ function ReaderLine({ data }: { data: BookingPayments }) {
   return (
     <p className="reader-line">
       <span className="muted" id="reader-label">Reader</span>{' '}
-      {readers.length > 1 ? (
+      {sdk && demo ? (
+        <strong>Simulated reader (Terminal JS)</strong>
+      ) : readers.length > 1 ? (
         <select aria-labelledby="reader-label" value={data.reader?.id ?? ''} onChange={(e) => void choose(e.target.value)}>
           {readers.map((r) => (
             <option key={r.id} value={r.id}>
@@ -253,7 +263,10 @@ function ReaderLine({ data }: { data: BookingPayments }) {
       ) : (
         <strong>{data.reader?.label ?? 'None paired'}</strong>
       )}{' '}
-      <span className={`reader-state ${state}`}>{READER_STATE_LABEL[state]}</span>
+      <span className={`reader-state ${state}`} {...(sdk ? { role: 'status', 'aria-label': 'Terminal JS reader' } : {})}>
+        {READER_STATE_LABEL[state]}
+      </span>{' '}
+      <ReaderDriverChoice driver={data.driver} />
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Payment, Reader, SimulatedOutcome } from '../../../../shared/contract/payments';
 import { useApp } from '../../stores/appStore';
-import { usePayments } from '../../stores/paymentStore';
+import { SDK_TEST_CARDS, usePayments } from '../../stores/paymentStore';
 
 /** The demo's card reader: the person at the counter plays the customer and picks what the card does. */
 const OUTCOMES: Array<{ outcome: SimulatedOutcome; label: string }> = [
@@ -41,6 +41,33 @@ export function DemoReaderPanel({ reader, active }: { reader: Reader; active: Pa
       <div className="outcomes" role="group" aria-label="Present a test card">
         {OUTCOMES.map((o) => (
           <button key={o.outcome} type="button" className={o.outcome === 'approve' ? 'approve' : undefined} disabled={!waiting || busy} onClick={() => void present(o.outcome)}>
+            {o.label}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * terminal-js in demo: the SDK's simulated reader "taps" its card as soon as the charge starts,
+ * so the person at the counter picks what the next card does before pressing Charge (Stripe's
+ * simulator configuration: a test card number per outcome).
+ */
+export function SdkDemoCardPanel() {
+  const next = usePayments((s) => s.nextCard);
+  const setNext = usePayments((s) => s.setNextCard);
+  const choices = OUTCOMES.filter((o) => SDK_TEST_CARDS[o.outcome]);
+  return (
+    <section aria-labelledby="sdk-demo-reader-title" className="demo-reader">
+      <h3 id="sdk-demo-reader-title">Demo card reader (Terminal JS)</h3>
+      <p className="muted">Demo only. Pick what the customer’s next card does, then charge: the simulated reader taps it at once.</p>
+      <p role="status" aria-label="Next card">
+        Next card: <strong>{choices.find((o) => o.outcome === next)?.label ?? next}</strong>
+      </p>
+      <div className="outcomes" role="group" aria-label="Next card on the reader">
+        {choices.map((o) => (
+          <button key={o.outcome} type="button" aria-pressed={next === o.outcome} onClick={() => setNext(o.outcome)}>
             {o.label}
           </button>
         ))}
