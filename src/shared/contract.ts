@@ -8,6 +8,7 @@ import { pricingMethods } from './contract/pricing';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
+import { staffAdminMethods } from './contract/staffAdmin';
 
 /**
  * The one contract between renderer and main. Each capability keeps its methods in
@@ -17,6 +18,7 @@ export const contract = {
   ...appMethods,
   ...settingsMethods,
   ...staffMethods,
+  ...staffAdminMethods,
   ...fleetMethods,
   ...customerMethods,
   ...pricingMethods,
