@@ -27,6 +27,7 @@ import type { StatusMonitor } from './services/app/index';
 import { createBookingsModule } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
 import { createFleetModule } from './services/fleet/index';
+import { createLocationsModule } from './services/locations/index';
 import { createPricingModule } from './services/pricing/index';
 import { createSearchModule } from './services/search/index';
 import { seedDemo } from './services/seed/index';
@@ -100,9 +101,10 @@ export function createBackend(opts: BackendOptions): Backend {
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s) });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
-  const pricing = createPricingModule({ db, installId, now });
+  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse() });
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
   const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
+  const locations = createLocationsModule({ db, installId, now });
   const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
   const bookings = createBookingsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api, fleet: fleet.api, dataDir: opts.dataDir });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
@@ -141,7 +143,7 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, sync];
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, search, sync];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

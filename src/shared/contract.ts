@@ -4,7 +4,9 @@ import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { fleetMethods } from './contract/fleet';
+import { locationAdminMethods } from './contract/locations';
 import { pricingMethods } from './contract/pricing';
+import { rateCardAdminMethods } from './contract/rateCardAdmin';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { staffMethods } from './contract/staff';
@@ -20,8 +22,10 @@ export const contract = {
   ...staffMethods,
   ...staffAdminMethods,
   ...fleetMethods,
+  ...locationAdminMethods,
   ...customerMethods,
   ...pricingMethods,
+  ...rateCardAdminMethods,
   ...counterMethods,
   ...searchMethods,
   ...bookingsMethods,

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection';
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { ModuleWithApi } from '../../core/module';
+import { checkClassesCovered, previewRateCard } from './rateCardAdmin';
 import { createRateCardService } from './rateCards';
 import type { LoadedCard, RateCardService } from './rateCards';
 
@@ -13,13 +14,25 @@ export type { PriceInput, PriceQuote, RateCard } from './schemas';
 export type { LoadedCard, RateCardService, RateCardSummary } from './rateCards';
 
 /** Rate cards (stored, versioned) and the pricing engine that turns a card and facts into a quote. */
-export function createPricingModule(deps: { db: Db; installId: string; now: () => Date }): ModuleWithApi<RateCardService> {
+export type PricingDeps = {
+  db: Db;
+  installId: string;
+  now: () => Date;
+  /** Vehicle classes the fleet still has vehicles in (fleet is built after pricing, so this is read late). */
+  classesInUse?: () => readonly string[];
+};
+
+export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardService> {
   const rates = createRateCardService(deps);
   const answer = (l: LoadedCard) => ({ card: rates.summary(l), raw: l.raw });
   const handlers: PartialHandlerTable = {
     'rates.get': () => answer(rates.current()),
     // The contract has already parsed the card; save() parses again and stores only the parsed value.
-    'rates.update': (input, ctx) => answer(rates.save(input.card, ctx)),
+    'rates.update': (input, ctx) => {
+      checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      return answer(rates.save(input.card, ctx));
+    },
+    'rates.preview': (input) => previewRateCard(rates, input.card, input.sample, deps.classesInUse?.() ?? [], deps.now()),
   };
   return { name: 'pricing', handlers, api: rates };
 }

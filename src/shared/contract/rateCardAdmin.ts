@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { moneySchema } from '../money';
+import { method } from './define';
+import { instantSchema } from './fields';
+import { rateCardSchema } from './pricing';
+
+/**
+ * Rate-card editing for managers (issue 15): a preview that prices one sample booking with the
+ * card in force and with the edited card, side by side, before anything is saved. Saving is
+ * `rates.update` (a new version; bookings keep the version they were quoted with).
+ */
+export const sampleBookingSchema = z
+  .object({
+    vehicleClass: z.string().min(1, { message: 'Choose a vehicle class' }),
+    pickupAt: instantSchema,
+    returnAt: instantSchema,
+    /** Ages of the drivers, main driver first (young-driver fee priced for each). */
+    driverAges: z.array(z.number().int().min(16, { message: 'Driver must be at least 16' }).max(99)).min(1).max(9).default([30]),
+    extras: z.array(z.object({ code: z.string(), quantity: z.number().int().min(1).max(99).default(1) }).strict()).max(20).default([]),
+  })
+  .strict()
+  .refine((v) => Date.parse(v.returnAt) > Date.parse(v.pickupAt), { path: ['returnAt'], message: 'Return must be after pickup' });
+
+export const previewQuoteSchema = z.object({
+  rateCardVersion: z.number().int(),
+  rentalDays: z.number().int(),
+  lines: z.array(z.object({ description: z.string(), amount: moneySchema })),
+  taxTotal: moneySchema,
+  total: moneySchema,
+});
+export type PreviewQuote = z.infer<typeof previewQuoteSchema>;
+
+export const rateCardAdminMethods = {
+  'rates.preview': method({
+    access: 'manager',
+    summary: 'Price a sample booking with the current card and with an edited (unsaved) card, side by side',
+    input: z.object({ card: rateCardSchema, sample: sampleBookingSchema }).strict(),
+    output: z.object({
+      /** null when no card is in force yet, or the current card cannot price the sample (e.g. a new class). */
+      current: previewQuoteSchema.nullable(),
+      currentError: z.string().nullable(),
+      proposed: previewQuoteSchema,
+      /** Vehicle classes in the fleet that the edited card does not price: saving it would be refused. */
+      missingClasses: z.array(z.string()),
+    }),
+  }),
+} as const;
