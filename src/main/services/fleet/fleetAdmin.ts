@@ -136,6 +136,6 @@ export function createFleetAdmin(deps: { db: Db; installId: string; now: () => D
       })();
     },
 
-    classesInUse: () => classes.all(),
+    classesInUse: () => classes.pluck().all(),
   };
 }
