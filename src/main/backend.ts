@@ -26,6 +26,8 @@ import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, ensureInstallId
 import type { StatusMonitor } from './services/app/index';
 import { createBookingsModule } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
+import { createDiscountsModule } from './services/discounts/index';
+import { createDriversModule } from './services/drivers/index';
 import { createFleetModule } from './services/fleet/index';
 import { createLocationsModule } from './services/locations/index';
 import { createPricingModule } from './services/pricing/index';
@@ -106,7 +108,12 @@ export function createBackend(opts: BackendOptions): Backend {
   const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
   const locations = createLocationsModule({ db, installId, now });
   const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
-  const bookings = createBookingsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api, fleet: fleet.api, dataDir: opts.dataDir });
+  // Extra drivers and discounts are priced into every quote of a saved booking.
+  const adjustments = (id: string) => ({ extraDriverBirthDates: drivers.api.birthDates(id), discounts: discounts.api.facts(id) });
+  const bookings = createBookingsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api, fleet: fleet.api, dataDir: opts.dataDir, adjustments });
+  const drivers = createDriversModule({ db, installId });
+  const timeZone = () => settings.api.get().timeZone;
+  const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
   const sync = createSyncModule({
     db,
@@ -143,7 +150,7 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, search, sync];
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, sync];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

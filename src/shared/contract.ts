@@ -3,6 +3,7 @@ import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
+import { discountMethods } from './contract/discounts';
 import { fleetMethods } from './contract/fleet';
 import { locationAdminMethods } from './contract/locations';
 import { pricingMethods } from './contract/pricing';
@@ -29,6 +30,7 @@ export const contract = {
   ...counterMethods,
   ...searchMethods,
   ...bookingsMethods,
+  ...discountMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AVAILABLE_SQL } from '../../services/fleet/fleetRepo';
 import { dbAt, explain, insertCustomer, insertLocation, insertVehicle, migrateTo } from './testHelpers';
 
 describe('migration 0120 office admin', () => {
@@ -26,6 +27,9 @@ describe('migration 0120 office admin', () => {
       db.prepare("INSERT INTO vehicle_downtime (id, vehicle_id, starts_at, ends_at, reason, install_id, created_at, updated_at) VALUES ('D1', 'V1', 'b', 'a', 'x', 'I', 't', 't')").run(),
     ).toThrow(/CHECK/);
     expect(explain(db, "SELECT * FROM vehicle_downtime WHERE vehicle_id = 'V1' AND ends_at > 'x' AND cancelled_at IS NULL")).toMatch(/vehicle_downtime_vehicle/);
+    const plan = explain(db, AVAILABLE_SQL, { startG: 'a', endG: 'b', now: 'c', excludeId: null, class: null });
+    expect(plan).toMatch(/vehicle_downtime_vehicle/);
+    expect(plan).not.toMatch(/SCAN d\b/);
   });
 
   it('gives existing locations and customers neutral defaults', () => {
