@@ -1,0 +1,216 @@
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { Output } from '../../../../shared/contract';
+import type { ParsedRateCard } from '../../../../shared/contract/pricing';
+import type { CurrencyCode } from '../../../../shared/money';
+import { Field } from '../../components/Field';
+import { majorText, parseAmount, showMoney } from '../../format/money';
+import { fromLocalInput } from '../../format/time';
+import { useApp } from '../../stores/appStore';
+import { errorFor, useChange, useLoad } from './adminKit';
+
+/**
+ * The rate card as a form: each rate its own field, checked here as typed (amounts) and by main
+ * field by field (the card's schema). "Preview" prices one sample booking with the card in force
+ * and with this draft side by side; "Save" stores the draft as a new version. Bookings keep the
+ * version they were quoted with.
+ */
+type Kind = 'money' | 'int' | 'percent';
+type Spec = { path: string; label: string; kind: Kind; optional?: boolean };
+
+function specsOf(card: ParsedRateCard): { legend: string; fields: Spec[] }[] {
+  const groups: { legend: string; fields: Spec[] }[] = Object.entries(card.classes).map(([code, c]) => ({
+    legend: `${c.name} (${code})`,
+    fields: [
+      { path: `classes.${code}.dailyRate`, label: `${c.name} daily rate`, kind: 'money' },
+      { path: `classes.${code}.weekendDailyRate`, label: `${c.name} weekend day rate`, kind: 'money', optional: true },
+      { path: `classes.${code}.weeklyRate`, label: `${c.name} weekly rate`, kind: 'money', optional: true },
+      { path: `classes.${code}.lateHourlyRate`, label: `${c.name} late return per hour`, kind: 'money' },
+    ],
+  }));
+  groups.push({ legend: 'Extras', fields: Object.entries(card.extras).map(([code, x]) => ({ path: `extras.${code}.amount`, label: `${x.name} (${x.charge === 'per_day' ? 'per day' : 'per rental'})`, kind: 'money' })) });
+  groups.push({ legend: 'Fees', fields: Object.entries(card.fees).map(([code, x]) => ({ path: `fees.${code}.amount`, label: x.name, kind: 'money' })) });
+  const rules: Spec[] = [
+    { path: 'tax.rateBp', label: `${card.tax.name} rate (%)`, kind: 'percent' },
+    { path: 'lateReturn.graceMinutes', label: 'Late return: minutes of grace', kind: 'int' },
+  ];
+  if (card.fuel) rules.push({ path: 'fuel.pricePerUnit', label: `Fuel price per ${card.fuel.unit}`, kind: 'money' });
+  if (card.mileage) {
+    rules.push({ path: 'mileage.included', label: `Mileage allowance (${card.mileage.unit} per ${card.mileage.per})`, kind: 'int' });
+    rules.push({ path: 'mileage.excessPrice', label: `Price per extra ${card.mileage.unit}`, kind: 'money' });
+  }
+  if (card.youngDriver) {
+    rules.push({ path: 'youngDriver.underAge', label: 'Young driver: under this age', kind: 'int' });
+    rules.push({ path: 'youngDriver.perDay', label: 'Young driver fee per day', kind: 'money' });
+  }
+  groups.push({ legend: 'Tax, late return, fuel, mileage, young drivers', fields: rules });
+  return groups.filter((g) => g.fields.length > 0);
+}
+
+function read(card: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), card);
+}
+
+function write(card: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = card;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  const last = keys.at(-1) as string;
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+}
+
+function toText(v: unknown, kind: Kind, cur: CurrencyCode): string {
+  if (typeof v !== 'number') return '';
+  if (kind === 'money') return majorText(v, cur);
+  if (kind === 'percent') return String(v / 100);
+  return String(v);
+}
+
+/** Draft texts → a card, or the local errors (money by string arithmetic, never floats). */
+function build(base: ParsedRateCard, specs: Spec[], texts: Record<string, string>): { card: ParsedRateCard } | { errors: Record<string, string> } {
+  const card = structuredClone(base) as unknown as Record<string, unknown>;
+  const errors: Record<string, string> = {};
+  for (const s of specs) {
+    const t = (texts[s.path] ?? '').trim();
+    if (t === '' && s.optional) {
+      write(card, s.path, undefined);
+      continue;
+    }
+    if (s.kind === 'money') {
+      const p = parseAmount(t, base.currency as CurrencyCode);
+      if (p.ok) write(card, s.path, p.minor);
+      else errors[`card.${s.path}`] = p.problem;
+    } else if (s.kind === 'percent') {
+      if (/^\d{1,3}([.,]\d{1,2})?$/.test(t)) write(card, s.path, Math.round(Number(t.replace(',', '.')) * 100));
+      else errors[`card.${s.path}`] = 'Enter a percentage like 21 or 9.5';
+    } else if (/^\d+$/.test(t)) write(card, s.path, Number(t));
+    else errors[`card.${s.path}`] = t.startsWith('-') ? 'Cannot be negative' : 'Enter a whole number';
+  }
+  return Object.keys(errors).length > 0 ? { errors } : { card: card as unknown as ParsedRateCard };
+}
+
+export function RateCardSettings() {
+  const tz = useApp((s) => s.settings?.timeZone ?? 'UTC');
+  const locale = useApp((s) => s.settings?.locale ?? 'en-GB');
+  const rates = useLoad('rates.get', {});
+  const save = useChange();
+  const [texts, setTexts] = useState<Record<string, string>>({});
+  const [sample, setSample] = useState({ vehicleClass: '', pickup: '', ret: '', ages: '30' });
+  const [preview, setPreview] = useState<Output<'rates.preview'> | null>(null);
+  const raw = rates.data?.raw as ParsedRateCard | undefined;
+  const groups = raw ? specsOf(raw) : [];
+  const specs = groups.flatMap((g) => g.fields);
+
+  useEffect(() => {
+    if (!raw) return;
+    setTexts(Object.fromEntries(specsOf(raw).flatMap((g) => g.fields).map((s) => [s.path, toText(read(raw, s.path), s.kind, raw.currency as CurrencyCode)])));
+    const first = Object.keys(raw.classes)[0] ?? '';
+    setSample((s) => (s.vehicleClass ? s : { ...s, vehicleClass: first }));
+  }, [raw]);
+
+  if (!raw) return <p>{rates.error ?? 'Loading the rate card…'}</p>;
+
+  function draftCard(): ParsedRateCard | null {
+    const b = build(raw as ParsedRateCard, specs, texts);
+    if ('errors' in b) {
+      save.setFields(b.errors);
+      return null;
+    }
+    return b.card;
+  }
+
+  async function onPreview() {
+    const card = draftCard();
+    if (!card) return;
+    const pickupAt = fromLocalInput(sample.pickup, tz);
+    const returnAt = fromLocalInput(sample.ret, tz);
+    if (!pickupAt || !returnAt) {
+      save.setFields({ 'sample.pickupAt': pickupAt ? '' : 'Enter the sample pickup', 'sample.returnAt': returnAt ? '' : 'Enter the sample return' });
+      return;
+    }
+    const ages = sample.ages.split(/[ ,]+/).filter(Boolean).map(Number);
+    const res = await save.run('rates.preview', { card, sample: { vehicleClass: sample.vehicleClass, pickupAt, returnAt, driverAges: ages } });
+    setPreview(res);
+  }
+
+  async function onSave(e: FormEvent) {
+    e.preventDefault();
+    const card = draftCard();
+    if (!card) return;
+    const res = await save.run('rates.update', { card }, 'Rate card saved as a new version. New bookings use it; existing bookings keep their price.');
+    if (res) {
+      setPreview(null);
+      await rates.reload();
+    }
+  }
+
+  const money = (m: { amount: number; currency: CurrencyCode }) => showMoney(m, locale);
+
+  return (
+    <div className="admin-section">
+      <h2>Rate card: {raw.name}, version {raw.version}</h2>
+      <p className="hint">Amounts in {raw.currency}{raw.tax.mode === 'inclusive' ? `, including ${raw.tax.name}` : `, before ${raw.tax.name}`}. Saving makes a new version that applies from now; bookings already made keep the version they were priced with.</p>
+      <form className="settings-form" aria-label="Rate card" onSubmit={(e) => void onSave(e)} noValidate>
+        {groups.map((g) => (
+          <fieldset key={g.legend}>
+            <legend>{g.legend}</legend>
+            {g.fields.map((s) => (
+              <Field key={s.path} id={`rc-${s.path.replace(/\./g, '-')}`} label={s.label} hint={s.optional ? 'Leave empty for none' : undefined} error={errorFor(save.fields, `card.${s.path}`)}>
+                {(c) => <input {...c} inputMode="decimal" value={texts[s.path] ?? ''} onChange={(e) => setTexts({ ...texts, [s.path]: e.target.value })} />}
+              </Field>
+            ))}
+          </fieldset>
+        ))}
+        {errorFor(save.fields, 'card.classes') && <p role="alert" className="field-error">{errorFor(save.fields, 'card.classes')}</p>}
+
+        <fieldset>
+          <legend>Preview with a sample booking</legend>
+          <Field id="pv-class" label="Sample vehicle class" error={errorFor(save.fields, 'sample.vehicleClass')}>
+            {(c) => (
+              <select {...c} value={sample.vehicleClass} onChange={(e) => setSample({ ...sample, vehicleClass: e.target.value })}>
+                {Object.entries(raw.classes).map(([code, k]) => <option key={code} value={code}>{k.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field id="pv-pickup" label="Sample pickup" error={errorFor(save.fields, 'sample.pickupAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.pickup} onChange={(e) => setSample({ ...sample, pickup: e.target.value })} />}</Field>
+          <Field id="pv-return" label="Sample return" error={errorFor(save.fields, 'sample.returnAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.ret} onChange={(e) => setSample({ ...sample, ret: e.target.value })} />}</Field>
+          <Field id="pv-ages" label="Driver ages (main driver first)" hint="e.g. 30, 22" error={errorFor(save.fields, 'sample.driverAges')}>{(c) => <input {...c} value={sample.ages} onChange={(e) => setSample({ ...sample, ages: e.target.value })} />}</Field>
+          <div className="actions span-all"><button type="button" onClick={() => void onPreview()} disabled={save.busy}>Preview prices</button></div>
+        </fieldset>
+
+        {preview && (
+          <section aria-label="Price preview" className="preview-grid">
+            {preview.missingClasses.length > 0 && <p role="alert" className="field-error span-all">This card has no rate for {preview.missingClasses.join(', ')}, which the fleet still has vehicles in: it cannot be saved like this.</p>}
+            {[{ title: `In force now (version ${preview.current?.rateCardVersion ?? '—'})`, q: preview.current, note: preview.currentError }, { title: `This draft (would be version ${preview.proposed.rateCardVersion})`, q: preview.proposed, note: null }].map((col) => (
+              <table key={col.title} className="admin-table" aria-label={col.title}>
+                <caption>{col.title}</caption>
+                <tbody>
+                  {col.q ? (
+                    <>
+                      {col.q.lines.map((l, i) => <tr key={i}><td>{l.description}</td><td className="num">{money(l.amount)}</td></tr>)}
+                      <tr><td>{raw.tax.name}</td><td className="num">{money(col.q.taxTotal)}</td></tr>
+                      <tr className="total"><th scope="row">Total</th><td className="num">{money(col.q.total)}</td></tr>
+                    </>
+                  ) : (
+                    <tr><td>{col.note}</td></tr>
+                  )}
+                </tbody>
+              </table>
+            ))}
+            {preview.current && (
+              <p className="span-all" aria-live="polite">
+                Difference: <strong>{money({ amount: preview.proposed.total.amount - preview.current.total.amount, currency: preview.proposed.total.currency })}</strong>
+              </p>
+            )}
+          </section>
+        )}
+
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
+          <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Input, MethodName, Output } from '../../../../shared/contract';
+import type { PosErrorShape } from '../../../../shared/errors';
+import { call } from '../../rpc/client';
+import { useApp } from '../../stores/appStore';
+
+/**
+ * Small helpers the office screens share: load a list, run a change and keep its field errors,
+ * the same habits as the booking form (errors under the control, a notice with main's sentence).
+ */
+export function useLoad<M extends MethodName>(method: M, input: Input<M>, deps: readonly unknown[] = []) {
+  const [data, setData] = useState<Output<M> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify(input);
+  const reload = useCallback(async () => {
+    const res = await call(method, JSON.parse(key) as Input<M>);
+    if (res.ok) {
+      setData(res.value);
+      setError(null);
+    } else setError(res.error.message);
+  }, [method, key, ...deps]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, reload };
+}
+
+/** Runs one change; on failure keeps `fields` for the form and shows main's sentence. */
+export function useChange() {
+  const notify = useApp((s) => s.notify);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  async function run<M extends MethodName>(method: M, input: Input<M>, done?: string): Promise<Output<M> | null> {
+    setBusy(true);
+    const res = await call(method, input);
+    setBusy(false);
+    if (res.ok) {
+      setFields({});
+      if (done) notify('success', done);
+      return res.value;
+    }
+    setFields(res.error.fields ?? {});
+    notify('error', res.error.message);
+    return null;
+  }
+  return { run, fields, setFields, busy };
+}
+
+export type FieldErrorsOf = Record<string, string>;
+
+/** The error for a control: exact key, else one beneath it. */
+export function errorFor(fields: FieldErrorsOf, key: string): string | undefined {
+  if (fields[key] !== undefined) return fields[key];
+  const nested = Object.keys(fields).find((k) => k.startsWith(`${key}.`));
+  return nested === undefined ? undefined : fields[nested];
+}
+
+export function isPosError(x: unknown): x is PosErrorShape {
+  return typeof x === 'object' && x !== null && 'code' in x && 'message' in x;
+}
