@@ -3,19 +3,21 @@ import type { Customer } from '../../../../shared/contract/customers';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
 import { call } from '../../rpc/client';
+import { useViews } from '../../stores/viewStore';
 import { errorFor, useChange } from './adminKit';
 
 /**
- * Customers for a manager: find a record, merge a duplicate into it (bookings follow), or erase
- * a customer on request (their bookings and payments stay, with their amounts, under "Erased
- * customer"). Editing details is on the customer's own page, as at the counter.
+ * Customers for a manager: find records, open one to edit it (the counter's customer page),
+ * merge two records of the same person (bookings follow the one kept), or erase a customer on
+ * request (bookings and payments stay with their amounts, under "Erased customer").
  */
 export function CustomerSettings() {
   const act = useChange();
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<Customer[]>([]);
-  const [keep, setKeep] = useState<Customer | null>(null);
-  const [merge, setMerge] = useState<Customer | null>(null);
+  const [picked, setPicked] = useState<Customer[]>([]);
+  const [merging, setMerging] = useState(false);
+  const [keepId, setKeepId] = useState<string | null>(null);
   const [erase, setErase] = useState<Customer | null>(null);
   const [reason, setReason] = useState('');
 
@@ -24,54 +26,71 @@ export function CustomerSettings() {
     const res = await call('customers.search', { query: q, limit: 20 });
     if (res.ok) setHits(res.value.customers);
   }
+  const isPicked = (c: Customer) => picked.some((p) => p.id === c.id);
+  const toggle = (c: Customer) => setPicked(isPicked(c) ? picked.filter((p) => p.id !== c.id) : [...picked, c].slice(-2));
+  const contact = (c: Customer) => [c.email, c.phone, c.licenceNumber].filter(Boolean).join(' · ');
 
   return (
     <div className="admin-section">
       <h2>Customers</h2>
-      <Field id="cust-find" label="Find a customer" hint="Name, email, phone or licence number">
+      <Field id="cust-find" label="Find a customer" hint="Name, email, phone or licence number. Tick two records of the same person to merge them.">
         {(c) => <input {...c} type="search" value={query} onChange={(e) => void search(e.target.value)} />}
       </Field>
+      <div className="actions">
+        <button type="button" disabled={picked.length !== 2} onClick={() => { setKeepId(picked[0]?.id ?? null); setMerging(true); act.setFields({}); }}>
+          {picked.length === 2 ? `Merge ${picked[0]?.name} and ${picked[1]?.name}…` : 'Merge two records… (tick two)'}
+        </button>
+      </div>
       <table className="admin-table" aria-label="Customers found">
-        <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Licence</th><th scope="col">Actions</th></tr></thead>
+        <thead><tr><th scope="col"><span className="visually-hidden">Selected</span></th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Licence</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {hits.map((c) => (
-            <tr key={c.id} className={keep?.id === c.id ? 'selected' : undefined}>
+            <tr key={c.id} className={isPicked(c) ? 'selected' : undefined}>
+              <td><input type="checkbox" aria-label={`Select ${c.name}`} checked={isPicked(c)} onChange={() => toggle(c)} /></td>
               <th scope="row">{c.name}</th>
               <td>{c.email || '—'}</td>
-              <td>{c.phone}</td>
-              <td className="mono">{c.licenceNumber}</td>
+              <td className="nowrap">{c.phone}</td>
+              <td className="mono nowrap">{c.licenceNumber}</td>
               <td className="row-actions">
-                {keep === null || keep.id === c.id ? (
-                  <button type="button" aria-pressed={keep?.id === c.id} onClick={() => setKeep(keep?.id === c.id ? null : c)}>{keep?.id === c.id ? 'Keeping this record' : `Keep ${c.name}…`}</button>
-                ) : (
-                  <button type="button" onClick={() => setMerge(c)}>Merge {c.name} into {keep.name}</button>
-                )}
+                <button type="button" onClick={() => useViews.getState().open({ kind: 'customer', id: c.id }, 'counter')}>Edit {c.name}</button>
                 <button type="button" className="danger-outline" onClick={() => { setErase(c); setReason(''); act.setFields({}); }}>Erase {c.name}…</button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {keep && <p className="hint" aria-live="polite">Keeping {keep.name}. Choose “Merge … into {keep.name}” on the duplicate record.</p>}
+      {query.trim() !== '' && hits.length === 0 && <p className="hint">No customer matches “{query}”.</p>}
 
       <ConfirmDialog
-        open={merge !== null}
-        onOpenChange={(o) => { if (!o) setMerge(null); }}
-        title={`Merge ${merge?.name ?? ''} into ${keep?.name ?? ''}?`}
-        description={`Every booking of ${merge?.name ?? ''} (${merge?.email || merge?.phone || ''}) moves to ${keep?.name ?? ''} (${keep?.email || keep?.phone || ''}), whose details are kept. The duplicate record disappears from search.`}
+        open={merging}
+        onOpenChange={setMerging}
+        title="Merge two records of the same person"
+        description="Choose the record whose details to keep. Every booking of the other record moves to it, and the other record disappears from search."
         confirmLabel="Merge records"
         busy={act.busy}
         onConfirm={() => {
-          if (!keep || !merge) return;
-          void act.run('customers.merge', { keepId: keep.id, mergeId: merge.id }).then(async (res) => {
+          const keep = picked.find((p) => p.id === keepId);
+          const other = picked.find((p) => p.id !== keepId);
+          if (!keep || !other) return;
+          void act.run('customers.merge', { keepId: keep.id, mergeId: other.id }, `${other.name} merged into ${keep.name}.`).then(async (res) => {
             if (!res) return;
-            act.setFields({});
-            setMerge(null);
-            setKeep(null);
+            setMerging(false);
+            setPicked([]);
             await search(query);
           });
         }}
-      />
+      >
+        <fieldset className="plain" aria-describedby={errorFor(act.fields, 'mergeId') ? 'merge-err' : undefined}>
+          <legend>Keep the details of</legend>
+          {picked.map((p) => (
+            <label key={p.id} className="radio-row">
+              <input type="radio" name="merge-keep" checked={keepId === p.id} onChange={() => setKeepId(p.id)} />
+              <span><strong>{p.name}</strong><br /><span className="muted">{contact(p)}</span></span>
+            </label>
+          ))}
+          {errorFor(act.fields, 'mergeId') && <p id="merge-err" className="field-error">{errorFor(act.fields, 'mergeId')}</p>}
+        </fieldset>
+      </ConfirmDialog>
 
       <ConfirmDialog
         open={erase !== null}
@@ -86,6 +105,7 @@ export function CustomerSettings() {
           void act.run('customers.erase', { id: erase.id, reason }, `${erase.name} was erased. Their bookings and payments are kept.`).then(async (res) => {
             if (!res) return;
             setErase(null);
+            setPicked([]);
             await search(query);
           });
         }}

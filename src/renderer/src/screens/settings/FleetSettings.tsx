@@ -25,6 +25,7 @@ export function FleetSettings() {
   const act = useChange();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [editing, setEditing] = useState<Vehicle | null>(null);
+  const [formOpen, setFormOpen] = useState(false);
   const [downFor, setDownFor] = useState<Vehicle | null>(null);
   const [down, setDown] = useState({ from: '', to: '', reason: '' });
   const [conflicts, setConflicts] = useState<{ plate: string; list: DowntimeConflict[] } | null>(null);
@@ -65,6 +66,7 @@ export function FleetSettings() {
     if (done) {
       setDraft(EMPTY);
       setEditing(null);
+      setFormOpen(false);
       await vehicles.reload();
     }
   }
@@ -105,10 +107,13 @@ export function FleetSettings() {
           <button type="button" onClick={() => setConflicts(null)}>Dismiss</button>
         </div>
       )}
-      <form className="settings-form" aria-label={editing ? `Change vehicle ${editing.plate}` : 'Add a vehicle'} onSubmit={(e) => void onSave(e)} noValidate>
+      {!formOpen && !editing && (
+        <div className="actions"><button type="button" className="primary" onClick={() => { setFormOpen(true); setDraft(EMPTY); save.setFields({}); }}>Add a vehicle</button></div>
+      )}
+      {(formOpen || editing) && <form className="settings-form" aria-label={editing ? `Change vehicle ${editing.plate}` : 'Add a vehicle'} onSubmit={(e) => void onSave(e)} noValidate>
         <fieldset>
           <legend>{editing ? `Change ${editing.plate}` : 'Add a vehicle'}</legend>
-          <Field id="veh-plate" label="Plate" error={errorFor(save.fields, 'plate')}>{(c) => <input {...c} value={draft.plate} autoComplete="off" onChange={set('plate')} />}</Field>
+          <Field id="veh-plate" label="Plate" error={errorFor(save.fields, 'plate')}>{(c) => <input {...c} key={editing?.id ?? 'new'} autoFocus value={draft.plate} autoComplete="off" onChange={set('plate')} />}</Field>
           <Field id="veh-vin" label="VIN (17 characters, optional)" error={errorFor(save.fields, 'vin')}>{(c) => <input {...c} value={draft.vin} autoComplete="off" maxLength={20} onChange={set('vin')} />}</Field>
           <Field id="veh-make" label="Make" error={errorFor(save.fields, 'make')}>{(c) => <input {...c} value={draft.make} onChange={set('make')} />}</Field>
           <Field id="veh-model" label="Model" error={errorFor(save.fields, 'model')}>{(c) => <input {...c} value={draft.model} onChange={set('model')} />}</Field>
@@ -141,10 +146,10 @@ export function FleetSettings() {
           </Field>
           <div className="actions span-all">
             <button type="submit" className="primary" disabled={save.busy}>{editing ? 'Save vehicle' : 'Add vehicle'}</button>
-            {editing && <button type="button" onClick={() => { setEditing(null); setDraft(EMPTY); save.setFields({}); }}>Cancel change</button>}
+            <button type="button" onClick={() => { setEditing(null); setFormOpen(false); setDraft(EMPTY); save.setFields({}); }}>Cancel</button>
           </div>
         </fieldset>
-      </form>
+      </form>}
 
       <table className="admin-table" aria-label="Vehicles">
         <thead><tr><th scope="col">Plate</th><th scope="col">Vehicle</th><th scope="col">Class</th><th scope="col">Location</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>

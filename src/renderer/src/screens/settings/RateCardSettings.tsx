@@ -106,7 +106,13 @@ export function RateCardSettings() {
     if (!raw) return;
     setTexts(Object.fromEntries(specsOf(raw).flatMap((g) => g.fields).map((s) => [s.path, toText(read(raw, s.path), s.kind, raw.currency as CurrencyCode)])));
     const first = Object.keys(raw.classes)[0] ?? '';
-    setSample((s) => (s.vehicleClass ? s : { ...s, vehicleClass: first }));
+    // A sample over a weekend (next Friday 09:00 to Monday 09:00) shows weekday and weekend rates.
+    const d = new Date();
+    d.setDate(d.getDate() + ((5 - d.getDay() + 7) % 7 || 7));
+    const day = (x: Date) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`;
+    const mon = new Date(d);
+    mon.setDate(d.getDate() + 3);
+    setSample((s) => (s.vehicleClass ? s : { ...s, vehicleClass: first, pickup: `${day(d)}T09:00`, ret: `${day(mon)}T09:00` }));
   }, [raw]);
 
   if (!raw) return <p>{rates.error ?? 'Loading the rate card…'}</p>;
@@ -147,25 +153,60 @@ export function RateCardSettings() {
 
   const money = (m: { amount: number; currency: CurrencyCode }) => showMoney(m, locale);
 
+  function sideBySide(p: Output<'rates.preview'>) {
+    const keys: string[] = [];
+    for (const l of [...(p.current?.lines ?? []), ...p.proposed.lines]) if (!keys.includes(l.description)) keys.push(l.description);
+    const sum = (q: typeof p.proposed | null, d: string) => {
+      const hits = q?.lines.filter((l) => l.description === d) ?? [];
+      return hits.length === 0 ? '—' : money({ amount: hits.reduce((n, l) => n + l.amount.amount, 0), currency: p.proposed.total.currency });
+    };
+    return (
+      <table className="admin-table" aria-label="Price preview">
+        <thead>
+          <tr><th scope="col">Sample booking</th><th scope="col" className="num">Now (v{p.current?.rateCardVersion ?? '—'})</th><th scope="col" className="num">Draft (v{p.proposed.rateCardVersion})</th></tr>
+        </thead>
+        <tbody>
+          {keys.map((d) => <tr key={d}><td>{d}</td><td className="num">{sum(p.current, d)}</td><td className="num">{sum(p.proposed, d)}</td></tr>)}
+          <tr><td>{raw?.tax.name ?? 'Tax'}</td><td className="num">{p.current ? money(p.current.taxTotal) : '—'}</td><td className="num">{money(p.proposed.taxTotal)}</td></tr>
+          <tr className="total"><th scope="row">Total</th><td className="num">{p.current ? money(p.current.total) : '—'}</td><td className="num">{money(p.proposed.total)}</td></tr>
+        </tbody>
+      </table>
+    );
+  }
+
   return (
     <div className="admin-section">
       <h2>Rate card: {raw.name}, version {raw.version}</h2>
       <p className="hint">Amounts in {raw.currency}{raw.tax.mode === 'inclusive' ? `, including ${raw.tax.name}` : `, before ${raw.tax.name}`}. Saving makes a new version that applies from now; bookings already made keep the version they were priced with.</p>
-      <form className="settings-form" aria-label="Rate card" onSubmit={(e) => void onSave(e)} noValidate>
-        {groups.map((g) => (
-          <fieldset key={g.legend}>
-            <legend>{g.legend}</legend>
-            {g.fields.map((s) => (
-              <Field key={s.path} id={`rc-${s.path.replace(/\./g, '-')}`} label={s.label} hint={s.optional ? 'Leave empty for none' : undefined} error={errorFor(save.fields, `card.${s.path}`)}>
-                {(c) => <input {...c} inputMode="decimal" value={texts[s.path] ?? ''} onChange={(e) => setTexts({ ...texts, [s.path]: e.target.value })} />}
-              </Field>
-            ))}
-          </fieldset>
-        ))}
-        {errorFor(save.fields, 'card.classes') && <p role="alert" className="field-error">{errorFor(save.fields, 'card.classes')}</p>}
+      <div className="rc-layout">
+        <form className="settings-form" aria-label="Rate card" onSubmit={(e) => void onSave(e)} noValidate>
+          {groups.map((g) => (
+            <fieldset key={g.legend}>
+              <legend>{g.legend}</legend>
+              {g.fields.map((s) => (
+                <Field key={s.path} id={`rc-${s.path.replace(/\./g, '-')}`} label={s.label} hint={s.optional ? 'Empty: none' : undefined} error={errorFor(save.fields, `card.${s.path}`)}>
+                  {(c) => (
+                    <input {...c} inputMode="decimal" value={texts[s.path] ?? ''}
+                      onChange={(e) => {
+                        setTexts({ ...texts, [s.path]: e.target.value });
+                        // Preview the class being edited.
+                        const cls = /^classes\.([^.]+)\./.exec(s.path)?.[1];
+                        if (cls) setSample((x) => ({ ...x, vehicleClass: cls }));
+                      }} />
+                  )}
+                </Field>
+              ))}
+            </fieldset>
+          ))}
+          {errorFor(save.fields, 'card.classes') && <p role="alert" className="field-error">{errorFor(save.fields, 'card.classes')}</p>}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
+            <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>
+          </div>
+        </form>
 
-        <fieldset>
-          <legend>Preview with a sample booking</legend>
+        <section className="rc-preview" aria-labelledby="rc-preview-title">
+          <h3 id="rc-preview-title">Preview: now and with your changes</h3>
           <Field id="pv-class" label="Sample vehicle class" error={errorFor(save.fields, 'sample.vehicleClass')}>
             {(c) => (
               <select {...c} value={sample.vehicleClass} onChange={(e) => setSample({ ...sample, vehicleClass: e.target.value })}>
@@ -176,41 +217,19 @@ export function RateCardSettings() {
           <Field id="pv-pickup" label="Sample pickup" error={errorFor(save.fields, 'sample.pickupAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.pickup} onChange={(e) => setSample({ ...sample, pickup: e.target.value })} />}</Field>
           <Field id="pv-return" label="Sample return" error={errorFor(save.fields, 'sample.returnAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.ret} onChange={(e) => setSample({ ...sample, ret: e.target.value })} />}</Field>
           <Field id="pv-ages" label="Driver ages (main driver first)" hint="e.g. 30, 22" error={errorFor(save.fields, 'sample.driverAges')}>{(c) => <input {...c} value={sample.ages} onChange={(e) => setSample({ ...sample, ages: e.target.value })} />}</Field>
-          <div className="actions span-all"><button type="button" onClick={() => void onPreview()} disabled={save.busy}>Preview prices</button></div>
-        </fieldset>
-
-        {preview && (
-          <section aria-label="Price preview" className="preview-grid">
-            {preview.missingClasses.length > 0 && <p role="alert" className="field-error span-all">This card has no rate for {preview.missingClasses.join(', ')}, which the fleet still has vehicles in: it cannot be saved like this.</p>}
-            {[{ title: `In force now (version ${preview.current?.rateCardVersion ?? '—'})`, q: preview.current, note: preview.currentError }, { title: `This draft (would be version ${preview.proposed.rateCardVersion})`, q: preview.proposed, note: null }].map((col) => (
-              <table key={col.title} className="admin-table" aria-label={col.title}>
-                <caption>{col.title}</caption>
-                <tbody>
-                  {col.q ? (
-                    <>
-                      {col.q.lines.map((l, i) => <tr key={i}><td>{l.description}</td><td className="num">{money(l.amount)}</td></tr>)}
-                      <tr><td>{raw.tax.name}</td><td className="num">{money(col.q.taxTotal)}</td></tr>
-                      <tr className="total"><th scope="row">Total</th><td className="num">{money(col.q.total)}</td></tr>
-                    </>
-                  ) : (
-                    <tr><td>{col.note}</td></tr>
-                  )}
-                </tbody>
-              </table>
-            ))}
-            {preview.current && (
-              <p className="span-all" aria-live="polite">
-                Difference: <strong>{money({ amount: preview.proposed.total.amount - preview.current.total.amount, currency: preview.proposed.total.currency })}</strong>
-              </p>
-            )}
-          </section>
-        )}
-
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
-          <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>
-        </div>
-      </form>
+          <button type="button" onClick={() => void onPreview()} disabled={save.busy}>Preview prices</button>
+          {preview && (
+            <div aria-live="polite" className="admin-section">
+              {preview.missingClasses.length > 0 && <p role="alert" className="field-error">This draft has no rate for {preview.missingClasses.join(', ')}, which the fleet still has vehicles in: it cannot be saved like this.</p>}
+              {preview.currentError && <p className="hint">{preview.currentError}</p>}
+              {sideBySide(preview)}
+              {preview.current && (
+                <p>Difference: <strong>{money({ amount: preview.proposed.total.amount - preview.current.total.amount, currency: preview.proposed.total.currency })}</strong></p>
+              )}
+            </div>
+          )}
+        </section>
+      </div>
     </div>
   );
 }
