@@ -36,8 +36,8 @@ export type StaffAdmin = {
   setActive(input: { id: string; expectedVersion?: number | undefined; active: boolean }, ctx: Actor): StaffRecord;
   resetPin(input: { id: string; expectedVersion?: number | undefined; pin: string }, ctx: Actor): StaffRecord;
   unlock(input: { id: string; expectedVersion?: number | undefined }, ctx: Actor): StaffRecord;
-  /** True when the person must choose a new PIN before they may work. */
-  mustChangePin(staffId: string): boolean;
+  /** The person's name when they must choose a new PIN before they may work (active accounts only), else null. */
+  mustChangePin(staffId: string): string | null;
   /** Signs in with the temporary PIN (lockout rules apply), then stores the new PIN. */
   setNewPin(input: { staffId: string; pin: string; newPin: string }): Promise<Session>;
   /**
@@ -197,7 +197,10 @@ export function createStaffAdmin(deps: { db: Db; installId: string; now: () => D
       });
     },
 
-    mustChangePin: (staffId) => get.get(staffId)?.must_change_pin === 1,
+    mustChangePin: (staffId) => {
+      const r = get.get(staffId);
+      return r && r.active === 1 && r.must_change_pin === 1 ? r.name : null;
+    },
 
     async setNewPin(input) {
       checkPin(input.newPin, 'newPin');

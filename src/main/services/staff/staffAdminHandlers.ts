@@ -12,15 +12,16 @@ export function staffAdminHandlers(admin: StaffAdmin, staff: StaffService): Part
     'staff.resetPin': (input, ctx) => admin.resetPin(input, ctx),
     'staff.unlock': (input, ctx) => admin.unlock(input, ctx),
     'session.setNewPin': (input) => admin.setNewPin(input),
-    // Sign-in itself stays in staffService; a temporary PIN signs in only to choose a new one.
+    // Sign-in itself stays in staffService. A person whose PIN a manager set is sent to choose
+    // their own first; `session.setNewPin` checks the temporary PIN (with the lockout) and signs
+    // them in, so the counter's session never flickers through a half sign-in.
     'session.signIn': async (input) => {
-      const session = await staff.signIn(input.staffId, input.pin);
-      if (admin.mustChangePin(input.staffId)) {
-        staff.signOut();
-        const sentence = `${session.name}, your PIN was set by a manager. Choose a new PIN of your own to sign in.`;
+      const name = admin.mustChangePin(input.staffId);
+      if (name !== null) {
+        const sentence = `${name}, your PIN was set by a manager. Choose a new PIN of your own to sign in.`;
         throw new PosError('forbidden', sentence, { fields: { newPin: sentence } });
       }
-      return session;
+      return staff.signIn(input.staffId, input.pin);
     },
   };
 }

@@ -37,7 +37,7 @@ export function CustomerSettings() {
         {(c) => <input {...c} type="search" value={query} onChange={(e) => void search(e.target.value)} />}
       </Field>
       <div className="actions">
-        <button type="button" disabled={picked.length !== 2} onClick={() => { setKeepId(picked[0]?.id ?? null); setMerging(true); act.setFields({}); }}>
+        <button type="button" disabled={picked.length !== 2} onClick={() => { setKeepId(picked[0]?.id ?? null); setMerging(true); act.clear(); }}>
           {picked.length === 2 ? `Merge ${picked[0]?.name} and ${picked[1]?.name}…` : 'Merge two records… (tick two)'}
         </button>
       </div>
@@ -53,7 +53,7 @@ export function CustomerSettings() {
               <td className="mono nowrap">{c.licenceNumber}</td>
               <td className="row-actions">
                 <button type="button" onClick={() => useViews.getState().open({ kind: 'customer', id: c.id }, 'counter')}>Edit {c.name}</button>
-                <button type="button" className="danger-outline" onClick={() => { setErase(c); setReason(''); act.setFields({}); }}>Erase {c.name}…</button>
+                <button type="button" className="danger-outline" onClick={() => { setErase(c); setReason(''); act.clear(); }}>Erase {c.name}…</button>
               </td>
             </tr>
           ))}
@@ -80,7 +80,7 @@ export function CustomerSettings() {
           });
         }}
       >
-        <fieldset className="plain" aria-describedby={errorFor(act.fields, 'mergeId') ? 'merge-err' : undefined}>
+        <fieldset className="plain" aria-describedby={act.error ? 'merge-err' : undefined}>
           <legend>Keep the details of</legend>
           {picked.map((p) => (
             <label key={p.id} className="radio-row">
@@ -88,7 +88,7 @@ export function CustomerSettings() {
               <span><strong>{p.name}</strong><br /><span className="muted">{contact(p)}</span></span>
             </label>
           ))}
-          {errorFor(act.fields, 'mergeId') && <p id="merge-err" className="field-error">{errorFor(act.fields, 'mergeId')}</p>}
+          {act.error && <p id="merge-err" role="alert" className="field-error">{act.error}</p>}
         </fieldset>
       </ConfirmDialog>
 
@@ -110,7 +110,8 @@ export function CustomerSettings() {
           });
         }}
       >
-        <Field id="erase-reason" label="Reason" hint="e.g. Asked by email on 2 June" error={errorFor(act.fields, 'reason') ?? errorFor(act.fields, 'id')}>
+        {act.error && <p role="alert" className="panel-error">{act.error}</p>}
+        <Field id="erase-reason" label="Reason" hint="e.g. Asked by email on 2 June" error={errorFor(act.fields, 'reason')}>
           {(c) => <input {...c} autoFocus value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
       </ConfirmDialog>

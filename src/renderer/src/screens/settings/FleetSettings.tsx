@@ -169,7 +169,7 @@ export function FleetSettings() {
               <td>{STATUS_WORDS[v.status]}</td>
               <td className="row-actions">
                 <button type="button" onClick={() => edit(v)}>Change {v.plate}</button>
-                {v.status !== 'retired' && <button type="button" onClick={() => { setDownFor(v); setDown({ from: '', to: '', reason: '' }); act.setFields({}); }}>Out of service…</button>}
+                {v.status !== 'retired' && <button type="button" onClick={() => { setDownFor(v); setDown({ from: '', to: '', reason: '' }); act.clear(); }}>Out of service…</button>}
               </td>
             </tr>
           ))}
@@ -185,6 +185,7 @@ export function FleetSettings() {
         busy={act.busy}
         onConfirm={() => void addDowntime()}
       >
+        {act.error && <p role="alert" className="panel-error">{act.error}</p>}
         <Field id="down-from" label="Out of service from" error={errorFor(act.fields, 'from')}>{(c) => <input {...c} type="datetime-local" autoFocus value={down.from} onChange={(e) => setDown({ ...down, from: e.target.value })} />}</Field>
         <Field id="down-to" label="Back in service" error={errorFor(act.fields, 'to')}>{(c) => <input {...c} type="datetime-local" value={down.to} onChange={(e) => setDown({ ...down, to: e.target.value })} />}</Field>
         <Field id="down-reason" label="Reason" error={errorFor(act.fields, 'reason')}>{(c) => <input {...c} value={down.reason} onChange={(e) => setDown({ ...down, reason: e.target.value })} />}</Field>

@@ -198,7 +198,9 @@ export function RateCardSettings() {
               ))}
             </fieldset>
           ))}
-          {errorFor(save.fields, 'card.classes') && <p role="alert" className="field-error">{errorFor(save.fields, 'card.classes')}</p>}
+          {Object.entries(save.fields)
+            .filter(([k]) => /^card\.classes\.[^.]+$/.test(k) || k === 'card.classes')
+            .map(([k, v]) => <p key={k} role="alert" className="field-error">{v}</p>)}
           <div className="actions">
             <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
             <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>

@@ -63,7 +63,7 @@ export function StaffSettings() {
                 {s.active && s.lockedUntil && (
                   <button type="button" onClick={() => void change('staff.unlock', { id: s.id, expectedVersion: s.version }, `${s.name} is unlocked.`)}>Unlock {s.name}</button>
                 )}
-                {s.active && <button type="button" onClick={() => { setResetFor(s); setResetPin(''); row.setFields({}); }}>Reset PIN of {s.name}</button>}
+                {s.active && <button type="button" onClick={() => { setResetFor(s); setResetPin(''); row.clear(); }}>Reset PIN of {s.name}</button>}
                 {s.id !== me?.staffId && (
                   <button type="button" className={s.active ? 'danger-outline' : undefined}
                     onClick={() => void change('staff.setActive', { id: s.id, expectedVersion: s.version, active: !s.active }, s.active ? `${s.name} can no longer sign in.` : `${s.name} can sign in again.`)}>
@@ -115,6 +115,7 @@ export function StaffSettings() {
           });
         }}
       >
+        {row.error && <p role="alert" className="panel-error">{row.error}</p>}
         <Field id="reset-pin" label="Temporary PIN" error={errorFor(row.fields, 'pin')}>
           {(c) => <input {...c} type="password" inputMode="numeric" autoComplete="off" maxLength={8} autoFocus value={resetPin} onChange={(e) => setResetPin(e.target.value.replace(/\D/g, ''))} />}
         </Field>

@@ -30,20 +30,30 @@ export function useChange() {
   const notify = useApp((s) => s.notify);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  // Main's sentence for the last failure, for a dialog to show where the person is looking.
+  const [error, setError] = useState<string | null>(null);
   async function run<M extends MethodName>(method: M, input: Input<M>, done?: string): Promise<Output<M> | null> {
     setBusy(true);
     const res = await call(method, input);
     setBusy(false);
     if (res.ok) {
       setFields({});
+      setError(null);
+      // An earlier failure's notice would now be wrong.
+      useApp.getState().dismissErrors();
       if (done) notify('success', done);
       return res.value;
     }
     setFields(res.error.fields ?? {});
+    setError(res.error.message);
     notify('error', res.error.message);
     return null;
   }
-  return { run, fields, setFields, busy };
+  const clear = () => {
+    setFields({});
+    setError(null);
+  };
+  return { run, fields, setFields, busy, error, clear };
 }
 
 export type FieldErrorsOf = Record<string, string>;

@@ -52,6 +52,7 @@ export function SignInScreen() {
     setBusy(false);
     setPin('');
     if (!res.ok && res.error.fields?.newPin) {
+      // Main checks this temporary PIN (and counts a wrong one) when the new PIN is saved.
       setTemp(pin);
       setProblem(null);
       return;
