@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { openDatabase } from '../../src/main/db/connection';
 import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
@@ -110,7 +110,7 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   const b = await rpc.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt, returnAt });
   await rpc.ok('bookings.checkOut', { id: b.id, odometer: v.odometer, fuelEighths: v.fuelEighths });
   // No payments api on this branch yet: the payment is written as the payments service would.
-  const db = new Database(join(harness.dataDir, 'keydesk.sqlite'));
+  const db = openDatabase(join(harness.dataDir, 'keydesk.sqlite'));
   db.prepare(
     `INSERT INTO payments (id, booking_id, kind, method, status, amount, amount_captured, currency, idempotency_key, install_id, created_at, updated_at)
      VALUES ('01JE2EPAYMENT0000000000001', ?, 'charge', 'cash', 'succeeded', ?, ?, ?, 'e2e-erase-1', 'e2e', ?, ?)`,
@@ -149,7 +149,7 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   const detail = await rpc.ok('bookings.get', { id: b.id });
   expect(detail.customer.name).toBe('Erased customer');
   expect(detail.total.amount).toBeGreaterThan(0);
-  const check = new Database(join(harness.dataDir, 'keydesk.sqlite'), { readonly: true });
+  const check = openDatabase(join(harness.dataDir, 'keydesk.sqlite'));
   expect(check.prepare('SELECT amount, status FROM payments WHERE booking_id = ?').get(b.id)).toEqual({ amount: b.total.amount, status: 'succeeded' });
   check.close();
 });
