@@ -14,7 +14,7 @@ try {
       if (tab === 'Rate card') {
         await p.getByLabel('Sample pickup').fill('2026-12-10T09:00');
         await p.getByLabel('Sample return').fill('2026-12-13T09:00');
-        await p.getByLabel('Compact daily rate').fill('55.00');
+        await p.getByLabel('Compact Day rate').fill('55.00');
         await p.getByRole('button', { name: 'Preview prices' }).click();
         await p.waitForTimeout(600);
       }

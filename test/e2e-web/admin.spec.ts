@@ -78,18 +78,18 @@ test('a manager edits a rate and sees the old and new price side by side before 
   await settingsTab(page, 'Rate card');
   const card = page.getByRole('form', { name: 'Rate card' });
   // A negative rate is refused on its field and nothing is saved.
-  await card.getByLabel('Compact daily rate').fill('-5');
+  await card.getByLabel('Compact Day rate').fill('-5');
   await page.getByRole('button', { name: 'Preview prices' }).click();
-  await expect(card.getByLabel('Compact daily rate')).toHaveAttribute('aria-invalid', 'true');
+  await expect(card.getByLabel('Compact Day rate')).toHaveAttribute('aria-invalid', 'true');
   await expect(card.getByText('Amount cannot be negative')).toBeVisible();
 
-  await card.getByLabel('Compact daily rate').fill('99.00');
+  await card.getByLabel('Compact Day rate').fill('99.00');
   await expect(page.getByLabel('Sample vehicle class')).toHaveValue('compact');
   await page.getByRole('button', { name: 'Preview prices' }).click();
   const preview = page.getByRole('table', { name: 'Price preview' });
   await expect(preview.getByRole('columnheader', { name: `Now (v${before.raw.version})` })).toBeVisible();
   await expect(preview.getByRole('columnheader', { name: `Draft (v${before.raw.version + 1})` })).toBeVisible();
-  await expect(preview.getByRole('row', { name: /Compact, \d+ days? × €99\.00/ })).toBeVisible();
+  await expect(preview.getByRole('row', { name: /Compact/ }).first()).toContainText('× €99.00');
   const total = preview.getByRole('row', { name: /^Total/ }).getByRole('cell');
   await expect(total.nth(0)).not.toHaveText(await total.nth(1).innerText());
   expect((await rpc.ok('rates.get', {})).raw.version).toBe(before.raw.version);

@@ -24,7 +24,8 @@ export const sampleBookingSchema = z
 export const previewQuoteSchema = z.object({
   rateCardVersion: z.number().int(),
   rentalDays: z.number().int(),
-  lines: z.array(z.object({ description: z.string(), amount: moneySchema })),
+  /** `key` (kind:code) lines the two cards' rows up; `description` says the figures of each. */
+  lines: z.array(z.object({ key: z.string(), description: z.string(), amount: moneySchema })),
   taxTotal: moneySchema,
   total: moneySchema,
 });

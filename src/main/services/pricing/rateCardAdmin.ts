@@ -30,7 +30,7 @@ function view(q: PriceQuote): PreviewQuote {
   return {
     rateCardVersion: q.rateCardVersion,
     rentalDays: q.rentalDays,
-    lines: q.lines.filter((l) => l.countsInTotal && l.kind !== 'tax').map((l) => ({ description: l.description, amount: m(l.amount) })),
+    lines: q.lines.filter((l) => l.countsInTotal && l.kind !== 'tax').map((l) => ({ key: `${l.kind}:${l.code}`, description: l.description, amount: m(l.amount) })),
     taxTotal: m(q.taxTotal),
     total: m(q.total),
   };

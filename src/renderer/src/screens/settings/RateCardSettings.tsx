@@ -16,16 +16,17 @@ import { errorFor, useChange, useLoad } from './adminKit';
  * version they were quoted with.
  */
 type Kind = 'money' | 'int' | 'percent';
-type Spec = { path: string; label: string; kind: Kind; optional?: boolean };
+/** `hidden` prefixes the label for screen readers (the legend shows it on screen). */
+type Spec = { path: string; label: string; hidden?: string; kind: Kind; optional?: boolean };
 
 function specsOf(card: ParsedRateCard): { legend: string; fields: Spec[] }[] {
   const groups: { legend: string; fields: Spec[] }[] = Object.entries(card.classes).map(([code, c]) => ({
     legend: `${c.name} (${code})`,
     fields: [
-      { path: `classes.${code}.dailyRate`, label: `${c.name} daily rate`, kind: 'money' },
-      { path: `classes.${code}.weekendDailyRate`, label: `${c.name} weekend day rate`, kind: 'money', optional: true },
-      { path: `classes.${code}.weeklyRate`, label: `${c.name} weekly rate`, kind: 'money', optional: true },
-      { path: `classes.${code}.lateHourlyRate`, label: `${c.name} late return per hour`, kind: 'money' },
+      { path: `classes.${code}.dailyRate`, label: 'Day rate', hidden: c.name, kind: 'money' },
+      { path: `classes.${code}.weekendDailyRate`, label: 'Weekend day', hidden: c.name, kind: 'money', optional: true },
+      { path: `classes.${code}.weeklyRate`, label: 'Week rate', hidden: c.name, kind: 'money', optional: true },
+      { path: `classes.${code}.lateHourlyRate`, label: 'Late, per hour', hidden: c.name, kind: 'money' },
     ],
   }));
   groups.push({ legend: 'Extras', fields: Object.entries(card.extras).map(([code, x]) => ({ path: `extras.${code}.amount`, label: `${x.name} (${x.charge === 'per_day' ? 'per day' : 'per rental'})`, kind: 'money' })) });
@@ -155,18 +156,26 @@ export function RateCardSettings() {
 
   function sideBySide(p: Output<'rates.preview'>) {
     const keys: string[] = [];
-    for (const l of [...(p.current?.lines ?? []), ...p.proposed.lines]) if (!keys.includes(l.description)) keys.push(l.description);
-    const sum = (q: typeof p.proposed | null, d: string) => {
-      const hits = q?.lines.filter((l) => l.description === d) ?? [];
-      return hits.length === 0 ? '—' : money({ amount: hits.reduce((n, l) => n + l.amount.amount, 0), currency: p.proposed.total.currency });
+    for (const l of [...(p.current?.lines ?? []), ...p.proposed.lines]) if (!keys.includes(l.key)) keys.push(l.key);
+    const cell = (q: typeof p.proposed | null, key: string) => {
+      const hits = q?.lines.filter((l) => l.key === key) ?? [];
+      if (hits.length === 0) return <td className="num">—</td>;
+      const detail = hits.map((l) => l.description.split(', ').slice(1).join(', ')).filter(Boolean).join('; ');
+      return (
+        <td className="num">
+          {money({ amount: hits.reduce((n, l) => n + l.amount.amount, 0), currency: p.proposed.total.currency })}
+          {detail && <span className="cell-detail">{detail}</span>}
+        </td>
+      );
     };
+    const label = (key: string) => (p.proposed.lines.find((l) => l.key === key) ?? p.current?.lines.find((l) => l.key === key))?.description.split(', ')[0] ?? key;
     return (
       <table className="admin-table" aria-label="Price preview">
         <thead>
           <tr><th scope="col">Sample booking</th><th scope="col" className="num">Now (v{p.current?.rateCardVersion ?? '—'})</th><th scope="col" className="num">Draft (v{p.proposed.rateCardVersion})</th></tr>
         </thead>
         <tbody>
-          {keys.map((d) => <tr key={d}><td>{d}</td><td className="num">{sum(p.current, d)}</td><td className="num">{sum(p.proposed, d)}</td></tr>)}
+          {keys.map((k) => <tr key={k}><td>{label(k)}</td>{cell(p.current, k)}{cell(p.proposed, k)}</tr>)}
           <tr><td>{raw?.tax.name ?? 'Tax'}</td><td className="num">{p.current ? money(p.current.taxTotal) : '—'}</td><td className="num">{money(p.proposed.taxTotal)}</td></tr>
           <tr className="total"><th scope="row">Total</th><td className="num">{p.current ? money(p.current.total) : '—'}</td><td className="num">{money(p.proposed.total)}</td></tr>
         </tbody>
@@ -184,7 +193,7 @@ export function RateCardSettings() {
             <fieldset key={g.legend}>
               <legend>{g.legend}</legend>
               {g.fields.map((s) => (
-                <Field key={s.path} id={`rc-${s.path.replace(/\./g, '-')}`} label={s.label} hint={s.optional ? 'Empty: none' : undefined} error={errorFor(save.fields, `card.${s.path}`)}>
+                <Field key={s.path} id={`rc-${s.path.replace(/\./g, '-')}`} label={s.hidden ? <><span className="visually-hidden">{s.hidden} </span>{s.label}</> : s.label} hint={s.optional ? 'Empty: none' : undefined} error={errorFor(save.fields, `card.${s.path}`)}>
                   {(c) => (
                     <input {...c} inputMode="decimal" value={texts[s.path] ?? ''}
                       onChange={(e) => {
