@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBackend } from '../src/main/backend';
 import { openDatabase } from '../src/main/db/connection';
+import { inspectDatabase } from '../src/main/db/inspect';
 import { migrate } from '../src/main/db/migrate';
 import { REBUILD_SEARCH_SQL } from '../src/main/db/migrations/0040-search';
 import { MIGRATIONS } from '../src/main/db/migrations/index';
@@ -154,6 +155,8 @@ const [, reopenMs] = time(() => {
   migrate(d, MIGRATIONS);
   d.close();
 });
+// The start-up inspection (header, version and quick_check on a read-only handle), alone.
+const [, startupCheckMs] = time(() => inspectDatabase(dbPath, MIGRATIONS.at(-1)?.version ?? 0, () => null));
 const [big, reopenBackendMs] = time(() =>
   createBackend({ dataDir: dir, dbPath, version: 'bench', transport: 'http', log: memoryLogger(), mode: 'test', now: () => new Date(NOW) }),
 );
@@ -247,6 +250,7 @@ process.stdout.write(
     open_migrate_fresh_ms: round(freshMs, 1),
     reopen_large_ms: round(reopenMs, 1),
     reopen_large_backend_ms: round(reopenBackendMs, 1),
+    startup_quick_check_large_ms: round(startupCheckMs, 1),
     search_queries: QUERIES,
     search_p50_ms: round(percentile(searchMs, 50)),
     search_p95_ms: round(percentile(searchMs, 95)),

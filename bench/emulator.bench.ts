@@ -61,12 +61,12 @@ async function run(stripe: Stripe, flow: Flow, iterations: number, concurrency: 
  * The same two-call flow over a bare keep-alive node:http client, to show how much of the time
  * is the emulator's: stripe-node's own per-request work dominates the figures above.
  */
-async function rawTwoCall(port: number, iterations: number): Promise<number> {
+async function rawTwoCall(port: number, apiKey: string, iterations: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const post = (path: string, body: string): Promise<string> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { Authorization: 'Bearer sk_test_bench', 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } },
+        { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -94,7 +94,7 @@ try {
   const seq = await run(stripe, twoCall, ITERATIONS, 1);
   const conc = await run(stripe, twoCall, ITERATIONS, CONCURRENCY);
   const single = await run(stripe, oneCall, ITERATIONS, 1);
-  const bare = await rawTwoCall(emulator.port, ITERATIONS);
+  const bare = await rawTwoCall(emulator.port, emulator.apiKey, ITERATIONS);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'emulator',

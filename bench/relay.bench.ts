@@ -1,6 +1,8 @@
 /**
  * Relay end to end on loopback: signed POST → relay (its own process, SQLite) → SSE → the
- * stream client → the example applier's SQLite commit. Prints ONE JSON line.
+ * stream client → the app's real event applier (services/sync/stripeEventApplier) committing
+ * into a migrated till database. Then the relay at scale (relayScale.ts): fan-out to 1,000 and
+ * 10,000 streams, and intake on SQLite vs PostgreSQL (one and two instances). Prints ONE JSON line.
  *   npx tsx bench/relay.bench.ts
  * Every phase has a deadline; the relay process group is killed in `finally`.
  */
@@ -10,8 +12,12 @@ import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createStreamClient, type StreamClient } from '../src/main/services/sync/streamClient';
-import { createTestApplier, type TestApplier } from '../src/main/testing/testApplier';
+import { openDatabase } from '../src/main/db/connection';
+import { migrate } from '../src/main/db/migrate';
+import { MIGRATIONS } from '../src/main/db/migrations';
+import { createStripeEventApplier } from '../src/main/services/sync/stripeEventApplier';
+import { createStreamClient, type RelayEvent, type StreamClient } from '../src/main/services/sync/streamClient';
+import { fanOut, intakeComparison } from './relayScale';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
 import { freePort } from '../src/relay/testing/tempPostgres';
@@ -79,6 +85,28 @@ async function blast(port: number, installId: string, n: number, inflight: numbe
   return performance.now() - started;
 }
 
+/** The app's own applier on a migrated till database: what a till really does per event. */
+function createRealApplier(path: string) {
+  const db = openDatabase(path);
+  migrate(db, MIGRATIONS);
+  const applier = createStripeEventApplier(db, 'bench-install');
+  const countStmt = db.prepare('SELECT count(*) FROM stripe_events').pluck();
+  let onCommitted: ((batch: readonly RelayEvent[]) => void) | null = null;
+  return {
+    apply: (batch: readonly RelayEvent[], upTo: number) => {
+      applier.apply('relay', batch, upTo);
+      onCommitted?.(batch);
+    },
+    loadCursor: () => applier.cursor('relay'),
+    set onCommitted(fn: ((batch: readonly RelayEvent[]) => void) | null) {
+      onCommitted = fn;
+    },
+    count: () => countStmt.get() as number,
+    close: () => db.close(),
+  };
+}
+type RealApplier = ReturnType<typeof createRealApplier>;
+
 async function relayGauge(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const m = new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text);
@@ -127,7 +155,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   let relay: SpawnedRelay | null = null;
   const clients: StreamClient[] = [];
-  const appliers: TestApplier[] = [];
+  const appliers: RealApplier[] = [];
   // The machine is shared: the load average says how much of it the figures had.
   const out: Record<string, unknown> = { bench: 'relay', store: 'sqlite', transport: 'sse', cpus: cpus().length, loadavg_1m_start: round(loadavg()[0]!) };
   try {
@@ -147,7 +175,7 @@ async function main() {
     out.rss_mb_idle = await relayRssMb(port);
 
     const startClient = (token: string, file: string) => {
-      const applier = createTestApplier(join(dir, file));
+      const applier = createRealApplier(join(dir, file));
       appliers.push(applier);
       const c = createStreamClient({ baseUrl: base, token, apply: applier.apply, loadCursor: applier.loadCursor, ackEveryMs: 200 });
       clients.push(c);
@@ -241,6 +269,11 @@ async function main() {
     relay = null;
 
     out.framework = await frameworkOverhead();
+    out.applier = 'services/sync/stripeEventApplier';
+    // Fan-out at 100 events/s over 20 s (more than one 15 s heartbeat interval).
+    out.fanout_1k = await fanOut(1000, 20);
+    out.fanout_10k = await fanOut(10_000, 20);
+    out.intake = await intakeComparison();
     out.loadavg_1m_end = round(loadavg()[0]!);
   } finally {
     await Promise.all(clients.map((c) => c.stop()));
@@ -256,9 +289,9 @@ async function main() {
 }
 
 const guard = setTimeout(() => {
-  process.stderr.write('bench: overall deadline (8 min) reached\n');
+  process.stderr.write('bench: overall deadline (15 min) reached\n');
   process.exit(1);
-}, 8 * 60_000);
+}, 15 * 60_000);
 guard.unref();
 main().then(
   () => process.exit(0),

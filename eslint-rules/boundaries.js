@@ -73,7 +73,7 @@ function checks(options) {
     (from, t) => {
       if (!under(from, 'src/shared')) return null;
       const isTest = from.endsWith('.test.ts');
-      const bad = t.file ? !under(t.file, 'src/shared') : t.pkg !== 'zod' && !(isTest && t.pkg === 'vitest');
+      const bad = t.file ? !under(t.file, 'src/shared') : t.pkg !== 'zod' && !(isTest && (t.pkg === 'vitest' || t.pkg === 'fast-check'));
       return bad ? 'src/shared imports zod only (and other src/shared files): every process loads it.' : null;
     },
     (from, t) =>

@@ -10,18 +10,36 @@ if (built !== 0) {
   process.exit(built);
 }
 
+// `npm start` runs this file under `sh -c`. A SIGTERM to npm reaches that shell, which dies
+// without passing it on, and this process would be orphaned with the app still running. So
+// losing the parent counts as SIGTERM: checked twice a second (Ctrl+C reaches the whole process
+// group and needs none of this).
+const startParent = process.ppid;
+const ORPHAN_CHECK_MS = 500;
+
 function runChild(cmd, args, env = {}) {
   const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  const forward = (signal) => child.kill(signal);
+  let stopping = null;
+  const forward = (signal) => {
+    stopping ??= signal;
+    child.kill(signal);
+  };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
+  const orphanCheck = setInterval(() => {
+    if (stopping === null && process.ppid !== startParent) forward('SIGTERM');
+  }, ORPHAN_CHECK_MS);
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => {
+      clearInterval(orphanCheck);
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
-      resolve({ code: code ?? 0, signal });
+      resolve({ code: code ?? 0, signal: signal ?? stopping });
     });
-    child.on('error', (err) => resolve({ code: 127, signal: null, error: err }));
+    child.on('error', (err) => {
+      clearInterval(orphanCheck);
+      resolve({ code: 127, signal: null, error: err });
+    });
   });
 }
 

@@ -15,6 +15,8 @@ export type AdminApi = {
   webhookEndpoints(): unknown;
   webhookAttempts(): unknown;
   save(): void;
+  /** The state file's health: a failed write shows here (and is retried), never as a crash. */
+  health(): unknown;
 };
 
 export type AdminResult = { status: number; body: unknown };
@@ -36,6 +38,7 @@ function parseJson(body: string): unknown {
  *   GET|POST /_emulator/webhook_endpoints {url, events?}, DELETE /_emulator/webhook_endpoints/:id
  *   GET /_emulator/webhook_attempts            recent delivery attempts
  *   POST /_emulator/save                       write the state file now (when started with one)
+ *   GET /_emulator/health                      { stateFile: { ok, lastSavedAt, failures, lastError, … } }
  */
 export function handleAdmin(api: AdminApi, method: string, path: string, body: string): AdminResult {
   try {
@@ -73,6 +76,8 @@ export function handleAdmin(api: AdminApi, method: string, path: string, body: s
       case 'POST /_emulator/save':
         api.save();
         return { status: 200, body: { ok: true } };
+      case 'GET /_emulator/health':
+        return { status: 200, body: api.health() };
     }
     const del = /^DELETE \/_emulator\/webhook_endpoints\/([^/]+)$/.exec(route);
     if (del) {

@@ -1,6 +1,9 @@
-import { startEmulator, TEST_API_KEY } from './server';
+import { startEmulator } from './server';
 
-/** `npm run emulator -- [--port N] [--host H] [--state file.json]`; port also from EMULATOR_PORT, default random. */
+/**
+ * `npm run emulator -- [--port N] [--host H] [--state file.json] [--key sk_test_…]`; port also from
+ * EMULATOR_PORT (default random), state from EMULATOR_STATE, an extra accepted key from EMULATOR_API_KEY.
+ */
 function arg(name: string): string | undefined {
   const argv = process.argv.slice(2);
   const i = argv.indexOf(`--${name}`);
@@ -16,12 +19,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const emulator = await startEmulator({ port, host: arg('host') ?? '127.0.0.1', statePath: arg('state') ?? process.env.EMULATOR_STATE });
+const extraKey = arg('key') ?? process.env.EMULATOR_API_KEY;
+const emulator = await startEmulator({
+  port,
+  host: arg('host') ?? '127.0.0.1',
+  statePath: arg('state') ?? process.env.EMULATOR_STATE,
+  ...(extraKey ? { apiKeys: [extraKey] } : {}),
+});
 process.stdout.write(
   [
     `Stripe emulator listening on ${emulator.url}`,
-    `API key: ${TEST_API_KEY} (any sk_test_ key works)`,
-    `stripe-node: new Stripe('${TEST_API_KEY}', { host: '${emulator.stripeOptions.host}', port: ${emulator.port}, protocol: 'http' })`,
+    `API key: ${emulator.apiKey} (restricted: ${emulator.restrictedKey}${extraKey ? `; also ${extraKey}` : ''}; other keys are refused)`,
+    `stripe-node: new Stripe('${emulator.apiKey}', { host: '${emulator.stripeOptions.host}', port: ${emulator.port}, protocol: 'http' })`,
+    `Terminal JS SDK (simulated reader): ${emulator.url}/terminal-js/v1`,
     `Admin: ${emulator.url}/_emulator/state, /_emulator/faults, /_emulator/clock/advance, /_emulator/reset`,
     '',
   ].join('\n'),

@@ -59,11 +59,11 @@ describe('test clock and authorization expiry', () => {
 
   it('the admin endpoint advances the clock too, and refuses going backwards', async () => {
     const before = h.emulator.now();
-    const res = await fetch(`${h.emulator.url}/_emulator/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: 3600 }) });
+    const res = await fetch(`${h.emulator.url}/_emulator/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: 3600 }) });
     const body = (await res.json()) as { now: number; offset_seconds: number };
     expect(body.offset_seconds).toBe(3600);
     expect(body.now - before).toBeGreaterThanOrEqual(3600);
-    const bad = await fetch(`${h.emulator.url}/_emulator/clock/advance`, { method: 'POST', body: JSON.stringify({ seconds: -5 }) });
+    const bad = await fetch(`${h.emulator.url}/_emulator/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ seconds: -5 }) });
     expect(bad.status).toBe(400);
     const created = await stripe.customers.create({});
     expect(created.created).toBeGreaterThanOrEqual(before + 3600);

@@ -114,6 +114,36 @@ export function idempotencyMismatch(key: string): ApiError {
   );
 }
 
+/** The Stripe error an injected fault answers with, or null when the fault is not an error answer. */
+export function injectedError(action: string | null, shouldRetry: boolean | undefined): ApiError | null {
+  if (action === 'error500') return injectedServerError(shouldRetry);
+  if (action === 'rateLimit') return injectedRateLimit(shouldRetry ?? false);
+  if (action === 'lockTimeout') {
+    return new ApiError(
+      429,
+      {
+        type: 'invalid_request_error',
+        code: 'lock_timeout',
+        message:
+          'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.',
+      },
+      { cacheable: false, headers: { 'Stripe-Should-Retry': String(shouldRetry ?? true) } },
+    );
+  }
+  if (action === 'conflict') {
+    return new ApiError(
+      409,
+      {
+        type: 'idempotency_error',
+        code: 'idempotency_key_in_use',
+        message: 'There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): please try again later.',
+      },
+      { cacheable: false, headers: { 'Stripe-Should-Retry': String(shouldRetry ?? true) } },
+    );
+  }
+  return null;
+}
+
 export function injectedServerError(shouldRetry?: boolean): ApiError {
   return new ApiError(
     500,

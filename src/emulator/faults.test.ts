@@ -55,13 +55,14 @@ describe('fault injection', () => {
   it('scoped by path prefix and count; 500 and 429 via the admin endpoint', async () => {
     const res = await fetch(`${h.emulator.url}/_emulator/faults`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ faults: [{ kind: 'error500', pathPrefix: '/v1/refunds', count: 2 }] }),
     });
     expect(res.status).toBe(200);
     expect((await stripe.customers.create({})).object).toBe('customer');
     for (let i = 0; i < 2; i++) expect((await stripeError(stripe.refunds.list())).type).toBe('StripeAPIError');
     expect((await stripe.refunds.list()).object).toBe('list');
-    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ kind: 'meteor' }) });
+    const bad = await fetch(`${h.emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'meteor' }) });
     expect(bad.status).toBe(400);
   });
 

@@ -5,12 +5,18 @@ import { z } from 'zod';
  * - latency: wait `latencyMs` before answering;
  * - drop: destroy the socket; `after: true` lets the request take effect first and then loses
  *   the response (the "did my charge go through?" case);
- * - error500: Stripe's wrapped api_error; rateLimit: 429 rate_limit_error with Stripe-Should-Retry;
+ * - error500: Stripe's wrapped api_error, Stripe-Should-Retry: true unless `shouldRetry: false`
+ *   (a 500 Stripe knows must not be retried);
+ * - rateLimit: 429 rate_limit_error, Stripe-Should-Retry: false unless told otherwise;
+ * - lockTimeout: 429 invalid_request_error code lock_timeout (another request holds the object),
+ *   Stripe-Should-Retry: true, which Stripe's SDKs retry;
+ * - conflict: 409 idempotency_error code idempotency_key_in_use (the same key still running),
+ *   Stripe-Should-Retry: true;
  * - networkDown: every API request is cut off until the rule is cleared.
  * `pathPrefix` and `method` narrow a rule; `count` makes it apply to the next N matching requests only.
  */
 export const faultRuleSchema = z.object({
-  kind: z.enum(['latency', 'drop', 'error500', 'rateLimit', 'networkDown']),
+  kind: z.enum(['latency', 'drop', 'error500', 'rateLimit', 'lockTimeout', 'conflict', 'networkDown']),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
   pathPrefix: z.string().startsWith('/').optional(),
   method: z.enum(['GET', 'POST', 'DELETE']).optional(),
@@ -25,8 +31,8 @@ export type FaultInput = z.infer<typeof faultInputSchema>;
 
 export type FaultDecision = {
   latencyMs: number;
-  action: 'drop-before' | 'drop-after' | 'error500' | 'rateLimit' | null;
-  /** The Stripe-Should-Retry header to send, if any (rate limits send `false` unless told otherwise). */
+  action: 'drop-before' | 'drop-after' | 'error500' | 'rateLimit' | 'lockTimeout' | 'conflict' | null;
+  /** The Stripe-Should-Retry header to send (rate limits `false`, the others `true`, unless told otherwise). */
   shouldRetry: boolean | undefined;
 };
 
@@ -71,7 +77,7 @@ export class Faults {
       if (rule.kind === 'networkDown') action = 'drop-before';
       else if (rule.kind === 'drop') action = rule.after ? 'drop-after' : 'drop-before';
       else action = rule.kind;
-      shouldRetry = rule.shouldRetry ?? (rule.kind === 'rateLimit' ? false : undefined);
+      shouldRetry = rule.shouldRetry ?? (rule.kind === 'rateLimit' ? false : true);
     }
     this.rules = this.rules.filter((r) => r.remaining > 0);
     return { latencyMs, action, shouldRetry };

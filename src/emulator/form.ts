@@ -88,6 +88,24 @@ export function allowOnly(p: Params, allowed: ReadonlySet<string>): void {
   }
 }
 
+/** Nested parameters Stripe knows: `true` is a leaf (or a hash not checked further), an object names the keys within. */
+export type ParamShape = { readonly [key: string]: true | ParamShape };
+
+/**
+ * Refuses a nested parameter Stripe does not know, naming it in full as Stripe does:
+ * `Received unknown parameter: payment_method_options[card][bogus]`.
+ */
+export function allowNested(p: Params, name: string, shape: ParamShape, label = name): void {
+  const v = p[name];
+  if (!isParams(v)) return;
+  for (const [key, child] of Object.entries(v)) {
+    const rule = shape[key];
+    const path = `${label}[${key}]`;
+    if (rule === undefined) throw parameterUnknown(path);
+    if (rule !== true && isParams(child)) allowNested(v, key, rule, path);
+  }
+}
+
 export function paramSet(...names: string[]): ReadonlySet<string> {
   return new Set(names);
 }

@@ -16,7 +16,7 @@ const params: Stripe.PaymentIntentCreateParams = { amount: 4200, currency: 'usd'
 async function post(path: string, body: string, key: string): Promise<Response> {
   return fetch(`${h.emulator.url}${path}`, {
     method: 'POST',
-    headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': key },
+    headers: { Authorization: `Bearer ${h.emulator.apiKey}`, 'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': key },
     body,
   });
 }

@@ -33,7 +33,7 @@ describe('authentication and error envelope', () => {
   });
 
   it('wraps an unknown route as a 404 invalid_request_error with Request-Id and echoes Stripe-Version', async () => {
-    const res = await fetch(`${h.emulator.url}/v1/no_such_thing`, { headers: { Authorization: 'Bearer sk_test_x', 'Stripe-Version': '2024-06-20' } });
+    const res = await fetch(`${h.emulator.url}/v1/no_such_thing`, { headers: { Authorization: `Bearer ${h.emulator.apiKey}`, 'Stripe-Version': '2024-06-20' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('request-id')).toMatch(/^req_/);
     expect(res.headers.get('stripe-version')).toBe('2024-06-20');

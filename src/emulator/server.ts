@@ -1,14 +1,17 @@
+// Over 400 lines on purpose: startEmulator is one closure wiring the request path, the timers and
+// the admin API over shared state; each concern it calls lives in its own module.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin, type AdminApi } from './admin';
+import { isIssuedKeys, issueKeys, KeyRing } from './apiKeys';
+import { allowedHosts, checkCaller, isTerminalJsPath } from './callerGuard';
 import { Clock } from './clock';
 import { Core } from './core';
 import {
   ApiError,
   errorJson,
   idempotencyMismatch,
-  injectedRateLimit,
-  injectedServerError,
+  injectedError,
   invalidRequest,
   unrecognizedUrl,
 } from './errors';
@@ -20,7 +23,7 @@ import { IdempotencyStore } from './idempotency';
 import { newRequestId } from './ids';
 import { handlePage } from './pages';
 import { checkApiKey, headerValue, readBody, sleep } from './request';
-import { makeSnapshot, readSnapshot, writeSnapshot } from './persist';
+import { makeSnapshot, readSnapshot, type SnapshotIo } from './persist';
 import { balanceTransactionRoutes } from './resources/balanceTransactions';
 import { chargeRoutes } from './resources/charges';
 import { checkoutRoutes } from './resources/checkout';
@@ -32,7 +35,9 @@ import { terminalRoutes } from './resources/terminal';
 import { addWebhookEndpoint, deleteWebhookEndpoint, webhookEndpointRoutes } from './resources/webhookEndpoints';
 import { Router } from './router';
 import { createState, loadState } from './state';
+import { StateSaver, type StateFileHealth } from './stateSaver';
 import { recomputeDeadline, runDueWork } from './sweeper';
+import { connectionTokenRoute, TerminalJs } from './terminalJs';
 import { WebhookDispatcher, type DeliveryAttempt } from './webhooks';
 
 export type EmulatorOptions = {
@@ -54,15 +59,25 @@ export type EmulatorOptions = {
   maxEvents?: number;
   /** Idempotency keys kept (oldest evicted first; all expire after 24 h). Default 10,000. */
   idempotencyCapacity?: number;
+  /** More keys to accept besides the two it issues (test-mode `sk_test_`/`rk_test_` only). */
+  apiKeys?: string[];
+  /** Tests only: the disk the state file is written through (to inject ENOSPC and the like). */
+  stateIo?: SnapshotIo;
+  /** Waits before retrying a failed state-file write; the last repeats. Default 1 s, 5 s, 30 s, 60 s. */
+  saveRetryDelaysMs?: number[];
 };
+
+export type EmulatorHealth = { stateFile: StateFileHealth };
 
 export type StripeClientOptions = { host: string; port: number; protocol: 'http' };
 
 export type Emulator = {
   url: string;
   port: number;
-  /** Any `sk_test_…` key is accepted; this one is handy. */
+  /** The secret key this emulator issued (kept in the state file); other keys get Stripe's 401. */
   apiKey: string;
+  /** A restricted key (`rk_test_…`) it issued too. */
+  restrictedKey: string;
   stripeOptions: StripeClientOptions;
   close(): Promise<void>;
   /** Moves emulator time forward and applies what became due (hold expiry, session expiry, refund failures). */
@@ -80,9 +95,10 @@ export type Emulator = {
   webhookAttempts(): readonly DeliveryAttempt[];
   /** In-process subscription to every recorded event. */
   onEvent(listener: EventListener): () => void;
+  /** Whether the state file is being saved (a full disk shows here, never as a crash); also GET /_emulator/health. */
+  health(): EmulatorHealth;
 };
 
-export const TEST_API_KEY = 'sk_test_emulator';
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
 const SAVE_DEBOUNCE_MS = 200;
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -102,7 +118,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ...customerRoutes,
     ...paymentMethodRoutes,
     ...checkoutRoutes,
-    ...terminalRoutes,
+    connectionTokenRoute,
+    // terminal.ts's own connection-token route is replaced: the SDK must redeem each token once.
+    ...terminalRoutes.filter(([m, pattern]) => !(m === 'POST' && pattern === connectionTokenRoute[1])),
     ...webhookEndpointRoutes,
     ...balanceTransactionRoutes,
   ]);
@@ -127,9 +145,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   events.onEvent((event) => webhooks.dispatch(event));
 
   const statePath = opts.statePath;
+  let issued = issueKeys();
   if (statePath) {
     const snap = readSnapshot(statePath);
     if (snap) {
+      if (isIssuedKeys(snap.keys)) issued = snap.keys;
       clock.restore(snap.clockOffsetSeconds);
       core.state = loadState(snap.state);
       events.load(snap.events);
@@ -156,18 +176,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   core.onDeadline = armDeadline;
 
-  let saveTimer: NodeJS.Timeout | null = null;
-  const save = (): void => {
-    if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = null;
-    if (!statePath) return;
-    writeSnapshot(statePath, makeSnapshot({ clockOffsetSeconds: clock.offsetSeconds, state: core.state, events: events.dump(), idempotency: idempotency.dump() }));
-  };
-  const afterChange = (): void => {
-    if (!statePath || saveTimer || closed) return;
-    saveTimer = setTimeout(save, SAVE_DEBOUNCE_MS);
-    saveTimer.unref();
-  };
+  const keys = new KeyRing(issued, opts.apiKeys);
+  const saver = new StateSaver(
+    statePath ?? null,
+    () => makeSnapshot({ clockOffsetSeconds: clock.offsetSeconds, state: core.state, events: events.dump(), idempotency: idempotency.dump(), keys: issued }),
+    { debounceMs: SAVE_DEBOUNCE_MS, retryDelaysMs: opts.saveRetryDelaysMs ?? [1_000, 5_000, 30_000, 60_000], ...(opts.stateIo ? { io: opts.stateIo } : {}) },
+  );
+  const save = (): void => void saver.saveNow();
+  const afterChange = (): void => saver.changed();
+  const terminalJs = new TerminalJs(() => core, afterChange);
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
     headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -192,10 +209,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     };
     const fail = (err: ApiError): void => send(res, err.status, { ...headers, ...err.headers }, errorJson(err, requestId));
 
-    const authError = checkApiKey(headerValue(req, 'authorization'));
+    const authError = checkApiKey(headerValue(req, 'authorization'), (key) => keys.accepts(key));
     if (authError) return fail(authError);
-    if (decision.action === 'error500') return fail(injectedServerError(decision.shouldRetry));
-    if (decision.action === 'rateLimit') return fail(injectedRateLimit(decision.shouldRetry ?? false));
+    const injected = injectedError(decision.action, decision.shouldRetry);
+    if (injected) return fail(injected);
 
     let raw = '';
     let params;
@@ -264,6 +281,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       events.clear();
       idempotency.clear();
       faults.clear();
+      terminalJs.reset();
       clock.reset();
       armDeadline();
       afterChange();
@@ -296,6 +314,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }),
     webhookAttempts: () => webhooks.attempts(),
     save,
+    health: () => ({ stateFile: saver.health() }),
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -304,8 +323,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
+    const refused = checkCaller(req, path, hosts);
+    if (refused) {
+      send(res, refused.status, { 'Content-Type': 'application/json', Connection: 'close' }, JSON.stringify({ error: { type: 'invalid_request_error', message: refused.message } }));
+      return;
+    }
     if (path.startsWith('/v1/')) return handleApi(req, res, method, path, query);
     const body = method === 'POST' || method === 'DELETE' ? await readBody(req) : '';
+    if (isTerminalJsPath(path)) {
+      const answer = terminalJs.handle(method, path, headerValue(req, 'authorization'), body);
+      send(res, answer.status, answer.headers, answer.body);
+      return;
+    }
     if (path.startsWith('/_emulator/') && !path.startsWith('/_emulator/3ds/')) {
       if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
         send(res, 403, { 'Content-Type': 'application/json' }, JSON.stringify({ error: { type: 'invalid_request_error', message: 'Admin routes answer loopback callers only.' } }));
@@ -350,6 +379,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const hosts = allowedHosts(host, port);
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   const url = `http://${hostForUrl}:${port}`;
   core.baseUrl = url;
@@ -359,14 +389,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     url,
     port,
-    apiKey: TEST_API_KEY,
+    apiKey: issued.secret,
+    restrictedKey: issued.restricted,
     stripeOptions: { host, port, protocol: 'http' },
     close: async () => {
       if (closed) return;
       closed = true;
       if (deadlineTimer) clearTimeout(deadlineTimer);
       webhooks.close();
-      if (statePath) save();
+      saver.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -382,5 +413,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     dump: adminApi.dump,
     webhookAttempts: () => webhooks.attempts(),
     onEvent: (listener) => events.onEvent(listener),
+    health: () => ({ stateFile: saver.health() }),
   };
 }

@@ -15,7 +15,7 @@ import { startHarness, type EmulatorHarness } from './testHarness';
  * - the contents of `metadata` (the example's keys are sample data, not schema).
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = (JSON.parse(readFileSync(resolve(here, '../../../shared/stripe/fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> }).resources;
+const fixtures = (JSON.parse(readFileSync(resolve(here, '../../test/fixtures/stripe/fixtures3.json'), 'utf8')) as { resources: Record<string, unknown> }).resources;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -40,7 +40,11 @@ export type State = {
   incrementAttempts: Map<string, number>;
   /** PaymentIntent id → where a 3-D Secure redirect returns (Stripe does not echo it on the object). */
   returnUrls: Map<string, string>;
+  /** Connection token secret → its location scope and whether the Terminal SDK redeemed it (single use). */
+  connectionTokens: Map<string, ConnectionTokenRecord>;
 };
+
+export type ConnectionTokenRecord = { location: string | null; created: number; redeemed: boolean };
 
 export function createState(): State {
   return {
@@ -64,6 +68,7 @@ export function createState(): State {
     refundFailAt: new Map(),
     incrementAttempts: new Map(),
     returnUrls: new Map(),
+    connectionTokens: new Map(),
   };
 }
 

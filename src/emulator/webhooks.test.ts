@@ -137,7 +137,8 @@ describe('webhook delivery', () => {
     h.emulator.addWebhookEndpoint(r.url);
     const c = await stripe.customers.create({});
     await until(() => h.emulator.webhookAttempts().length === 3, 'three attempts');
-    await new Promise((res) => setTimeout(res, 100));
+    // The third attempt scheduled nothing after it, so no fourth can come (no waiting for silence).
+    expect(h.emulator.webhookAttempts().map((a) => a.nextRetryMs)).toEqual([20, 40, null]);
     expect(r.received).toHaveLength(3);
     const failed = (await stripe.events.list({ delivery_success: false })).data;
     expect(failed.map((e) => [(e.data.object as Stripe.Customer).id, e.pending_webhooks])).toEqual([[c.id, 1]]);
@@ -151,8 +152,12 @@ describe('webhook delivery', () => {
     await stripe.webhookEndpoints.create({ url: r.url, enabled_events: ['refund.created'] });
     h.emulator.addWebhookEndpoint('http://127.0.0.1:9/nothing-listens', ['customer.created']);
     await stripe.customers.create({});
+    // Targets are chosen when the event is recorded: pending_webhooks counts only the unreachable one.
+    expect((await stripe.events.list({ type: 'customer.created' })).data[0]?.pending_webhooks).toBe(1);
     await until(() => h.emulator.webhookAttempts().length === 3, 'unreachable attempts');
     expect(h.emulator.webhookAttempts().every((a) => !a.ok && a.status === null)).toBe(true);
+    expect(h.emulator.webhookAttempts().at(-1)?.nextRetryMs).toBeNull();
+    expect(new Set(h.emulator.webhookAttempts().map((a) => a.endpoint)).size).toBe(1);
     expect(r.received).toHaveLength(0);
     expect((await stripe.webhookEndpoints.list()).data).toHaveLength(3);
   });

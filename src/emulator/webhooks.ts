@@ -10,6 +10,8 @@ export type DeliveryAttempt = {
   status: number | null;
   error: string | null;
   at: number;
+  /** Wait before the next attempt; null when this was the last (delivered, or given up). */
+  nextRetryMs: number | null;
 };
 
 export type WebhookEndpointSource = {
@@ -82,13 +84,13 @@ export class WebhookDispatcher {
       clearTimeout(timer);
       this.inFlight.delete(controller);
       if (generation !== this.generation) return;
-      this.note({ event: event.id, endpoint: endpointId, attempt: attempt + 1, ok, status, error, at: Date.now() });
+      const delay = ok || this.closed ? undefined : this.retryDelaysMs[attempt];
+      this.note({ event: event.id, endpoint: endpointId, attempt: attempt + 1, ok, status, error, at: Date.now(), nextRetryMs: delay ?? null });
       if (ok) {
         this.events.delivered(event.id, endpointId);
         return;
       }
-      const delay = this.retryDelaysMs[attempt];
-      if (this.closed || delay === undefined) return;
+      if (delay === undefined) return;
       const retry = setTimeout(() => {
         this.timers.delete(retry);
         this.attempt(event, endpointId, attempt + 1);

@@ -4,9 +4,9 @@ import { contract } from '../shared/contract';
 import type { Input, MethodName, Output } from '../shared/contract';
 import type { AppInfo, Mode } from '../shared/contract/app';
 import type { Result } from '../shared/errors';
-import { openDatabase } from './db/connection';
 import type { Db } from './db/connection';
-import { migrate, schemaVersion } from './db/migrate';
+import { schemaVersion } from './db/migrate';
+import { openAppDatabase } from './db/openApp';
 import { MIGRATIONS } from './db/migrations/index';
 import { createEventBus } from './events';
 import type { EventBus } from './events';
@@ -22,7 +22,7 @@ import type { LinkBoard } from './core/links';
 import type { Module } from './core/module';
 import { SIGNED_OUT, createSessionStore } from './core/session';
 import type { SessionStore } from './core/session';
-import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, ensureInstallId } from './services/app/index';
+import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSession, ensureInstallId, rememberSession } from './services/app/index';
 import type { StatusMonitor } from './services/app/index';
 import { createBookingsModule } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
@@ -32,11 +32,12 @@ import { createFleetModule } from './services/fleet/index';
 import { createLocationsModule } from './services/locations/index';
 import { createPricingModule } from './services/pricing/index';
 import { createSearchModule } from './services/search/index';
-import { seedDemo } from './services/seed/index';
+import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
 import { createSettingsModule } from './services/settings/index';
 import { createStaffModule } from './services/staff/index';
 import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
+import { createDatabaseModule } from './services/database/index';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -82,24 +83,22 @@ export type Backend = {
 export function createBackend(opts: BackendOptions): Backend {
   const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
   const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
-  const db = openDatabase(dbPath);
-  try {
-    const { from, to } = migrate(db, MIGRATIONS);
-    if (from !== to) log.info('db.migrated', { from, to, dbPath });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
+  const db = openAppDatabase(dbPath, MIGRATIONS, log);
   const mode = opts.mode ?? 'demo';
   const installId = ensureInstallId(db);
   const events = createEventBus(log);
   const startedAt = new Date().toISOString();
 
   const now = opts.now ?? (() => new Date());
-  const session = createSessionStore(SIGNED_OUT, (s) => events.emit('session.changed', s));
+  const session = createSessionStore(SIGNED_OUT, (s) => {
+    rememberSession(db, s);
+    events.emit('session.changed', s);
+  });
   const status = createStatusMonitor({ connectivityJob: CONNECTIVITY_JOB, syncJob: SYNC_STREAM_JOB, onChange: (s) => events.emit('status.changed', s) });
   const links = createLinkBoard(mode);
 
+  // Before the settings are first read: a new demo shop runs on its locations' clock.
+  if (mode === 'demo' && opts.demoSeed !== false) applyDemoSettings(db, opts.demoSeed ?? {});
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s) });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
@@ -132,9 +131,8 @@ export function createBackend(opts: BackendOptions): Backend {
       db.close();
       throw err;
     }
-    // Demo opens signed in as the demo manager so every screen is reachable at once.
-    const manager = staff.api.firstManager();
-    session.set(manager ? { staffId: manager.id, name: manager.name, role: manager.role } : { staffId: null, name: 'Demo manager', role: 'manager' });
+    // First start: the demo manager; after that whoever was signed in (never more).
+    session.set(demoStartSession(db, staff.api));
   }
 
   const info = (): AppInfo => ({
@@ -150,7 +148,8 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, sync];
+  const database = createDatabaseModule({ db, dbPath, log, now });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, sync, database];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

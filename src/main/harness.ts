@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backend';
+import { installLastResort } from './lastResort';
 import { startMainApp } from './startApp';
 import type { MainApp } from './startApp';
 import { startHttpTransport } from './rpc/httpTransport';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     process.stderr.write(`Keydesk could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
+  // A background write that fails (full disk) is logged; the counter keeps serving.
+  installLastResort(process, harness.backend.log);
   const info = harness.backend.info();
   process.stdout.write(`Keydesk ${info.version} (${info.mode} mode) is running.\n`);
   process.stdout.write(`Open: ${harness.http.launchUrl}\n`);

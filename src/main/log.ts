@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redact } from '../shared/redact';
 
@@ -20,13 +20,20 @@ export type LoggerOptions = {
 /** A small JSON-lines logger. Every record is redacted before it is written. */
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const min = ORDER[opts.level ?? 'info'];
-  if (opts.file) mkdirSync(dirname(opts.file), { recursive: true });
+  // Logs name customers and staff: the folder and file are the owner's only (where POSIX modes apply).
+  if (opts.file) {
+    mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') {
+      chmodSync(dirname(opts.file), 0o700);
+      if (existsSync(opts.file)) chmodSync(opts.file, 0o600);
+    }
+  }
   const write = (level: LogLevel, event: string, data?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const line = JSON.stringify({ t: new Date().toISOString(), level, event, ...(redact(data ?? {}) as object) });
     if (opts.file) {
       try {
-        appendFileSync(opts.file, line + '\n');
+        appendFileSync(opts.file, line + '\n', { mode: 0o600 });
       } catch {
         // A full disk must not take the till down with it; stderr still gets warnings.
       }

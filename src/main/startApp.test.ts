@@ -11,7 +11,7 @@ describe('startMainApp in test mode', () => {
     const app = await startMainApp({ dataDir, dbPath: ':memory:', version: 'test', transport: 'http', log: memoryLogger(), mode: 'test' });
     try {
       expect(app.demo).toBeNull();
-      expect(app.backend.modules.map((m) => m.name)).toEqual(['app', 'settings', 'staff', 'pricing', 'fleet', 'locations', 'customers', 'bookings', 'drivers', 'discounts', 'search', 'sync']);
+      expect(app.backend.modules.map((m) => m.name)).toEqual(['app', 'settings', 'staff', 'pricing', 'fleet', 'locations', 'customers', 'bookings', 'drivers', 'discounts', 'search', 'sync', 'database']);
       const res = await app.backend.call(app.backend.session.context('internal'), 'app.status', {});
       if (!res.ok) throw new Error(res.error.message);
       expect(res.value.jobs.map((j) => [j.name, j.health])).toEqual([

@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { createBackend } from './backend';
+import { MIGRATIONS } from './db/migrations/index';
+import { prepareDatabase } from './db/openApp';
+import { createLogger } from './log';
 import type { Backend, BackendOptions } from './backend';
 import { startDemoStack } from './demo/demoStack';
 import type { DemoStack } from './demo/demoStack';
@@ -15,8 +19,12 @@ export type MainApp = {
  * and live mode the same jobs run; those without a configured link report why they are stopped.
  */
 export async function startMainApp(opts: BackendOptions): Promise<MainApp> {
-  const backend = createBackend(opts);
-  const { log, links, jobs } = backend;
+  // Inspect the file and back it up before a migration may change it (createBackend migrates).
+  const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
+  const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
+  await prepareDatabase(dbPath, MIGRATIONS, log);
+  const backend = createBackend({ ...opts, log });
+  const { links, jobs } = backend;
   let demo: DemoStack | null = null;
 
   if (backend.info().mode === 'demo') {

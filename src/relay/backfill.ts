@@ -60,7 +60,7 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillResult> {
   const missing = chronological.filter(({ ev }) => !known.has(ev.id));
   const results = await Promise.all(
     missing.map(({ ev }) =>
-      d.ingest({ id: ev.id, type: ev.type, created: ev.created, payload: JSON.stringify(ev), hints: routeHints(ev), source: 'backfill' }),
+      d.ingest({ id: ev.id, type: ev.type, created: ev.created, payload: JSON.stringify(ev), signature: null, hints: routeHints(ev), source: 'backfill' }),
     ),
   );
   const stored = results.filter((r) => !r.duplicate).length;

@@ -34,6 +34,8 @@ async function serve(env: NodeJS.ProcessEnv): Promise<number | null> {
     retentionMs: config.retentionDays * 86_400_000,
     backfill: stripe ? { stripe, everyMs: config.backfillEverySec * 1000 } : null,
     logger,
+    adminHosts: config.adminHosts,
+    limits: { perAddress: config.maxConnectionsPerAddress, bodiesPerAddress: config.maxBodiesPerAddress },
   });
   // One line on stdout that scripts and tests can wait for.
   process.stdout.write(`relay listening on ${relay.url} (${store.kind})\n`);

@@ -17,6 +17,12 @@ export type RelayConfig = {
   backfillEverySec: number;
   stripe: StripeTarget | null;
   logLevel: RelayLogLevel;
+  /** Host names (besides loopback) the admin routes answer under. */
+  adminHosts: string[];
+  /** Open connections per client address (0: no cap, behind a proxy). */
+  maxConnectionsPerAddress: number;
+  /** Webhook bodies being received at once per client address. */
+  maxBodiesPerAddress: number;
 };
 
 export class RelayConfigError extends Error {
@@ -96,6 +102,12 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv, opts: { requireSecrets: 
     backfillEverySec: int('RELAY_BACKFILL_EVERY_S', 300, 1, 86_400),
     stripe,
     logLevel,
+    adminHosts: (env.RELAY_ADMIN_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    maxConnectionsPerAddress: int('RELAY_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
+    maxBodiesPerAddress: int('RELAY_MAX_BODIES_PER_ADDRESS', 32, 0, 100_000),
   };
   if (problems.length > 0) throw new RelayConfigError(problems);
   return config;

@@ -22,6 +22,9 @@ export type RelayMetrics = {
   backfillRuns: number;
   backfillErrors: number;
   capAlerts: number;
+  /** Streams opened with a Last-Event-ID beyond the install's last seq. */
+  cursorAhead: number;
+  connectionsRefused: () => { perAddress: number; bodies: number };
   streamsOpen: () => number;
 };
 
@@ -36,6 +39,8 @@ export function createRelayMetrics(streamsOpen: () => number): RelayMetrics {
     backfillRuns: 0,
     backfillErrors: 0,
     capAlerts: 0,
+    cursorAhead: 0,
+    connectionsRefused: () => ({ perAddress: 0, bodies: 0 }),
     streamsOpen,
   };
 }
@@ -91,6 +96,12 @@ export function renderPrometheus(m: RelayMetrics, installs: readonly InstallStat
   family('relay_backfill_runs_total', 'counter', 'Completed backfill runs.', [['', m.backfillRuns]]);
   family('relay_backfill_errors_total', 'counter', 'Failed backfill runs.', [['', m.backfillErrors]]);
   family('relay_cap_alerts_total', 'counter', 'Times an install crossed the unacknowledged-event cap.', [['', m.capAlerts]]);
+  family('relay_stream_cursor_ahead_total', 'counter', "Streams opened with a Last-Event-ID past the install's last seq (restored till?).", [['', m.cursorAhead]]);
+  const refused = m.connectionsRefused();
+  family('relay_connections_refused_total', 'counter', 'Connections or webhook bodies refused by the per-address caps.', [
+    ['{reason="per_address"}', refused.perAddress],
+    ['{reason="bodies_in_flight"}', refused.bodies],
+  ]);
   const cpu = process.cpuUsage();
   family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent, in seconds.', [['', (cpu.user + cpu.system) / 1e6]]);
   const mem = process.memoryUsage();

@@ -3,7 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { z } from 'zod';
+import { registerAdminRoutes } from './adminRoutes';
 import { runBackfill, type BackfillResult } from './backfill';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connectionLimits';
 import { createDeliveryHub } from './deliveryHub';
 import { createIngestQueue } from './ingestQueue';
 import { silentRelayLogger, type RelayLogger } from './log';
@@ -33,6 +35,12 @@ export type RelayOptions = {
   now?: () => number;
   /** Close the store when the relay closes (the CLI owns it; tests may share one). */
   closeStore?: boolean;
+  /** Slow-client bounds (see connectionLimits.ts); unset fields keep their defaults. */
+  limits?: Partial<ConnectionLimits>;
+  /** Store transactions (batches) in flight at once; default 4 on SQLite, 2 on PostgreSQL. */
+  ingestInFlight?: number;
+  /** Host names (besides loopback) under which the admin routes answer (see adminGuard.ts). */
+  adminHosts?: readonly string[];
 };
 
 export type RunningRelay = {
@@ -40,6 +48,8 @@ export type RunningRelay = {
   port: number;
   metrics: RelayMetrics;
   store: RelayStore;
+  /** Heartbeat figures (tests: heartbeats never come in a burst). */
+  heartbeats(): { sent: number; maxPerTurn: number };
   /** Runs one backfill now (tests, admin); null when no Stripe key is configured. */
   backfillNow(): Promise<BackfillResult | null>;
   pruneNow(): Promise<{ deliveries: number; events: number }>;
@@ -49,8 +59,11 @@ export type RunningRelay = {
 const DAY_MS = 86_400_000;
 
 const ackBody = z.object({ upTo: z.number().int().nonnegative() });
-const assignBody = z.object({ eventId: z.string().min(1).max(255), installId: z.string().min(1).max(64) });
-const seqParam = z.coerce.number().int().nonnegative();
+/** Decimal digits only: `1e3`, `0x10`, ` 5`, `-1`, `5.0` are refused (400), never read as a number. */
+const seqParam = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number);
 const eventsQuery = z.object({
   after: seqParam.optional(),
   wait: z.coerce.number().nonnegative().max(3600).optional(),
@@ -82,9 +95,14 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const overCap = new Set<string>();
   const onCommitted = (outcome: IngestOutcome, events: readonly IncomingEvent[]) => {
     metrics.ingestBatches += 1;
-    const payloads = new Map(events.map((e) => [e.id, e.payload]));
+    const byId = new Map(events.map((e) => [e.id, e]));
     // Straight to the caught-up streams; events claimed from the queue are read from the store.
-    hub.push(outcome.deliveries.map((d) => ({ installId: d.installId, seq: d.seq, payload: payloads.get(d.eventId) ?? null })));
+    hub.push(
+      outcome.deliveries.map((d) => {
+        const e = byId.get(d.eventId);
+        return { installId: d.installId, seq: d.seq, payload: e?.payload ?? null, signature: e?.signature ?? null };
+      }),
+    );
     for (const d of outcome.deliveries) {
       if (d.unacked > cap && !overCap.has(d.installId)) {
         overCap.add(d.installId);
@@ -94,7 +112,10 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       }
     }
   };
-  const queue = createIngestQueue(store, { now, onCommitted });
+  // PostgreSQL: a batch costs the relay two round trips of CPU whatever its size, so fewer batches
+  // in flight make them bigger (measured: CPU per event roughly halves with two instances); the
+  // SQLite store shares one fsync among everything in flight, so it keeps four.
+  const queue = createIngestQueue(store, { now, onCommitted, maxInFlight: opts.ingestInFlight ?? (store.kind === 'postgres' ? 2 : 4) });
   const ingest = async (ev: IncomingEvent) => {
     const r = await queue.enqueue(ev);
     if (r.duplicate) metrics.duplicates += 1;
@@ -119,7 +140,10 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     } else w.suppressed += 1;
   };
 
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+  let gate: ReturnType<typeof applyConnectionLimits> | null = null;
   const handleWebhook = createWebhookHandler({
+    beginBody: (req) => (gate ? gate.beginBody(req) : () => {}),
     secrets,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     toleranceSec: tolerance,
@@ -145,7 +169,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     });
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true, return503OnClosing: true, serverFactory });
+  gate = applyConnectionLimits(app.server, limits);
+  metrics.connectionsRefused = () => ({ ...gate!.refused });
 
+  // relay.stream.cursor_ahead once per install per hour; the metric counts every occurrence.
+  const aheadLoggedAt = new Map<string, number>();
   app.setErrorHandler((err: { code?: string; statusCode?: number; message: string }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: 'too_large' });
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ error: 'content_type' });
@@ -167,24 +195,24 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     return install;
   };
-  const authAdmin = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
-    const token = bearerToken(req.headers.authorization);
-    const admin = token ? await store.adminForTokenHash(hashToken(token)) : undefined;
-    if (!admin) await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-    return !!admin;
-  };
 
   app.get('/v1/stream', async (req, reply) => {
     const install = await authInstall(req, reply);
     if (!install) return reply;
     const lastId = req.headers['last-event-id'] ?? (req.query as Record<string, string | undefined>).after;
-    const parsed = lastId === undefined || lastId === '' ? null : seqParam.safeParse(lastId);
+    const parsed = lastId === undefined || lastId === '' ? null : seqParam.safeParse(String(lastId));
     if (parsed && !parsed.success) return reply.code(400).send({ error: 'bad_last_event_id' });
     // No Last-Event-ID: start after what the install acknowledged.
     const after = parsed ? parsed.data : install.ackedSeq;
     if (after > install.lastSeq) {
       // The till has seen seqs this store never gave (a database restored from an old backup?).
-      log.warn('relay.stream.cursor_ahead', { installId: install.id, after, lastSeq: install.lastSeq });
+      metrics.cursorAhead += 1;
+      const t = now();
+      const last = aheadLoggedAt.get(install.id);
+      if (last === undefined || t - last >= 3_600_000) {
+        aheadLoggedAt.set(install.id, t);
+        log.warn('relay.stream.cursor_ahead', { installId: install.id, after, lastSeq: install.lastSeq });
+      }
     }
     reply.hijack();
     hub.openStream(install, reply.raw, after);
@@ -208,8 +236,16 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
     const head = (await store.getInstall(install.id))?.lastSeq ?? 0;
     countDelivered(metrics, install.id, rows.length);
-    // Payloads are stored as JSON text: splice them in rather than parse and re-serialise.
-    const body = `{"events":[${rows.map((r) => `{"seq":${r.seq},"event":${r.payload}}`).join(',')}],"head":${head}}`;
+    // Payloads are Stripe's JSON text: spliced in rather than parsed and re-serialised. With
+    // raw=1 (a till that verifies signatures) each also comes as the exact string Stripe signed.
+    const raw = (req.query as Record<string, unknown>).raw === '1';
+    const item = (r: (typeof rows)[number]) => {
+      let out = `{"seq":${r.seq},"event":${r.payload}`;
+      if (r.signature) out += `,"sig":${JSON.stringify(r.signature)}`;
+      if (raw) out += `,"raw":${JSON.stringify(r.payload)}`;
+      return out + '}';
+    };
+    const body = `{"events":[${rows.map(item).join(',')}],"head":${head}}`;
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(body);
   });
 
@@ -223,43 +259,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     return { acked };
   });
 
-  app.get('/v1/admin/unassigned', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const limit = z.coerce.number().int().min(1).max(1000).catch(100).parse((req.query as Record<string, unknown>).limit ?? 100);
-    return { events: await store.listUnassigned(limit), total: await store.countUnassigned() };
-  });
-
-  app.post('/v1/admin/assign', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const b = assignBody.safeParse(req.body);
-    if (!b.success) return reply.code(400).send({ error: 'bad_body' });
-    const r = await store.assign(b.data.eventId, b.data.installId, now());
-    if (!r.ok) return reply.code(r.reason === 'unknown_install' ? 404 : 409).send({ error: r.reason });
-    log.info('relay.admin.assigned', { eventId: b.data.eventId, installId: b.data.installId, moved: r.deliveries.length });
-    hub.wake([b.data.installId]);
-    return { deliveries: r.deliveries.map((d) => ({ eventId: d.eventId, seq: d.seq })) };
-  });
-
-  app.get('/v1/admin/installs', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    return { installs: await store.listInstalls() };
-  });
-
-  app.post('/v1/admin/installs/:id/revoke', async (req, reply) => {
-    if (!(await authAdmin(req, reply))) return reply;
-    const id = (req.params as { id: string }).id;
-    const done = await store.revokeInstall(id, now());
-    hub.closeInstall(id);
-    if (done) log.info('relay.install.revoked', { installId: id });
-    return done ? { revoked: true } : reply.code(404).send({ error: 'unknown_or_revoked' });
-  });
+  registerAdminRoutes(app, { store, hub, log, now, adminHosts: opts.adminHosts ?? [] });
 
   let lastBackfill: { at: number; ok: boolean; message?: string } | null = null;
   app.get('/healthz', async (_req, reply) => {
     try {
       await store.ping();
-      const installs = await store.listInstalls();
-      const over = installs.filter((i) => i.revokedAt === null && i.lastSeq - i.ackedSeq > cap).map((i) => ({ id: i.id, name: i.name, unacked: i.lastSeq - i.ackedSeq }));
+      const over = await store.installsOverCap(cap);
       const reasons: string[] = [];
       if (over.length > 0) reasons.push('install_over_cap');
       if (lastBackfill && !lastBackfill.ok) reasons.push('backfill_failing');
@@ -290,7 +296,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     else if (change.kind === 'revoked') hub.closeInstall(change.installId);
     else {
       hub.wakeAll();
-      void hub.tick(); // re-reads installs: a revocation by the admin CLI closes streams now
+      void hub.recheckInstalls(); // a revocation by the admin CLI closes streams now
     }
   });
 
@@ -349,7 +355,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }
   };
 
-  every(heartbeatMs, () => hub.tick());
+  // Heartbeats are per stream (deliveryHub.ts): no timer here walks every stream.
   every(opts.pruneEveryMs ?? 3_600_000, pruneNow);
   if (bf) every(bf.everyMs, backfillNow);
 
@@ -363,6 +369,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     port,
     metrics,
     store,
+    heartbeats: () => ({ sent: hub.heartbeatsSent, maxPerTurn: hub.maxHeartbeatsPerTurn }),
     backfillNow,
     pruneNow,
     close: () =>

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RejectReason } from './metrics';
 import { routeHints } from './route';
@@ -13,6 +14,8 @@ export type WebhookDeps = {
   onReceived: () => void;
   reject: (reason: RejectReason, status: number, req: IncomingMessage) => void;
   onStoreError: (eventId: string, err: unknown) => void;
+  /** Admission for a body (per-address cap, see connectionLimits.ts); null refuses it. */
+  beginBody?: (req: IncomingMessage) => (() => void) | null;
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -61,6 +64,8 @@ export function createWebhookHandler(d: WebhookDeps): (req: IncomingMessage, res
     const header = req.headers['stripe-signature'];
     const check = verifyStripeSignature(raw, typeof header === 'string' ? header : undefined, d.secrets, d.nowSec(), d.toleranceSec);
     if (!check.ok) return refuse(req, res, 400, check.reason);
+    // The bytes are kept as text: only valid UTF-8 survives that round trip exactly (Stripe sends UTF-8).
+    if (!isUtf8(raw)) return refuse(req, res, 400, 'malformed_json');
     const text = raw.toString('utf8');
     let parsed: unknown;
     try {
@@ -70,11 +75,11 @@ export function createWebhookHandler(d: WebhookDeps): (req: IncomingMessage, res
     }
     const env = envelope(parsed);
     if (!env) return refuse(req, res, 400, 'invalid_event');
-    // SSE needs one-line data: keep the bytes when they already are, else re-serialise once here.
-    const payload = text.includes('\n') || text.includes('\r') ? JSON.stringify(parsed) : text;
+    // Stripe's exact bytes and header, stored once and streamed unchanged (never re-serialised),
+    // so a till holding the endpoint secret can verify the signature itself.
     let result: IngestResult;
     try {
-      result = await d.ingest({ ...env, payload, hints: routeHints(parsed), source: 'webhook' });
+      result = await d.ingest({ ...env, payload: text, signature: header as string, hints: routeHints(parsed), source: 'webhook' });
     } catch (err) {
       d.onStoreError(env.id, err);
       // Not stored: a 5xx makes Stripe retry.
@@ -94,6 +99,14 @@ export function createWebhookHandler(d: WebhookDeps): (req: IncomingMessage, res
       refuse(req, res, 413, 'too_large', true);
       return req.destroy();
     }
+    const release = d.beginBody ? d.beginBody(req) : () => {};
+    if (!release) {
+      // Too many bodies in flight from this address: answer now and free the descriptor.
+      send(res, 503, '{"error":"busy"}', true);
+      res.on('finish', () => req.destroy());
+      return;
+    }
+    req.once('close', release);
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
@@ -110,6 +123,7 @@ export function createWebhookHandler(d: WebhookDeps): (req: IncomingMessage, res
       chunks.push(c);
     });
     req.on('end', () => {
+      release();
       if (over) return;
       void handleBody(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });

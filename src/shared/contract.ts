@@ -4,6 +4,7 @@ import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { discountMethods } from './contract/discounts';
+import { databaseMethods } from './contract/database';
 import { fleetMethods } from './contract/fleet';
 import { locationAdminMethods } from './contract/locations';
 import { pricingMethods } from './contract/pricing';
@@ -31,6 +32,7 @@ export const contract = {
   ...searchMethods,
   ...bookingsMethods,
   ...discountMethods,
+  ...databaseMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */

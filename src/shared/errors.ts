@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'unavailable',
   'payment_declined',
   'configuration',
+  'disk_full',
+  'disk_read_only',
+  'disk_error',
+  'date_out_of_range',
   'internal',
 ] as const;
 
@@ -74,5 +78,21 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   unavailable: 'Keydesk cannot reach the service right now. Check the network and try again.',
   payment_declined: 'The card was declined.',
   configuration: 'Keydesk is not set up correctly for this. Call the office.',
+  disk_full: 'The disk is full: nothing was saved. Free space and try again.',
+  disk_read_only: 'Keydesk cannot write to its database (the disk or the file is read-only): nothing was saved. Call the office.',
+  disk_error: 'The disk failed while saving: nothing was saved. Try again; if it repeats, call the office.',
+  date_out_of_range: 'That date is outside the dates Keydesk accepts.',
   internal: 'Something went wrong inside Keydesk. Nothing was lost; try again, and call the office if it repeats.',
 };
+
+/**
+ * A storage failure (SQLite's result code or Node's errno) as the code a clerk sees, or null
+ * for anything else. A failed write was a transaction that rolled back: nothing was saved.
+ */
+export function storageErrorCode(code: unknown): ErrorCode | null {
+  if (typeof code !== 'string') return null;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return 'disk_full';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return 'disk_read_only';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'disk_error';
+  return null;
+}

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, dateIn, freeVehicle, rpcFor } from './rpcHelpers';
+import { fillDateTime, gbDate } from './shopDates';
 import type { Rpc } from './rpcHelpers';
 
 let harness: RunningHarness;
@@ -32,8 +33,8 @@ async function pickCustomer(page: Page, query: string, name: string) {
 }
 
 async function setWindow(page: Page, pickup: string, ret: string) {
-  await page.getByLabel('Pickup (shop time)').fill(pickup);
-  await page.getByLabel('Return (shop time)').fill(ret);
+  await fillDateTime(page, 'Pickup (shop time)', 'Pickup', pickup);
+  await fillDateTime(page, 'Return (shop time)', 'Return', ret);
 }
 
 test('a new customer and booking: availability, a live quote, then saved', async ({ page }) => {
@@ -47,8 +48,8 @@ test('a new customer and booking: availability, a live quote, then saved', async
   await cust.getByLabel('Last name').fill('Brinkerhoff');
   await cust.getByLabel('Phone').fill('+31 6 1234 5678');
   await cust.getByLabel('Driving licence number').fill('NL7788990011');
-  await cust.getByLabel('Licence valid until').fill(dateIn(900));
-  await cust.getByLabel('Date of birth').fill('1990-02-03');
+  await cust.getByLabel('Licence valid until').fill(gbDate(dateIn(900)));
+  await cust.getByLabel('Date of birth').fill('03/02/1990');
   await cust.getByRole('button', { name: 'Add customer' }).click();
   await expect(page.getByRole('region', { name: 'Customer' })).toContainText('Ilse Brinkerhoff');
 
@@ -121,7 +122,7 @@ test('a return before the pickup, or an oversized note, is refused at the field 
   await form.getByRole('radiogroup', { name: /Available vehicles/ }).getByRole('radio').first().check();
   await expect(page.getByRole('table', { name: /Quote for/ })).toBeVisible();
 
-  await page.getByLabel('Return (shop time)').fill(`${dateIn(69)}T09:00`);
+  await fillDateTime(page, 'Return (shop time)', 'Return', `${dateIn(69)}T09:00`);
   await page.getByRole('button', { name: 'Save booking' }).click();
   const ret = page.getByLabel('Return (shop time)');
   await expect(ret).toHaveAttribute('aria-invalid', 'true');
@@ -129,7 +130,7 @@ test('a return before the pickup, or an oversized note, is refused at the field 
   await expect(page.getByRole('alert').first()).toContainText('Return: Return must be after pickup');
   await expect(page.getByRole('heading', { level: 1, name: 'New booking' })).toBeVisible();
 
-  await page.getByLabel('Return (shop time)').fill(`${dateIn(72)}T09:00`);
+  await fillDateTime(page, 'Return (shop time)', 'Return', `${dateIn(72)}T09:00`);
   await page.getByLabel('Notes').fill('x'.repeat(2001));
   await page.getByRole('button', { name: 'Save booking' }).click();
   await expect(page.getByLabel('Notes')).toHaveAttribute('aria-invalid', 'true');
@@ -235,7 +236,7 @@ test('extend, modify, then cancel: a reason is required and Esc only closes the 
   // Extend by two days: re-priced.
   await actions.getByRole('button', { name: 'Extend' }).click();
   const extend = page.getByRole('dialog', { name: `Extend ${booking.ref}` });
-  await extend.getByLabel('New return (shop time)').fill(`${dateIn(84)}T12:00`);
+  await fillDateTime(extend, 'New return (shop time)', 'New return', `${dateIn(84)}T12:00`);
   await extend.getByRole('button', { name: 'Extend booking' }).click();
   await expect(extend).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: `${booking.ref} now returns` })).toBeVisible();

@@ -38,6 +38,7 @@ describe('demo chain', () => {
     expect(app.backend.status.current().jobs.map((j) => [j.name, j.health])).toEqual([
       ['app.connectivity', 'ok'],
       ['sync.stream', 'ok'],
+      ['db.backup', 'ok'],
     ]);
   });
 

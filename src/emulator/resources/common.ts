@@ -63,11 +63,27 @@ export function formatAmount(amount: number, currency: string): string {
 export const MIN_AMOUNT = 50;
 export const MAX_AMOUNT = 99_999_999;
 
+/** The presentment currencies Stripe accepts (ISO 4217, lower case); anything else is refused as Stripe does. */
+const CURRENCIES = new Set(
+  (
+    'usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd cad cdf chf clp cny cop crc ' +
+    'cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr ' +
+    'kmf krw kwd kyd kzt lak lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen ' +
+    'pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std szl thb tjs tnd top try ttd twd tzs uah ugx uyu ' +
+    'uzs vnd vuv wst xaf xcd xof xpf yer zar zmw'
+  ).split(' '),
+);
+
 export function parseCurrency(p: Params, name = 'currency'): string | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   const c = v.toLowerCase();
-  if (!/^[a-z]{3}$/.test(c)) throw invalidRequest(`Invalid currency: ${v}. Stripe currently supports these currencies: usd, eur, gbp, ...`, { param: name, cacheable: false });
+  if (!CURRENCIES.has(c)) {
+    throw invalidRequest(`Invalid currency: ${v.toLowerCase()}. Stripe currently supports these currencies: ${[...CURRENCIES].join(', ')}`, {
+      param: name,
+      cacheable: false,
+    });
+  }
   return c;
 }
 

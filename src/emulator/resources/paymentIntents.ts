@@ -2,6 +2,7 @@ import type { Core } from '../core';
 import { invalidRequest, parameterInvalid, unexpectedState } from '../errors';
 import {
   allowOnly,
+  allowNested,
   applyMetadata,
   bool,
   int,
@@ -14,6 +15,7 @@ import {
   str,
   strArray,
   type Params,
+  type ParamShape,
 } from '../form';
 import { newClientSecret, newId } from '../ids';
 import { newestFirst, paginate, rangeFilter } from '../pagination';
@@ -83,6 +85,18 @@ function parseTypes(p: Params): string[] | undefined {
   }
   return [...new Set(types)];
 }
+
+/** The payment_method_options Stripe knows for the types the emulator supports (card, card_present, interac_present). */
+const OPTION_SHAPE: ParamShape = {
+  card: {
+    capture_method: true, cvc_token: true, installments: true, mandate_options: true, moto: true, network: true,
+    request_extended_authorization: true, request_incremental_authorization: true, request_multicapture: true,
+    request_overcapture: true, request_three_d_secure: true, require_cvc_recollection: true, setup_future_usage: true,
+    statement_descriptor_suffix_kana: true, statement_descriptor_suffix_kanji: true, three_d_secure: true,
+  },
+  card_present: { capture_method: true, request_extended_authorization: true, request_incremental_authorization_support: true, routing: true },
+  interac_present: true,
+};
 
 function applyOptions(pi: PaymentIntent, p: Params): void {
   const options = obj(p, 'payment_method_options');
@@ -226,6 +240,7 @@ export function newPaymentIntent(
 
 function create(core: Core, p: Params): PaymentIntent {
   allowOnly(p, CREATE);
+  allowNested(p, 'payment_method_options', OPTION_SHAPE);
   const amount = parseAmount(p, true) as number;
   const currency = parseCurrency(p);
   if (currency === undefined) throw invalidRequest('Missing required param: currency.', { param: 'currency', code: 'parameter_missing', cacheable: false });
@@ -261,6 +276,7 @@ function create(core: Core, p: Params): PaymentIntent {
 
 function update(core: Core, p: Params, [id]: string[]): PaymentIntent {
   allowOnly(p, UPDATE);
+  allowNested(p, 'payment_method_options', OPTION_SHAPE);
   const pi = getPaymentIntent(core, id as string);
   const restricted = ['amount', 'currency', 'payment_method', 'payment_method_data', 'allowed_payment_method_types', 'payment_method_types', 'capture_method', 'customer', 'payment_method_options'];
   for (const key of restricted) {
@@ -355,6 +371,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   ['POST', '/v1/payment_intents/:id', update],
   ['POST', '/v1/payment_intents/:id/confirm', (core, p, [id]) => {
     allowOnly(p, CONFIRM);
+    allowNested(p, 'payment_method_options', OPTION_SHAPE);
     return confirmIntent(core, getPaymentIntent(core, id as string), p);
   }],
   ['POST', '/v1/payment_intents/:id/capture', captureRoute],

@@ -7,7 +7,10 @@ export type Migration = {
   readonly up: (db: Db) => void;
 };
 
-/** The database was written by a newer Keydesk; opening it here could corrupt it. */
+/**
+ * The database was written by a newer Keydesk (or carries a version no Keydesk writes, such as
+ * -1); opening it here could corrupt it.
+ */
 export class SchemaFromFutureError extends Error {
   constructor(
     readonly databaseVersion: number,
@@ -23,6 +26,11 @@ export class SchemaFromFutureError extends Error {
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Versions this app can open: 0 (empty) up to its newest migration. */
+export function knownVersion(version: number, latest: number): boolean {
+  return Number.isInteger(version) && version >= 0 && version <= latest;
 }
 
 export function assertOrdered(migrations: readonly Migration[]): void {
@@ -43,7 +51,7 @@ export function migrate(db: Db, migrations: readonly Migration[], upTo = Infinit
   assertOrdered(migrations);
   const latest = migrations.at(-1)?.version ?? 0;
   const from = schemaVersion(db);
-  if (from > latest) throw new SchemaFromFutureError(from, latest);
+  if (!knownVersion(from, latest)) throw new SchemaFromFutureError(from, latest);
   for (const m of migrations) {
     if (m.version <= from || m.version > upTo) continue;
     db.transaction(() => {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/bridge';
 import { DEFAULT_MESSAGES } from '../../shared/errors';
 import type { Backend } from '../backend';
+import { installLastResort } from '../lastResort';
 import { startMainApp } from '../startApp';
 import type { MainApp } from '../startApp';
 import { RENDERER_CSP } from '../rpc/httpTransport';
@@ -82,6 +83,7 @@ async function start(): Promise<void> {
     return;
   }
   const b: Backend = mainApp.backend;
+  installLastResort(process, b.log);
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!fromOwnWindow(event)) {
       b.log.warn('ipc.untrusted_sender', { url: event.senderFrame?.url ?? null });

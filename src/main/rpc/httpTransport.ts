@@ -82,7 +82,15 @@ export async function startHttpTransport(opts: HttpTransportOptions): Promise<Ht
     if (reqOrigin !== undefined && reqOrigin !== origin) return sendResult(res, 403, failure('forbidden', 'Requests from other sites are refused.'));
 
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname.startsWith('/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (url.pathname.startsWith('/rpc/')) {
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice(5));
+      } catch {
+        return sendResult(res, 400, failure('unknown_method', 'That address is not a Keydesk method (it is not valid URL encoding).'));
+      }
+      return handleRpc(req, res, method);
+    }
     if (url.pathname === '/events') return handleEvents(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendResult(res, 405, failure('unknown_method', 'Method not allowed.'));
     return serveStatic(res, url.pathname);

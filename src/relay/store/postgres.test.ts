@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, postgresUnavailableReason, startTempPostgres, type TempPostgres } from '../testing/tempPostgres';
+import { waitFor } from '../testing/waitFor';
 import { makeEvent } from '../testing/webhooks';
 import { hashToken } from '../tokens';
 import { openPostgresStore } from './postgres';
@@ -50,6 +51,39 @@ describe.skipIf(skipReason !== null)('PostgreSQL store', () => {
     }
   });
 
+  it('takes no cluster-wide lock: a batch for one till commits while another till’s row is locked', async () => {
+    const url = await freshUrl();
+    const store = await openPostgresStore({ connectionString: url });
+    const { default: pgLib } = await import('pg');
+    const blocker = new pgLib.Client({ connectionString: url });
+    await blocker.connect();
+    try {
+      for (const id of ['A', 'B']) await store.addInstall({ id, name: id, locationId: null, tokenHash: hashToken(id), now: 1 });
+      // Another instance is in the middle of a batch for A (it holds A's row).
+      await blocker.query('BEGIN');
+      await blocker.query("SELECT 1 FROM installs WHERE id = 'A' FOR UPDATE");
+      const forA = store.ingest([incoming(makeEvent({ id: 'evt_lock_a', installId: 'A' }))], 1);
+      let aDone = false;
+      void forA.then(() => (aDone = true));
+      // B's batch goes through meanwhile (under the old advisory lock every batch took turns).
+      const forB = await store.ingest([incoming(makeEvent({ id: 'evt_lock_b', installId: 'B' }))], 1);
+      expect(forB.deliveries.map((d) => [d.installId, d.seq])).toEqual([['B', 1]]);
+      // A's batch is really waiting on the row lock (seen in pg_stat_activity, not guessed from time).
+      await waitFor(
+        async () =>
+          (await blocker.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH ins AS%'")).rowCount === 1,
+        5000,
+        "A's batch waiting on A's row",
+      );
+      expect(aDone).toBe(false);
+      await blocker.query('COMMIT');
+      expect((await forA).deliveries.map((d) => [d.installId, d.seq])).toEqual([['A', 1]]);
+    } finally {
+      await blocker.end();
+      await store.close();
+    }
+  });
+
   it('wakes the other instance through LISTEN/NOTIFY for deliveries and revocations', async () => {
     const url = await freshUrl();
     const a = await openPostgresStore({ connectionString: url });
@@ -58,10 +92,10 @@ describe.skipIf(skipReason !== null)('PostgreSQL store', () => {
       await a.addInstall({ id: 'A', name: 'A', locationId: null, tokenHash: hashToken('A'), now: 1 });
       const seen: StoreChange[] = [];
       const unwatch = b.watch((c) => seen.push(c));
-      await new Promise((r) => setTimeout(r, 150)); // LISTEN is set up asynchronously
+      await waitFor(() => b.listening(), 5000, 'LISTEN in place');
       await a.ingest([incoming(makeEvent({ id: 'evt_n1', installId: 'A' }))], 1);
       await a.revokeInstall('A', 2);
-      for (let i = 0; i < 50 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => seen.length >= 2, 5000, 'both notifications');
       expect(seen).toEqual([
         { kind: 'deliveries', installIds: ['A'] },
         { kind: 'revoked', installId: 'A' },

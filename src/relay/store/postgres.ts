@@ -1,14 +1,11 @@
 import pg from 'pg';
-import { planBatch, type RouteLookup } from '../route';
+import { CHANNEL, createPostgresIngest, noticeText, type ActiveInstalls, type Notice } from './postgresIngest';
 import { toInstall, type InstallDbRow } from './installRow';
 import type { RelayLogger } from '../log';
 import { migratePostgres } from './migrations/postgresMigrations';
 import type {
   AssignResult,
   DeliveryRow,
-  IncomingEvent,
-  IngestOutcome,
-  IngestResult,
   InstallStats,
   RelayStore,
   StoreChange,
@@ -22,19 +19,12 @@ export type PostgresStoreOptions = {
   logger?: RelayLogger;
 };
 
-/** Wakes streams on every instance. The rows stay the truth: a lost notification only delays a stream until its next poll. */
-const CHANNEL = 'keydesk_relay';
-
-type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'u' };
 
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
-
-/** Arbitrary but fixed key of the seq-allocation lock. */
-const SEQ_LOCK = 0x6b64_7232;
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock, serialization failure
 
@@ -54,11 +44,9 @@ async function seqsFor(
   const counts = new Map<string, number>();
   for (const d of planned) counts.set(d.installId, (counts.get(d.installId) ?? 0) + 1);
   const ids = [...counts.keys()].sort();
-  // One cluster-wide lock, held until commit, around seq allocation: every instance's batches
-  // take turns, so an install's seqs become visible strictly in order (a reader never sees 7
-  // before 6) and no two batches can deadlock on install rows. Batches are group commits, so
-  // the lock is taken once per batch, not per event.
-  await c.query('SELECT pg_advisory_xact_lock($1)', [SEQ_LOCK]);
+  // Row locks on the installs involved, in id order, held until commit: an install's seqs become
+  // visible strictly in order, and two transactions never wait on each other in a cycle.
+  await c.query('SELECT id FROM installs WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
   const { rows } = await c.query<{ id: string; last_seq: number; acked_seq: number }>(
     `UPDATE installs AS i SET last_seq = i.last_seq + u.n
      FROM unnest($1::text[], $2::bigint[]) AS u(id, n) WHERE i.id = u.id
@@ -82,15 +70,12 @@ async function seqsFor(
   return out;
 }
 
-async function notify(c: pg.PoolClient, notice: Notice): Promise<void> {
-  let text = JSON.stringify(notice);
-  // NOTIFY payloads stop at 8,000 bytes: past that, tell every instance to look at everything.
-  if (text.length > 7000) text = '{"k":"u"}';
-  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
+async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void> {
+  await c.query('SELECT pg_notify($1, $2)', [CHANNEL, noticeText(notice)]);
 }
 
 /** The shared store for several relay instances behind a load balancer. */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore> {
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore & { listening(): boolean }> {
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types });
   pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
   await migratePostgres(pool);
@@ -118,95 +103,36 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     }
   };
 
-  const ingestOnce = async (c: pg.PoolClient, events: readonly IncomingEvent[], now: number): Promise<IngestOutcome> => {
-    // First occurrence wins inside a batch; inserts go in id order so two instances storing
-    // overlapping batches take row locks in the same order.
-    const unique = new Map<string, IncomingEvent>();
-    for (const ev of events) if (!unique.has(ev.id)) unique.set(ev.id, ev);
-    const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const inserted = await c.query<{ id: string; no: number }>(
-      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload)
-       SELECT u.id, u.type, u.created, $8, u.source, u.pi, u.loc, u.payload
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(id, type, created, source, pi, loc, payload)
-       ON CONFLICT (id) DO NOTHING RETURNING id, no`,
-      [
-        sorted.map((e) => e.id),
-        sorted.map((e) => e.type),
-        sorted.map((e) => e.created),
-        sorted.map((e) => e.source),
-        sorted.map((e) => e.hints.paymentIntent),
-        sorted.map((e) => e.hints.locationId),
-        sorted.map((e) => e.payload),
-        now,
-      ],
-    );
-    const freshIds = new Set(inserted.rows.map((r) => r.id));
-    const numbers = new Map(inserted.rows.map((r) => [r.id, r.no]));
-    const results: IngestResult[] = [];
-    const fresh: { id: string; hints: IncomingEvent['hints'] }[] = [];
-    for (const ev of events) {
-      const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate
-      results.push({ eventId: ev.id, duplicate: !isFresh, route: null });
-      if (isFresh) fresh.push({ id: ev.id, hints: ev.hints });
-    }
-    if (fresh.length === 0) return { results, deliveries: [] };
-
-    const active = await c.query<{ id: string; location_id: string | null }>('SELECT id, location_id FROM installs WHERE revoked_at IS NULL ORDER BY id');
-    const activeIds = new Set(active.rows.map((r) => r.id));
+  // Active installs, cached while the LISTEN connection is up (every change to installs sends a
+  // NOTIFY); read per batch otherwise. A just-added install may be unknown to another instance
+  // for the few ms its NOTIFY takes: such an event waits in the unassigned queue (admin assigns).
+  let installCache: ActiveInstalls | null = null;
+  let cacheValid = false;
+  let cacheGeneration = 0;
+  const readInstalls = async () => {
+    const rows = (await pool.query<{ id: string; location_id: string | null }>('SELECT id, location_id FROM installs WHERE revoked_at IS NULL ORDER BY id')).rows;
     const byLocation = new Map<string, string[]>();
-    for (const r of active.rows) if (r.location_id) byLocation.set(r.location_id, [...(byLocation.get(r.location_id) ?? []), r.id]);
-    const pis = [...new Set(fresh.map((e) => e.hints.paymentIntent).filter((p): p is string => !!p))];
-    const routes = new Map<string, string>();
-    const waiting = new Map<string, string[]>();
-    if (pis.length > 0) {
-      const r1 = await c.query<{ payment_intent: string; install_id: string }>(
-        'SELECT payment_intent, install_id FROM payment_intent_routes WHERE payment_intent = ANY($1)',
-        [pis],
-      );
-      for (const r of r1.rows) routes.set(r.payment_intent, r.install_id);
-      const r2 = await c.query<{ event_id: string; payment_intent: string }>(
-        'SELECT event_id, payment_intent FROM unassigned WHERE payment_intent = ANY($1) ORDER BY received_at, event_id',
-        [pis],
-      );
-      for (const r of r2.rows) waiting.set(r.payment_intent, [...(waiting.get(r.payment_intent) ?? []), r.event_id]);
-    }
-    const lookup: RouteLookup = {
-      isActiveInstall: (id) => activeIds.has(id),
-      installForPaymentIntent: (pi) => routes.get(pi),
-      installsAtLocation: (loc) => byLocation.get(loc) ?? [],
-      unassignedForPaymentIntent: (pi) => waiting.get(pi) ?? [],
-    };
-    const plan = planBatch(fresh, lookup);
-
-    if (plan.learned.length > 0) {
-      const last = new Map(plan.learned.map((l) => [l.paymentIntent, l.installId]));
-      await c.query(
-        `INSERT INTO payment_intent_routes (payment_intent, install_id, learned_at)
-         SELECT u.p, u.i, $3 FROM unnest($1::text[], $2::text[]) AS u(p, i)
-         ON CONFLICT (payment_intent) DO UPDATE SET install_id = excluded.install_id, learned_at = excluded.learned_at`,
-        [[...last.keys()], [...last.values()], now],
-      );
-    }
-    let planned = plan.deliveries;
-    if (plan.claimed.length > 0) {
-      // Another instance may have claimed some first: deliver only what we actually removed.
-      const gone = await c.query<{ event_id: string }>('DELETE FROM unassigned WHERE event_id = ANY($1) RETURNING event_id', [plan.claimed]);
-      const ours = new Set(gone.rows.map((r) => r.event_id));
-      const claimed = new Set(plan.claimed);
-      planned = planned.filter((d) => !claimed.has(d.eventId) || ours.has(d.eventId));
-    }
-    if (plan.unassigned.length > 0) {
-      await c.query(
-        `INSERT INTO unassigned (event_id, payment_intent, location_id, received_at)
-         SELECT u.e, u.p, u.l, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, p, l) ON CONFLICT DO NOTHING`,
-        [plan.unassigned.map((u) => u.eventId), plan.unassigned.map((u) => u.paymentIntent), plan.unassigned.map((u) => u.locationId), now],
-      );
-    }
-    const deliveries = await seqsFor(c, planned, now, numbers);
-    if (deliveries.length > 0) await notify(c, { k: 'd', i: [...new Set(deliveries.map((d) => d.installId))] });
-    for (const r of results) if (!r.duplicate) r.route = plan.routes.get(r.eventId) ?? null;
-    return { results, deliveries };
+    for (const r of rows) if (r.location_id) byLocation.set(r.location_id, [...(byLocation.get(r.location_id) ?? []), r.id]);
+    return { active: new Set(rows.map((r) => r.id)), byLocation };
   };
+  const activeInstalls = async () => {
+    if (cacheValid && installCache) return installCache;
+    const generation = cacheGeneration;
+    const fresh = await readInstalls();
+    // Only keep it when a listener will tell us about changes, and none came while reading.
+    if (listenerReady && generation === cacheGeneration) {
+      installCache = fresh;
+      cacheValid = true;
+    }
+    return fresh;
+  };
+  const invalidateInstalls = () => {
+    cacheGeneration += 1;
+    cacheValid = false;
+    installCache = null;
+  };
+
+  const ingestBatch = createPostgresIngest(pool, activeInstalls);
 
   // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
   const watchers = new Set<(c: StoreChange) => void>();
@@ -214,6 +140,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let listenFailures = 0;
+  let listenerReady = false;
   const emit = (c: StoreChange) => {
     for (const w of watchers) w(c);
   };
@@ -224,6 +151,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     const retry = () => {
       if (listener !== client) return;
       listener = null;
+      listenerReady = false;
+      invalidateInstalls();
       client.removeAllListeners();
       client.end().catch(() => {});
       if (closed || watchers.size === 0) return;
@@ -245,15 +174,24 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
       try {
         const n = JSON.parse(msg.payload) as Notice;
         if (n.k === 'd') emit({ kind: 'deliveries', installIds: n.i });
-        else if (n.k === 'r') emit({ kind: 'revoked', installId: n.i });
-        else emit({ kind: 'unknown' });
+        else if (n.k === 'r') {
+          invalidateInstalls();
+          emit({ kind: 'revoked', installId: n.i });
+        } else if (n.k === 'i') invalidateInstalls();
+        else {
+          invalidateInstalls();
+          emit({ kind: 'unknown' });
+        }
       } catch {
+        invalidateInstalls();
         emit({ kind: 'unknown' });
       }
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      invalidateInstalls();
+      listenerReady = true;
       // Anything may have happened while we were not listening.
       if (listenFailures > 0) emit({ kind: 'unknown' });
       listenFailures = 0;
@@ -265,13 +203,30 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
 
   const one = async <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> => (await pool.query<R>(sql, params)).rows[0];
 
-  const store: RelayStore = {
+  const store: RelayStore & { listening(): boolean } = {
     kind: 'postgres',
-    ingest: (events, now) => tx((c) => ingestOnce(c, events, now)),
+    /** True once LISTEN is in place (tests wait for it instead of sleeping). */
+    listening: () => listenerReady,
+    ingest: async (events, now) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await ingestBatch(events, now);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          // 23505: two instances inserting the same unassigned/route row at once; 40P01: deadlock.
+          if (attempt < 4 && code && (RETRYABLE.has(code) || code === '23505')) {
+            opts.logger?.warn('relay.pg.retry', { code, attempt });
+            await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
     readAfter: async (installId, afterSeq, limit) =>
       (
         await pool.query<DeliveryRow>(
-          `SELECT d.seq AS seq, e.id AS "eventId", e.payload AS payload
+          `SELECT d.seq AS seq, e.id AS "eventId", e.payload AS payload, e.signature AS signature
            FROM deliveries d JOIN events e ON e.no = d.event_no
            WHERE d.install_id = $1 AND d.seq > $2 ORDER BY d.seq LIMIT $3`,
           [installId, afterSeq, limit],
@@ -300,6 +255,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         i.tokenHash,
         i.now,
       ]);
+      invalidateInstalls();
+      await notify(pool, { k: 'i' });
     },
     listInstalls: async () =>
       (
@@ -308,9 +265,17 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
            FROM installs i ORDER BY i.created_at, i.id`,
         )
       ).rows.map((r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest })),
+    installsOverCap: async (cap) =>
+      (
+        await pool.query<{ id: string; name: string; unacked: number }>(
+          'SELECT id, name, last_seq - acked_seq AS unacked FROM installs WHERE revoked_at IS NULL AND last_seq - acked_seq > $1 ORDER BY id LIMIT 1000',
+          [cap],
+        )
+      ).rows,
     revokeInstall: (id, now) =>
       tx(async (c) => {
         const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);
+        invalidateInstalls();
         if (r.rowCount) await notify(c, { k: 'r', i: id });
         return (r.rowCount ?? 0) > 0;
       }),

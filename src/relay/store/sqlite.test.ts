@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/waitFor';
 import { makeEvent } from '../testing/webhooks';
 import { migrateSqlite, RelaySchemaFromFutureError, SQLITE_MIGRATIONS } from './migrations/sqliteMigrations';
 import { openSqliteStore } from './sqlite';
@@ -21,7 +22,7 @@ describe('SQLite migrations', () => {
   it('migrates a new file to the latest version, and again is a no-op', () => {
     const db = new Database(':memory:');
     expect(migrateSqlite(db)).toEqual({ from: 0, to: SQLITE_MIGRATIONS.at(-1)!.version });
-    expect(migrateSqlite(db)).toEqual({ from: 10, to: 10 });
+    expect(migrateSqlite(db)).toEqual({ from: SQLITE_MIGRATIONS.at(-1)!.version, to: SQLITE_MIGRATIONS.at(-1)!.version });
     db.close();
   });
 
@@ -70,17 +71,20 @@ describe('SQLite store durability and change feed', () => {
 
   it('notices commits by another process (the admin CLI) but not its own', async () => {
     const path = join(dir, 'watch.sqlite');
-    const store = openSqliteStore({ path, watchEveryMs: 20 });
+    let polls = 0;
+    const store = openSqliteStore({ path, watchEveryMs: 20, onWatchPoll: () => (polls += 1) });
     const changes: StoreChange[] = [];
     const unwatch = store.watch((c) => changes.push(c));
     await store.setMeta('own', 'write');
-    await new Promise((r) => setTimeout(r, 80));
+    // Not a sleep: the watcher has looked three times since our own write, and said nothing.
+    const seen = polls;
+    await waitFor(() => polls >= seen + 3, 5000, 'three polls after our own write');
     expect(changes).toEqual([]);
     const other = openSqliteStore({ path });
     await other.revokeInstall('nobody', 1);
     await other.setMeta('cli', 'was here');
     await other.close();
-    await new Promise((r) => setTimeout(r, 120));
+    await waitFor(() => changes.length > 0, 5000, "the other process's commit");
     expect(changes).toContainEqual({ kind: 'unknown' });
     unwatch();
     await store.close();

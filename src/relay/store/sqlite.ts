@@ -28,6 +28,8 @@ export type SqliteStoreOptions = {
   /** How often the background checkpointer copies the WAL into the database (started on first ingest). */
   checkpointEveryMs?: number;
   onBackgroundError?: (message: string) => void;
+  /** Test seam: called after each look for other processes' commits (so a test can wait for polls, not sleep). */
+  onWatchPoll?: () => void;
 };
 
 /**
@@ -81,8 +83,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
 
   const q = {
     insertEvent: db.prepare(
-      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ),
     eventNo: db.prepare('SELECT no FROM events WHERE id = ?').pluck(),
     activeInstall: db.prepare('SELECT 1 FROM installs WHERE id = ? AND revoked_at IS NULL').pluck(),
@@ -101,7 +103,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     allLastSeqs: db.prepare('SELECT id, last_seq FROM installs'),
     insertDelivery: db.prepare('INSERT INTO deliveries (install_id, seq, event_no, created_at) VALUES (?, ?, ?, ?)'),
     readAfter: db.prepare(
-      `SELECT d.seq AS seq, e.id AS eventId, e.payload AS payload
+      `SELECT d.seq AS seq, e.id AS eventId, e.payload AS payload, e.signature AS signature
        FROM deliveries d JOIN events e ON e.no = d.event_no
        WHERE d.install_id = ? AND d.seq > ? AND d.seq <= ? ORDER BY d.seq LIMIT ?`,
     ),
@@ -113,6 +115,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
       `SELECT i.*, (SELECT d.created_at FROM deliveries d WHERE d.install_id = i.id AND d.seq > i.acked_seq ORDER BY d.seq LIMIT 1) AS oldest
        FROM installs i ORDER BY i.created_at, i.id`,
     ),
+    overCap: db.prepare('SELECT id, name, last_seq - acked_seq AS unacked FROM installs WHERE revoked_at IS NULL AND last_seq - acked_seq > ? ORDER BY id LIMIT 1000'),
     revoke: db.prepare('UPDATE installs SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     addAdmin: db.prepare('INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES (?, ?, ?, ?)'),
     adminByToken: db.prepare('SELECT id, name FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL'),
@@ -196,7 +199,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     const fresh: { id: string; hints: IncomingEvent['hints'] }[] = [];
     const numbers = new Map<string, number>();
     for (const ev of events) {
-      const r = q.insertEvent.run(ev.id, ev.type, ev.created, now, ev.source, ev.hints.paymentIntent, ev.hints.locationId, ev.payload);
+      const r = q.insertEvent.run(ev.id, ev.type, ev.created, now, ev.source, ev.hints.paymentIntent, ev.hints.locationId, ev.payload, ev.signature);
       results.push({ eventId: ev.id, duplicate: r.changes === 0, route: null });
       if (r.changes > 0) {
         fresh.push({ id: ev.id, hints: ev.hints });
@@ -254,6 +257,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
     watchTimer = setInterval(() => {
       if (closed) return;
       const v = db.pragma('data_version', { simple: true }) as number;
+      opts.onWatchPoll?.();
       if (v === dataVersion) return;
       dataVersion = v;
       // Another process committed (and synced, but maybe not yet): read its seqs, sync, then show them.
@@ -306,6 +310,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
       (q.listInstalls.all() as (InstallDbRow & { oldest: number | null })[]).map(
         (r): InstallStats => ({ ...toInstall(r), oldestUnackedAt: r.oldest }),
       ),
+    installsOverCap: async (cap) => q.overCap.all(cap) as { id: string; name: string; unacked: number }[],
     revokeInstall: async (id, now) => {
       const changed = q.revoke.run(now, id).changes > 0;
       await durable();

@@ -9,6 +9,7 @@ export const incoming = (e: Record<string, unknown>, source: IncomingEvent['sour
   type: e.type as string,
   created: e.created as number,
   payload: JSON.stringify(e),
+  signature: null,
   hints: routeHints(e),
   source,
 });

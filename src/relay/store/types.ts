@@ -2,13 +2,18 @@ import type { RouteHints, RouteKind } from '../route';
 
 export type EventSource = 'webhook' | 'backfill';
 
-/** A verified Stripe event on its way into the store. `payload` is compact JSON (one line). */
+/**
+ * A verified Stripe event on its way into the store. `payload` is the exact body Stripe sent
+ * (as UTF-8 text, never re-serialised), `signature` its `Stripe-Signature` header (null when the
+ * event came from backfill, where Stripe signs nothing).
+ */
 export type IncomingEvent = {
   id: string;
   type: string;
   /** Stripe's `created`, unix seconds. */
   created: number;
   payload: string;
+  signature: string | null;
   hints: RouteHints;
   source: EventSource;
 };
@@ -48,7 +53,7 @@ export type InstallStats = InstallRow & {
   oldestUnackedAt: number | null;
 };
 
-export type DeliveryRow = { seq: number; eventId: string; payload: string };
+export type DeliveryRow = { seq: number; eventId: string; payload: string; signature: string | null };
 
 export type UnassignedRow = {
   eventId: string;
@@ -80,6 +85,8 @@ export type RelayStore = {
   getInstall(id: string): Promise<InstallRow | undefined>;
   addInstall(input: { id: string; name: string; locationId: string | null; tokenHash: string; now: number }): Promise<void>;
   listInstalls(): Promise<InstallStats[]>;
+  /** Active installs with more than `cap` unacknowledged events (one cheap scan: /healthz with 10,000 tills). */
+  installsOverCap(cap: number): Promise<{ id: string; name: string; unacked: number }[]>;
   revokeInstall(id: string, now: number): Promise<boolean>;
   addAdmin(input: { id: string; name: string; tokenHash: string; now: number }): Promise<void>;
   adminForTokenHash(tokenHash: string): Promise<{ id: string; name: string } | undefined>;

@@ -19,10 +19,14 @@ export type SpawnedRelay = {
  * Starts `tsx src/relay/cli.ts` as its own process group (so SIGKILL reaches the real relay,
  * not only tsx) and resolves once it prints its listening line.
  */
-export async function spawnRelay(env: Record<string, string>, timeoutMs = 20_000): Promise<SpawnedRelay> {
+export async function spawnRelay(env: Record<string, string>, timeoutMs = 20_000, opts: { fileLimit?: number } = {}): Promise<SpawnedRelay> {
   const tsx = join(REPO_ROOT, 'node_modules/.bin/tsx');
   if (!existsSync(tsx)) throw new Error(`tsx not found at ${tsx}`);
-  const child: ChildProcess = spawn(process.execPath, [tsx, 'src/relay/cli.ts'], {
+  // With a file limit: a bash wrapper lowers it (ulimit -n), then execs the relay under it.
+  const [cmd, args] = opts.fileLimit
+    ? ['bash', ['-c', `ulimit -n ${Math.floor(opts.fileLimit)} && exec "$0" "$1" src/relay/cli.ts`, process.execPath, tsx]]
+    : [process.execPath, [tsx, 'src/relay/cli.ts']];
+  const child: ChildProcess = spawn(cmd, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, RELAY_LOG_LEVEL: 'warn', ...env },
     detached: true,

@@ -1,7 +1,10 @@
 import { useEffect } from 'react';
 import { SCREENS } from './screens/registry';
 import { useApp } from './stores/appStore';
-import { useViews } from './stores/viewStore';
+import { useBookings } from './stores/bookingStore';
+import { useSession } from './stores/sessionStore';
+import { currentWorkScreen, useViews } from './stores/viewStore';
+import type { ScreenId } from './screens/registry';
 
 /**
  * The one keymap. Every shortcut in the app is listed here so the palette, the navigation
@@ -28,10 +31,19 @@ function goCounterSearch(): void {
 
 function openNewBooking(): void {
   const views = useViews.getState();
-  const top = views.stacks.bookings.at(-1);
+  // On the Counter or Bookings the form opens there, so Esc goes back to exactly where the clerk was.
+  const screen = currentWorkScreen() ?? 'counter';
+  const top = views.stacks[screen].at(-1);
   // Already filling one in: stay on it rather than stacking a second, empty form.
-  if (useApp.getState().screen === 'bookings' && top?.kind === 'bookingForm' && !top.id && !top.customerId) return;
-  views.open({ kind: 'bookingForm' }, 'bookings');
+  if (top?.kind === 'bookingForm' && !top.id && !top.customerId) return;
+  views.open({ kind: 'bookingForm' }, screen);
+}
+
+/** F2…F6: go to the screen; pressed on the screen already shown, back to its home (the list). */
+function goScreen(id: ScreenId): void {
+  const app = useApp.getState();
+  if (app.screen === id && (id === 'counter' || id === 'bookings')) useViews.getState().home(id);
+  app.navigate(id);
 }
 
 export function shortcuts(): Shortcut[] {
@@ -40,13 +52,30 @@ export function shortcuts(): Shortcut[] {
     ...SCREENS.map((s) =>
       s.id === 'counter'
         ? { keys: s.key, label: `Go to ${s.title} and find a booking`, run: goCounterSearch, whileTyping: true }
-        : { keys: s.key, label: `Go to ${s.title}`, run: () => app.navigate(s.id), whileTyping: true },
+        : { keys: s.key, label: `Go to ${s.title}`, run: () => goScreen(s.id), whileTyping: true },
     ),
     { keys: '/', label: 'Find a booking', run: goCounterSearch },
     { keys: NEW_BOOKING_KEYS, label: 'New booking', run: openNewBooking, whileTyping: true },
     { keys: 'Control+K', label: 'Open the command palette', run: () => app.setPaletteOpen(!useApp.getState().paletteOpen), whileTyping: true },
     { keys: 'Escape', label: 'Back', run: () => useViews.getState().back(), whileTyping: true, hidden: true },
   ];
+}
+
+export type PaletteAction = { id: string; label: string; run: () => void };
+
+/**
+ * What the palette can do besides going places: act on the booking on screen (check it out or
+ * in, as its status allows) and sign out. Built when the palette opens, from what is shown.
+ */
+export function paletteActions(): PaletteAction[] {
+  const actions: PaletteAction[] = [];
+  const screen = currentWorkScreen();
+  const top = screen ? useViews.getState().stacks[screen].at(-1) : undefined;
+  const b = top?.kind === 'booking' ? useBookings.getState().byId[top.id]?.detail : undefined;
+  if (b?.status === 'reserved') actions.push({ id: 'check-out', label: `Check out ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkOut', id: b.id }) });
+  if (b?.status === 'checked_out') actions.push({ id: 'check-in', label: `Check in ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkIn', id: b.id }) });
+  actions.push({ id: 'sign-out', label: 'Sign out', run: () => void useSession.getState().signOut() });
+  return actions;
 }
 
 export function keyOf(e: KeyboardEvent): string {

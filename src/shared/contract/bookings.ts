@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { currencySchema, moneySchema, nonNegativeMinorSchema } from '../money';
 import { customerSchema } from './customers';
 import { method } from './define';
-import { codeSchema, idSchema, instantSchema, noteSchema, requiredText, versionSchema } from './fields';
+import { codeSchema, idSchema, instantSchema, noteSchema, requiredText, storedFileRefSchema, versionSchema } from './fields';
 import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
 
 /**
@@ -190,6 +190,8 @@ export const bookingQuoteSchema = z
     returnLocationId: idSchema.optional(),
     extras: selectionsSchema.default([]),
     fees: selectionsSchema.default([]),
+    /** A change to this booking (extend, modify): priced on the rate card the booking was priced on, as the change will be. */
+    bookingId: idSchema.optional(),
   })
   .strict()
   .refine(returnAfterPickup, ORDER_MESSAGE)
@@ -219,23 +221,17 @@ export const bookingCheckOutSchema = z
     odometer: odometerSchema,
     fuelEighths: fuelEighthsSchema,
     damageNotes: noteSchema('Damage notes').default(''),
-    /** Paths or refs of photos already saved by the capture step; never image data. */
+    /** Refs of photos Keydesk already saved in its data folder (photos/<name>.jpg); never paths or image data. */
     photos: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(500, { message: 'Photo path must be at most 500 characters' })
-          .refine((p) => !p.split(/[\\/]/).includes('..'), { message: 'Photo path may not contain ".."' }),
-      )
+      .array(storedFileRefSchema('photos', 'Photo'))
       .max(20, { message: 'At most 20 photos' })
       .default([]),
-    /** A PNG/JPEG data URL (≤ 256 KB; main saves it to a file and stores the path) or an existing ref. */
+    /** A PNG/JPEG data URL (≤ 256 KB; main saves it to a file and stores its ref) or the ref of one saved earlier. */
     signature: z
       .string()
       .max(350_000, { message: 'Signature image is too large (at most 256 KB)' })
-      .refine((s) => /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(s) || (/^[\w./-]{1,300}$/.test(s) && !s.split('/').includes('..')), {
-        message: 'Signature must be a PNG or JPEG data URL, or a saved signature ref',
+      .refine((s) => /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/=]+$/.test(s) || storedFileRefSchema('signatures', 'Signature').safeParse(s).success, {
+        message: 'Signature must be a PNG or JPEG image, or one Keydesk saved (signatures/…), not a path',
       })
       .nullable()
       .default(null),

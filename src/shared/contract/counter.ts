@@ -18,6 +18,8 @@ export const counterMethods = {
       returns: z.array(bookingSummarySchema),
       /** Checked out and past the return time. */
       overdue: z.array(bookingSummarySchema),
+      /** Returned with a balance still due, whatever day it came back: on the board until settled. */
+      unsettled: z.array(bookingSummarySchema),
     }),
   }),
 } as const;

@@ -32,3 +32,26 @@ export function roleAllows(access: Access, role: Role | null): boolean {
 export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
 }
+
+/** Keys that name prototype properties: a parser or a spread may treat them as more than data. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The dotted path of the first own key anywhere in `value` that names a prototype property
+ * ("card.classes.__proto__"), or null. Refused for every method before its schema runs.
+ * Depth and breadth are bounded (a request body is at most 1 MiB anyway).
+ */
+export function findPrototypeKey(value: unknown, maxDepth = 64): string | null {
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { v, path, depth } = stack.pop() as { v: unknown; path: string; depth: number };
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return path || '(input)';
+    for (const key of Object.keys(v)) {
+      const here = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) return here;
+      stack.push({ v: (v as Record<string, unknown>)[key], path: here, depth: depth + 1 });
+    }
+  }
+  return null;
+}

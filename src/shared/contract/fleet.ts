@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
-import { codeSchema, idSchema, instantSchema, noteSchema, requiredText, searchQuerySchema, versionSchema } from './fields';
+import { codeSchema, idSchema, instantSchema, noteSchema, optionalText, requiredText, searchQuerySchema, versionSchema } from './fields';
 
 /** 'retired' vehicles are kept (bookings name them) but never offered again. */
 export const VEHICLE_STATUSES = ['available', 'on_rent', 'in_service', 'retired'] as const;
@@ -88,7 +88,7 @@ export const vehicleUpsertSchema = z
     vin: vinSchema.nullable().default(null),
     make: requiredText('Make', 40),
     model: requiredText('Model', 40),
-    colour: z.string().trim().max(30, { message: 'Colour must be at most 30 characters' }).default(''),
+    colour: optionalText('Colour', 30).default(''),
     year: z.number().int({ message: 'Year must be a whole number' }).min(1950).max(2100).nullable().default(null),
     class: codeSchema,
     odometer: odometerSchema,

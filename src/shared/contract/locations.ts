@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { currencySchema } from '../money';
 import { method } from './define';
-import { idSchema, requiredText, versionSchema } from './fields';
+import { idSchema, optionalText, requiredText, versionSchema } from './fields';
 import { cardTimeZoneSchema } from './pricing';
 
 /** A location's own settings (issue 15): where it is, its clock and money, when it is open. */
@@ -49,12 +49,12 @@ export const locationUpsertSchema = z
       .transform((s) => s.toUpperCase())
       .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, { message: 'Code is letters and digits, e.g. AMS' })),
     name: requiredText('Name', 80),
-    address: z.string().trim().max(300, { message: 'Address must be at most 300 characters' }).default(''),
+    address: optionalText('Address', 300).default(''),
     timeZone: z.union([z.literal(''), cardTimeZoneSchema.transform((s) => s)]).default(''),
     currency: z.union([z.literal(''), currencySchema]).default(''),
     openingHours: openingHoursSchema.default([]),
     turnaroundMinutes: z.number({ message: 'Turnaround must be a number of minutes' }).int({ message: 'Turnaround is whole minutes' }).min(0, { message: 'Turnaround cannot be negative' }).max(1440, { message: 'Turnaround is at most 1,440 minutes (a day)' }).nullable().default(null),
-    taxName: z.string().trim().max(20, { message: 'Tax name must be at most 20 characters' }).default(''),
+    taxName: optionalText('Tax name', 20).default(''),
     taxRateBp: z.number({ message: 'Tax rate must be a number' }).int({ message: 'Tax rate is whole basis points' }).min(0, { message: 'Tax rate cannot be negative' }).max(10_000, { message: 'Tax rate cannot be above 100 %' }).nullable().default(null),
   })
   .strict();

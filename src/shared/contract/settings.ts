@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { currencySchema, nonNegativeMinorSchema } from '../money';
 import { method } from './define';
+import { noteSchema, requiredText } from './fields';
+import { MAX_BOOKING_HORIZON_DAYS, MIN_BOOKING_HORIZON_DAYS } from './bookingHorizon';
 
 function isLocale(s: string): boolean {
   try {
@@ -19,8 +21,7 @@ function isTimeZone(s: string): boolean {
   }
 }
 
-const trimmed = (max: number, what: string) =>
-  z.string().trim().min(1, { message: `${what} cannot be empty` }).max(max, { message: `${what} must be at most ${max} characters` });
+const trimmed = (max: number, what: string) => requiredText(what, max);
 
 /** Settings a shop configures once. Secrets (Stripe key, relay token) are never part of this object. */
 export const settingsSchema = z.object({
@@ -35,7 +36,13 @@ export const settingsSchema = z.object({
   refundPinThreshold: nonNegativeMinorSchema,
   /** Office relay that streams Stripe's webhooks to this counter; empty when not used. */
   relayUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Must be an http(s) address' })]),
-  receiptFooter: z.string().max(500, { message: 'Receipt footer must be at most 500 characters' }),
+  receiptFooter: noteSchema('Receipt footer', 500),
+  /** How many days ahead a booking may start or end (default two years). */
+  bookingHorizonDays: z
+    .number()
+    .int({ message: 'Whole days only' })
+    .min(MIN_BOOKING_HORIZON_DAYS, { message: `At least ${MIN_BOOKING_HORIZON_DAYS} days` })
+    .max(MAX_BOOKING_HORIZON_DAYS, { message: `At most ${MAX_BOOKING_HORIZON_DAYS} days` }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -8,6 +8,7 @@ import type { StatusMonitor } from './statusMonitor';
 
 export { CONNECTIVITY_JOB } from './connectivityJob';
 export { ensureInstallId } from './installId';
+export { demoStartSession, rememberSession } from './sessionMemory';
 export { createStatusMonitor } from './statusMonitor';
 export type { StatusMonitor } from './statusMonitor';
 

@@ -4,6 +4,7 @@ import { formatMoney } from '../../../shared/money';
 import type { AuditRow } from '../../core/audit';
 import type { LineRow, QuoteRow, SummaryRow } from './bookingsRepo';
 import { formatShopTime } from '../../core/shopTime';
+import type { PriceQuote } from '../pricing/index';
 
 const m = (amount: number, currency: string): Money => ({ amount, currency: currency as CurrencyCode });
 
@@ -83,6 +84,8 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
   const t = (iso: string | undefined) => (iso ? formatShopTime(iso, timeZone, locale) : '?');
   const total = after.total !== undefined && after.currency ? formatMoney(m(after.total, after.currency), locale) : null;
   const withTotal = (s: string) => (total ? `${s}; total ${total}` : s);
+  // Readings in the shop's locale, like every other number on screen ("90,090", not "90090").
+  const km = (n: number | undefined) => (n === undefined ? '?' : new Intl.NumberFormat(locale).format(n));
   switch (row.action) {
     case 'booking.create':
       return withTotal(`Reserved ${after.plate ?? ''} from ${t(after.pickupAt)} to ${t(after.returnAt)}`.replace('  ', ' '));
@@ -95,12 +98,42 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
     case 'booking.no_show':
       return after.reason ? `Marked no-show: ${after.reason}` : 'Marked no-show';
     case 'booking.check_out':
-      return `Checked out at ${after.odometer ?? '?'} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`;
+      return `Checked out at ${km(after.odometer)} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`;
     case 'booking.check_in':
-      return withTotal(`Returned at ${after.odometer ?? '?'} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`);
+      return withTotal(`Returned at ${km(after.odometer)} on the odometer, fuel ${after.fuelEighths ?? '?'}/8`);
     case 'booking.close':
       return 'Closed';
     default:
       return row.action;
   }
+}
+
+/** The engine's quote in the contract's shape (money with its currency). */
+export function quoteToView(q: PriceQuote): QuoteView {
+  const m = (amount: number) => ({ amount, currency: q.currency });
+  return {
+    currency: q.currency,
+    taxMode: q.taxMode,
+    taxRateBp: q.taxRateBp,
+    rateCardId: q.rateCardId,
+    rateCardVersion: q.rateCardVersion,
+    rentalDays: q.rentalDays,
+    lateMinutes: q.lateMinutes,
+    lines: q.lines.map((l) => ({
+      kind: l.kind,
+      code: l.code,
+      description: l.description,
+      quantity: l.quantity,
+      quantityScale: l.quantityScale,
+      unitAmount: m(l.unitAmount),
+      amount: m(l.amount),
+      taxable: l.taxable,
+      countsInTotal: l.countsInTotal,
+    })),
+    subtotal: m(q.subtotal),
+    discountTotal: m(q.discountTotal),
+    taxTotal: m(q.taxTotal),
+    total: m(q.total),
+    computedAt: q.computedAt,
+  };
 }

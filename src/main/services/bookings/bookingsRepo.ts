@@ -134,7 +134,9 @@ export type ConflictRow = {
 
 /**
  * A live booking of this vehicle overlapping the widened window, or a rental of it that is out
- * and overdue (it holds the vehicle until it comes back). Indexes: bookings_vehicle_return, bookings_out.
+ * and overdue (it holds the vehicle until it comes back), or the rental it last came back from, while
+ * it is being prepared (returned_at + turnaround; return_at of that row is the actual return).
+ * Indexes: bookings_vehicle_return, bookings_out.
  */
 export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
      FROM bookings b JOIN customers c ON c.id = b.customer_id
@@ -144,6 +146,13 @@ export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.retur
      SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
      FROM bookings b JOIN customers c ON c.id = b.customer_id
      WHERE b.vehicle_id = @vehicleId AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId
+     UNION
+     SELECT b.id, b.ref, b.status, b.pickup_at, v.returned_at, c.first_name || ' ' || c.last_name AS customer_name
+     FROM vehicles v
+     JOIN bookings b ON b.vehicle_id = v.id AND b.status IN ('returned', 'closed')
+     JOIN handovers h ON h.booking_id = b.id AND h.kind = 'in' AND h.at = v.returned_at
+     JOIN customers c ON c.id = b.customer_id
+     WHERE v.id = @vehicleId AND v.returned_at > @startG AND b.id IS NOT @excludeId
      ORDER BY 4`;
 
 const SUMMARY_SELECT = `
@@ -223,6 +232,7 @@ export function createBookingsRepo(db: Db) {
   const overdue = db.prepare<{ now: string }, SummaryRow>(
     `${SUMMARY_SELECT} WHERE b.status = 'checked_out' AND b.return_at < @now ORDER BY b.return_at`,
   );
+  const returnedOpen = db.prepare<[], SummaryRow>(`${SUMMARY_SELECT} WHERE b.status = 'returned' ORDER BY b.return_at`);
   const overlapping = db.prepare<
     { from: string; to: string; vehicleId: string | null; customerId: string | null; statuses: string | null; limit: number },
     SummaryRow
@@ -235,6 +245,11 @@ export function createBookingsRepo(db: Db) {
      ORDER BY b.pickup_at LIMIT @limit`,
   );
   const ofCustomer = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.customer_id = ? ORDER BY b.pickup_at DESC LIMIT 200`);
+
+  // Never moves back: a check-in recorded late with an earlier time leaves the later return.
+  const markReturned = db.prepare<{ id: string; at: string }>(
+    'UPDATE vehicles SET returned_at = max(coalesce(returned_at, \'\'), @at) WHERE id = @id',
+  );
 
   const money = db.prepare<{ id: string }, { paid: number; refunded: number }>(
     `SELECT (SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = @id AND status = 'succeeded') AS paid,
@@ -260,6 +275,8 @@ export function createBookingsRepo(db: Db) {
     pickupsBetween: (start: string, end: string) => pickupsBetween.all({ start, end }),
     returnsBetween: (start: string, end: string) => returnsBetween.all({ start, end }),
     overdue: (now: string) => overdue.all({ now }),
+    /** Returned and not yet closed (closing needs a settled balance), oldest return first. */
+    returnedOpen: () => returnedOpen.all(),
     overlapping: (f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: readonly string[] | undefined; limit: number }) =>
       overlapping.all({
         from: f.from,
@@ -270,6 +287,8 @@ export function createBookingsRepo(db: Db) {
         limit: f.limit,
       }),
     ofCustomer: (customerId: string) => ofCustomer.all(customerId),
+    /** The vehicle came back at `at`: it is prepared for the next rental during the turnaround. */
+    markReturned: (vehicleId: string, at: string) => void markReturned.run({ id: vehicleId, at }),
     money: (id: string) => money.get({ id }) ?? { paid: 0, refunded: 0 },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../core/audit';
@@ -129,6 +129,8 @@ describe('booking life cycle', () => {
     const v = await shop.vehicle({ class: 'midsize', odometer: 20_000 });
     const d = await booked(shop, v.id, at(2, 9), at(5, 9));
     shop.clock.now = new Date(at(2, 9, 5));
+    mkdirSync(join(shop.dir, 'photos')); // the capture step stores photos; refs must name a stored file
+    writeFileSync(join(shop.dir, 'photos', 'a.jpg'), 'jpeg');
     const out = await shop.ok('bookings.checkOut', { id: d.id, odometer: 20_010, fuelEighths: 8, damageNotes: 'Scratch on rear bumper', photos: ['photos/a.jpg'] });
     expect(out.status).toBe('checked_out');
     expect(out.vehicle.status).toBe('on_rent');
@@ -289,7 +291,7 @@ describe('bad input names the field and writes nothing', () => {
     expect((await shop.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: at(2, 10), returnAt: at(3, 10) })).status).toBe('reserved');
     const err = await shop.fail('bookings.create', { customerId: c.id, vehicleId: (await shop.vehicle()).id, pickupAt: at(2, 10), returnAt: at(4, 10) });
     expect(err.code).toBe('invalid_input');
-    expect(err.fields?.customerId).toMatch(/licence expires on 2025-06-03, before the return on 2025-06-04/);
+    expect(err.fields?.customerId).toMatch(/licence expires on 3 Jun 2025, before the return on 4 Jun 2025/);
     expect(shop.count('bookings')).toBe(1);
   });
 

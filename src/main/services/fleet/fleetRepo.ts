@@ -41,11 +41,13 @@ export type BlockWindow = { startG: string; endG: string; now: string; excludeId
 
 /**
  * Vehicles free for the whole window: not in service, no live booking overlapping it (gap
- * included), and not held by a rental that is out and overdue, not retired, not out of service for
- * any part of the window. Uses bookings_vehicle_return, bookings_out and vehicle_downtime_vehicle.
+ * included), not held by a rental that is out and overdue, and not being prepared after its last
+ * return (returned_at + turnaround, migration 0100); not retired, and not out of service for any
+ * part of the window (0120). Uses bookings_vehicle_return, bookings_out and vehicle_downtime_vehicle.
  */
 export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
      WHERE v.status != 'in_service' AND v.retired_at IS NULL AND (@class IS NULL OR v.class = @class)
+       AND (v.returned_at IS NULL OR v.returned_at <= @startG)
        AND NOT EXISTS (
          SELECT 1 FROM vehicle_downtime d
          WHERE d.vehicle_id = v.id AND d.cancelled_at IS NULL AND d.ends_at > @startG AND d.starts_at < @endG)

@@ -81,7 +81,7 @@ export function discountLines(charges: readonly PriceLine[], discounts: readonly
  * discounts), rounded once. Exclusive: tax = base × rate. Inclusive: the base is gross and
  * tax = base × rate / (1 + rate); the line is informational (countsInTotal: false).
  */
-export function taxLine(lines: readonly PriceLine[], mode: 'exclusive' | 'inclusive', rateBp: number, name: string): PriceLine | undefined {
+export function taxLine(lines: readonly PriceLine[], mode: 'exclusive' | 'inclusive', rateBp: number, name: string, money?: (minor: number) => string): PriceLine | undefined {
   if (rateBp === 0) return undefined;
   let base = 0;
   for (const l of lines) if (l.taxable) base += l.amount;
@@ -89,7 +89,8 @@ export function taxLine(lines: readonly PriceLine[], mode: 'exclusive' | 'inclus
   return {
     kind: 'tax',
     code: 'tax',
-    description: mode === 'exclusive' ? `${name} ${formatBp(rateBp)}` : `Includes ${name} ${formatBp(rateBp)}`,
+    // "VAT 21% of €264.00": the base is named, so lines left out of it can be checked.
+    description: `${mode === 'exclusive' ? '' : 'Includes '}${name} ${formatBp(rateBp)}${money ? ` of ${money(base)}` : ''}`,
     quantity: 1,
     quantityScale: 1,
     unitAmount: amount,

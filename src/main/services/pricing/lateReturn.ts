@@ -8,6 +8,11 @@ export type LateCharge = {
   amount: number;
   /** A daily cap lowered the charge. */
   capped: boolean;
+  /** What each whole 24 h block costs (24 hours, or the daily cap if lower). */
+  perFullDay: number;
+  /** The hours after the whole days, and what they cost (capped at a day too). */
+  restHours: number;
+  restAmount: number;
 };
 
 /**
@@ -23,5 +28,5 @@ export function chargeLateReturn(lateMs: number, graceMinutes: number, hourlyRat
   const perFullDay = Math.min(24 * hourlyRate, dailyRate);
   const rest = Math.min(restHours * hourlyRate, dailyRate);
   const amount = fullDays * perFullDay + rest;
-  return { hours, fullDays, amount, capped: amount < hours * hourlyRate };
+  return { hours, fullDays, amount, capped: amount < hours * hourlyRate, perFullDay, restHours, restAmount: rest };
 }

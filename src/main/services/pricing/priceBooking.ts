@@ -206,8 +206,21 @@ function price(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote
   const charges = lines.slice();
   const discounts = discountLines(charges, b.discounts, cur);
   lines.push(...discounts);
-  const tax = taxLine(lines, c.tax.mode, c.tax.rateBp, c.tax.name);
-  if (tax) lines.push(tax);
+  const tax = taxLine(lines, c.tax.mode, c.tax.rateBp, c.tax.name, money);
+  if (tax) {
+    // A line outside tax says so, so a customer can check the tax line against the others.
+    for (const l of lines) if (!l.taxable && l.amount !== 0 && l.kind !== 'discount') l.description += ` (no ${c.tax.name})`;
+    lines.push(tax);
+  }
+  // Every line reads quantity × unit = amount. A capped line ("6 days × €8.00, capped at €40.00")
+  // is one of its cap, the description telling how it came about.
+  for (const l of lines) {
+    if (mulDivRound(l.quantity, l.unitAmount, l.quantityScale) !== l.amount) {
+      l.quantity = 1;
+      l.quantityScale = 1;
+      l.unitAmount = l.amount;
+    }
+  }
 
   const subtotal = sum(charges);
   const discountTotal = sum(discounts);
@@ -320,9 +333,23 @@ function lateLines(b: ParsedPriceInput, c: ParsedRateCard, rate: VehicleClassRat
   if (b.actualReturnAt === undefined) return [];
   const late = chargeLateReturn(Date.parse(b.actualReturnAt) - returnMs, c.lateReturn.graceMinutes, rate.lateHourlyRate, rate.dailyRate);
   if (!late) return [];
-  const span = late.fullDays > 0 ? `${plural(late.fullDays, 'day')} ${late.hours % 24} h (${late.hours} h)` : `${late.hours} h`;
-  const capped = late.capped ? ` (capped at ${money(rate.dailyRate)} per day)` : '';
-  return [line({ kind: 'late_return', code: 'late_return', description: `Late return, ${span} × ${money(rate.lateHourlyRate)}/h${capped}`, quantity: late.hours, unitAmount: rate.lateHourlyRate, amount: late.amount, taxable: c.lateReturn.taxable })];
+  // Each line reads quantity × unit = amount: whole days late at the day's charge (the daily cap
+  // when it is lower than 24 hours), then the remaining hours, or the cap for them when lower.
+  const out: PriceLine[] = [];
+  const taxable = c.lateReturn.taxable;
+  if (late.fullDays > 0) {
+    const cap = late.perFullDay < 24 * rate.lateHourlyRate ? ` (24 h capped at ${money(rate.dailyRate)})` : ` (24 h × ${money(rate.lateHourlyRate)}/h)`;
+    out.push(line({ kind: 'late_return', code: 'late_return', description: `Late return, ${plural(late.fullDays, 'full day')} × ${money(late.perFullDay)}${cap}`, quantity: late.fullDays, unitAmount: late.perFullDay, amount: mulExact(late.fullDays, late.perFullDay), taxable }));
+  }
+  if (late.restHours > 0) {
+    const more = late.fullDays > 0 ? ' more' : '';
+    out.push(
+      late.restAmount < late.restHours * rate.lateHourlyRate
+        ? line({ kind: 'late_return', code: 'late_return', description: `Late return, ${late.restHours} h${more} at ${money(rate.lateHourlyRate)}/h, capped at ${money(rate.dailyRate)} a day`, quantity: 1, unitAmount: late.restAmount, amount: late.restAmount, taxable })
+        : line({ kind: 'late_return', code: 'late_return', description: `Late return, ${late.restHours} h${more} × ${money(rate.lateHourlyRate)}/h`, quantity: late.restHours, unitAmount: rate.lateHourlyRate, amount: late.restAmount, taxable }),
+    );
+  }
+  return out;
 }
 
 function fuelLines(b: ParsedPriceInput, c: ParsedRateCard, rate: VehicleClassRate, money: Fmt): PriceLine[] {

@@ -140,6 +140,19 @@ describe('pricing properties', () => {
     );
   });
 
+  it('every line reads quantity × unit = amount, and a line outside tax says so', () => {
+    fc.assert(
+      fc.property(caseArb, ({ card, input }) => {
+        const q = priceBooking(input, card);
+        for (const l of q.lines) {
+          expect(mulDivRound(l.quantity, l.unitAmount, l.quantityScale), l.description).toBe(l.amount);
+          if (q.taxRateBp > 0 && !l.taxable && l.kind !== 'tax' && l.kind !== 'discount' && l.amount !== 0) expect(l.description).toMatch(/\(no [^)]+\)$/);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('nothing goes negative: charges ≥ 0, discounts ≤ 0, discounts never take a total (or tax base) below zero', () => {
     fc.assert(
       fc.property(caseArb, ({ card, input }) => {

@@ -63,7 +63,7 @@ describe('priceBooking: rental days, weekends and weeks', () => {
     expect(q.lines.map((l) => [l.kind, l.description, l.amount])).toEqual([
       ['rental_days', 'Midsize, 3 days × €45.00', 13500],
       ['extra', 'Child seat, 3 days × €8.00', 2400],
-      ['tax', 'VAT 20%', 3180],
+      ['tax', 'VAT 20% of €159.00', 3180],
     ]);
     expect(q).toMatchObject({ rentalDays: 3, subtotal: 15900, discountTotal: 0, taxTotal: 3180, total: 19080, currency: 'EUR', taxMode: 'exclusive', rateCardId: 'demo-eur', rateCardVersion: 1 });
     expect(priceQuoteSchema.parse(q)).toEqual(q);
@@ -74,7 +74,7 @@ describe('priceBooking: rental days, weekends and weeks', () => {
     const q = priceBooking(eurBooking({ returnAt: '2025-06-08T09:00:00+02:00', extras: [{ code: 'child_seat' }] }), demoRateCard());
     expect(only(q, 'rental_days')).toMatchObject({ quantity: 5, unitAmount: 4500, amount: 22500 });
     expect(only(q, 'weekend_days')).toMatchObject({ quantity: 1, unitAmount: 3900, amount: 3900, description: 'Midsize, 1 weekend day × €39.00' });
-    expect(only(q, 'extra')).toMatchObject({ quantity: 6, unitAmount: 800, amount: 4000, description: 'Child seat, 6 days × €8.00 (capped at €40.00)' });
+    expect(only(q, 'extra')).toMatchObject({ quantity: 1, unitAmount: 4000, amount: 4000, description: 'Child seat, 6 days × €8.00 (capped at €40.00)' });
     expect(q.subtotal).toBe(30400);
     expect(q.taxTotal).toBe(6080);
     expect(q.total).toBe(36480);
@@ -168,7 +168,7 @@ describe('priceBooking: extras, drivers, one-way and fees', () => {
     const q3 = priceBooking(eurBooking({ driverAges: [22, 30] }), demoRateCard());
     expect(only(q3, 'young_driver_fee')).toMatchObject({ quantity: 3, unitAmount: 1500, amount: 4500, description: 'Young driver fee (under 25), 3 days × €15.00' });
     const q10 = priceBooking(eurBooking({ driverAges: [22, 24], returnAt: '2025-06-12T09:00:00+02:00' }), demoRateCard());
-    expect(only(q10, 'young_driver_fee')).toMatchObject({ quantity: 20, amount: 21000, description: 'Young driver fee (under 25), 2 drivers × 10 days × €15.00 (capped at €105.00 per driver)' });
+    expect(only(q10, 'young_driver_fee')).toMatchObject({ quantity: 1, unitAmount: 21000, amount: 21000, description: 'Young driver fee (under 25), 2 drivers × 10 days × €15.00 (capped at €105.00 per driver)' });
     expect(linesOf(priceBooking(eurBooking({ driverAges: [25] }), demoRateCard()), 'young_driver_fee')).toHaveLength(0);
   });
 
@@ -197,9 +197,12 @@ describe('priceBooking: return charges', () => {
     expect(lateBy('2025-06-05T08:00:00+02:00')).toEqual([]); // early: nothing back, nothing extra
     expect(lateBy('2025-06-05T10:00:00+02:00')[0]).toMatchObject({ quantity: 1, unitAmount: 1200, amount: 1200, description: 'Late return, 1 h × €12.00/h' });
     expect(lateBy('2025-06-05T10:01:00+02:00')[0]).toMatchObject({ quantity: 2, amount: 2400 });
-    expect(lateBy('2025-06-05T13:30:00+02:00')[0]).toMatchObject({ quantity: 5, amount: 4500, description: 'Late return, 5 h × €12.00/h (capped at €45.00 per day)' });
-    // 1 day 2 h: one capped day + 2 hours.
-    expect(lateBy('2025-06-06T11:00:00+02:00')[0]).toMatchObject({ quantity: 26, amount: 4500 + 2400, description: 'Late return, 1 day 2 h (26 h) × €12.00/h (capped at €45.00 per day)' });
+    expect(lateBy('2025-06-05T13:30:00+02:00')).toEqual([expect.objectContaining({ quantity: 1, unitAmount: 4500, amount: 4500, description: 'Late return, 5 h at €12.00/h, capped at €45.00 a day' })]);
+    // 1 day 2 h: one capped day + 2 hours, each line quantity × unit = amount.
+    expect(lateBy('2025-06-06T11:00:00+02:00').map((l) => [l.description, l.quantity, l.unitAmount, l.amount])).toEqual([
+      ['Late return, 1 full day × €45.00 (24 h capped at €45.00)', 1, 4500, 4500],
+      ['Late return, 2 h more × €12.00/h', 2, 1200, 2400],
+    ]);
   });
 
   it('late minutes are recorded on the quote and the rental days stay the booked ones', () => {
@@ -240,7 +243,8 @@ describe('priceBooking: return charges', () => {
 
   it('damage is charged as entered and, on the demo card, carries no VAT', () => {
     const q = priceBooking(eurBooking({ damages: [{ description: 'Scratch on rear bumper', amount: 25_000 }] }), demoRateCard());
-    expect(only(q, 'damage')).toMatchObject({ description: 'Damage: Scratch on rear bumper', amount: 25_000, taxable: false });
+    expect(only(q, 'damage')).toMatchObject({ description: 'Damage: Scratch on rear bumper (no VAT)', amount: 25_000, taxable: false });
+    expect(only(q, 'tax').description).toBe('VAT 20% of €135.00');
     expect(q.taxTotal).toBe(2700); // 20% of €135.00 only
     expect(q.total).toBe(13_500 + 25_000 + 2700);
   });
@@ -303,7 +307,7 @@ describe('priceBooking: discounts and tax', () => {
     const q = priceBooking(jpyBooking({ fuel: { unit: 'litre', missingMillilitres: 750 } }), demoRateCard('JPY'));
     expect(q.total).toBe(17_749);
     expect(q.taxMode).toBe('inclusive');
-    expect(only(q, 'tax')).toMatchObject({ amount: 1614, countsInTotal: false, description: 'Includes Consumption tax 10%' });
+    expect(only(q, 'tax')).toMatchObject({ amount: 1614, countsInTotal: false, description: 'Includes Consumption tax 10% of JP¥17,749' });
     expect(q.taxTotal).toBe(1614);
     expect(only(q, 'rental_days').description).toBe('Economy, 3 days × JP¥5,500');
   });

@@ -2,34 +2,34 @@ import type { Db } from '../../db/connection';
 
 export type BookingHit = { seq: number; bucket: 0 | 1 | 2 };
 
-const BM25 = 'bm25(bookings_fts, 10.0, 4.0, 2.0, 3.0, 3.0, 6.0, 0.0)';
-
 /**
- * Candidates, then order. Ranking every match of a broad query ("van", "ma") costs tens of ms
- * at 100k bookings, so two bounded sets are ranked: the @window most recent matches (FTS5 walks
- * rowids backwards and stops) and the matches among bookings picking up or returning on today's
- * UTC dates (@todayMatch adds the `days` tokens to the query, so FTS intersects it with a small
- * doclist). Order: today, then upcoming or still out, then past; within each, bm25 (ref and
- * plate weigh most), then latest pickup. seq is the FTS rowid (bookings' integer key).
+ * Candidates, then order. Scoring every match of a broad query ("van", "ma") costs tens of ms at
+ * 100k bookings, and even bm25 over a bounded set costs a lookup of each row's column sizes, so
+ * nothing is scored: two bounded sets are ordered by time. The sets: the @window most recent
+ * matches (FTS5 walks rowids backwards and stops) and the matches among bookings picking up or
+ * returning on today's UTC dates (@todayMatch adds the `days` tokens to the query, so FTS
+ * intersects it with a small doclist). Order: today's (earliest first, as the counter meets
+ * them), then upcoming or still out (soonest first), then past (latest first). A ref or plate
+ * query matches few bookings, so what the clerk meant is on top without a text score.
+ * seq is the FTS rowid (bookings' integer key).
  */
 export const SEARCH_BOOKINGS_SQL = `
-  WITH recent AS (
-         SELECT rowid AS seq, ${BM25} AS score FROM bookings_fts
-         WHERE bookings_fts MATCH @match ORDER BY rowid DESC LIMIT @window),
-       todays AS (
-         SELECT rowid AS seq, ${BM25} AS score FROM bookings_fts
-         WHERE bookings_fts MATCH @todayMatch),
-       hits AS (SELECT seq, min(score) AS score FROM (SELECT * FROM recent UNION ALL SELECT * FROM todays) GROUP BY seq)
-  SELECT b.seq,
-    CASE WHEN (b.pickup_at >= @dayStart AND b.pickup_at < @dayEnd) OR (b.return_at >= @dayStart AND b.return_at < @dayEnd) THEN 0
-         WHEN b.return_at >= @dayEnd THEN 1
-         ELSE 2 END AS bucket
-  FROM hits h JOIN bookings b ON b.seq = h.seq
-  ORDER BY bucket, h.score, b.pickup_at DESC
+  WITH hits AS (
+         SELECT seq FROM (SELECT rowid AS seq FROM bookings_fts WHERE bookings_fts MATCH @match ORDER BY rowid DESC LIMIT @window)
+         UNION
+         SELECT rowid FROM bookings_fts WHERE bookings_fts MATCH @todayMatch),
+       ranked AS (
+         SELECT b.seq, b.pickup_at,
+           CASE WHEN (b.pickup_at >= @dayStart AND b.pickup_at < @dayEnd) OR (b.return_at >= @dayStart AND b.return_at < @dayEnd) THEN 0
+                WHEN b.return_at >= @dayEnd THEN 1
+                ELSE 2 END AS bucket
+         FROM hits h JOIN bookings b ON b.seq = h.seq)
+  SELECT seq, bucket FROM ranked
+  ORDER BY bucket, CASE WHEN bucket < 2 THEN pickup_at END, pickup_at DESC
   LIMIT @limit`;
 
-/** How many of the most recent matches are ranked (today's are always included). */
-export const SEARCH_WINDOW = 500;
+/** How many of the most recent matches are ordered (today's are always included). */
+export const SEARCH_WINDOW = 200;
 
 /** `(match) AND days : (…)`: the query restricted to bookings touching the UTC dates of [dayStart, dayEnd). */
 export function todayMatch(match: string, dayStart: string, dayEnd: string): string {

@@ -108,4 +108,16 @@ describe('demo seed', () => {
     expect(res).toMatchObject({ ok: true, value: { card: { currency: 'EUR', id: 'demo-eur' } } });
     b.close();
   });
+
+  it('runs the Amsterdam shop on Amsterdam time with Dutch VAT (21 %), whatever the machine\'s zone', async () => {
+    const b = open(':memory:');
+    const ctx = b.session.context('internal');
+    const settings = await b.call(ctx, 'settings.get', {});
+    expect(settings).toMatchObject({ ok: true, value: { timeZone: 'Europe/Amsterdam' } });
+    const rates = await b.call(ctx, 'rates.get', {});
+    expect(rates).toMatchObject({ ok: true, value: { raw: { tax: { rateBp: 2100 } } } });
+    const today = await b.call(ctx, 'counter.today', {});
+    expect(today).toMatchObject({ ok: true, value: { timeZone: 'Europe/Amsterdam' } });
+    b.close();
+  });
 });

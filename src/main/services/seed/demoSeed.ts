@@ -56,10 +56,33 @@ export type DemoSeedOptions = {
 
 export type DemoSeedReport = { seeded: boolean; vehicles: number; customers: number; bookings: number };
 
-/** The demo card for the shop's currency; other currencies borrow the figures of one with the same decimals. */
-export function demoCardFor(currency: CurrencyCode, timeZone: string): { card: RateCard; base: 'EUR' | 'JPY' | 'KWD' } {
+const DEMO_EUR_VAT_BP = 2100;
+
+/** Where each demo card's shop stands: its clock is the shop's clock. */
+const DEMO_TIME_ZONES = { EUR: 'Europe/Amsterdam', JPY: 'Asia/Tokyo', KWD: 'Asia/Kuwait' } as const;
+
+/**
+ * A demo shop's clock is the clock of its locations, not the machine's (a demo in Amsterdam on a
+ * UTC laptop ran in UTC). Written as part of seeding (like the seed marker, not a change anyone
+ * made), before the settings are first read, and only while nobody has chosen a zone and the
+ * shop is not seeded yet.
+ */
+export function applyDemoSettings(db: Db, opts: DemoSeedOptions = {}): void {
+  const rows = readSettingRows(db);
+  if (opts.full === false || rows.has('timeZone') || rows.has(MARKER)) return;
+  const raw = rows.get('currency');
+  const currency = (typeof raw === 'string' && raw in CURRENCY_EXPONENTS ? raw : 'EUR') as CurrencyCode;
   const base = currency === 'JPY' || currency === 'KWD' || currency === 'EUR' ? currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[currency]];
-  const card = demoRateCard(base);
+  writeSetting(db, 'timeZone', DEMO_TIME_ZONES[base], null);
+}
+
+/** The demo card for the shop's currency; other currencies borrow the figures of one with the same decimals. */
+export function demoCardFor(currency: CurrencyCode, timeZone: string, shop = false): { card: RateCard; base: 'EUR' | 'JPY' | 'KWD' } {
+  const base = currency === 'JPY' || currency === 'KWD' || currency === 'EUR' ? currency : ({ 0: 'JPY', 2: 'EUR', 3: 'KWD' } as const)[CURRENCY_EXPONENTS[currency]];
+  const fixture = demoRateCard(base);
+  // The demo shop a user opens stands in Amsterdam: Dutch VAT is 21 %. Test shops (basics only)
+  // keep the engine's fixture card at 20 %, which every worked example in the tests uses.
+  const card = shop && base === 'EUR' ? { ...fixture, tax: { ...fixture.tax, rateBp: DEMO_EUR_VAT_BP } } : fixture;
   if (base === currency) return { card: { ...card, timeZone }, base };
   return { card: { ...card, id: `demo-${currency.toLowerCase()}`, name: `Demo tariff (${currency})`, currency, timeZone }, base };
 }
@@ -68,11 +91,11 @@ export function demoCardFor(currency: CurrencyCode, timeZone: string): { card: R
  * What every demo start needs, each part only when missing: a rate card in the shop's currency,
  * pickup locations, and the demo manager (PIN 1234) and clerk (PIN 0000). Returns the manager.
  */
-export function ensureDemoBasics(deps: DemoSeedDeps): { managerId: string; managerName: string } {
+export function ensureDemoBasics(deps: DemoSeedDeps, shop = false): { managerId: string; managerName: string } {
   const { db, installId, settings, staff, rates, now } = deps;
   const fleetRepo = createFleetRepo(db);
   db.transaction(() => {
-    const { card, base } = demoCardFor(settings.currency, settings.timeZone);
+    const { card, base } = demoCardFor(settings.currency, settings.timeZone, shop);
     if (!rates.currentOrNull()) rates.save(card, { staffId: null, role: null });
     if (fleetRepo.locations().length === 0) {
       const at = now.toISOString();
@@ -93,7 +116,7 @@ export function ensureDemoBasics(deps: DemoSeedDeps): { managerId: string; manag
 
 /** Builds the demo shop once (idempotent: a marker in settings records it). Deterministic for a seed and day. */
 export function seedDemo(deps: DemoSeedDeps, opts: DemoSeedOptions = {}): DemoSeedReport {
-  ensureDemoBasics(deps);
+  ensureDemoBasics(deps, opts.full !== false);
   const { db } = deps;
   if (opts.full === false || readSettingRows(db).has(MARKER)) return { seeded: false, vehicles: 0, customers: 0, bookings: 0 };
   return db.transaction(() => buildShop(deps, opts))();

@@ -1,3 +1,4 @@
+import { DEFAULT_BOOKING_HORIZON_DAYS } from '../../../shared/contract/bookingHorizon';
 import { settingsSchema } from '../../../shared/contract/settings';
 import type { Settings } from '../../../shared/contract/settings';
 import type { Db } from '../../db/connection';
@@ -16,6 +17,7 @@ export function defaultSettings(): Settings {
     refundPinThreshold: 100_00,
     relayUrl: '',
     receiptFooter: 'Thank you for renting with us.',
+    bookingHorizonDays: DEFAULT_BOOKING_HORIZON_DAYS,
   };
 }
 

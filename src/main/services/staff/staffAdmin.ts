@@ -8,7 +8,7 @@ import { appendAudit } from '../../core/audit';
 import type { CallContext } from '../../core/handlers';
 import { badInput, staleVersion } from '../../core/errors';
 import { newId } from '../../core/ids';
-import { hashPinSync, verifyPin } from './pinHash';
+import { hashPinSync } from './pinHash';
 import type { StaffService } from './staffService';
 
 /**
@@ -41,9 +41,9 @@ export type StaffAdmin = {
   /** Signs in with the temporary PIN (lockout rules apply), then stores the new PIN. */
   setNewPin(input: { staffId: string; pin: string; newPin: string }): Promise<Session>;
   /**
-   * Checks a manager's (or admin's) PIN for an approval such as a large discount. Minimal until
-   * the staff service's own `verifyPin` lands on main: refuses locked or disabled accounts and
-   * clerks; wrong PINs here do not count towards the lockout yet.
+   * Checks a manager's (or admin's) PIN for an approval such as a large discount, through the
+   * staff service's `verifyPin` (lockouts apply); refuses clerks and temporary PINs. The error's
+   * field is `managerPin`, the approval form's control.
    */
   verifyManagerPin(staffId: string, pin: string): Promise<{ id: string; name: string; role: Role }>;
 };
@@ -217,16 +217,21 @@ export function createStaffAdmin(deps: { db: Db; installId: string; now: () => D
     },
 
     async verifyManagerPin(staffId, pin) {
-      const row = get.get(staffId);
-      const sentence = 'That PIN does not belong to an active manager. Ask a manager to enter their own PIN.';
-      if (!row || row.active !== 1 || roleRank(row.role) < roleRank('manager') || row.must_change_pin === 1) {
-        throw new PosError('forbidden', sentence, { fields: { managerPin: sentence } });
+      const notManager = 'That PIN does not belong to an active manager. Ask a manager to enter their own PIN.';
+      if (get.get(staffId)?.must_change_pin === 1) throw new PosError('forbidden', notManager, { fields: { managerPin: notManager } });
+      let m: { id: string; name: string; role: string };
+      try {
+        // The staff service's check: serialised, with the per-person and install-wide lockouts.
+        m = await deps.staff.verifyPin(staffId, pin);
+      } catch (err) {
+        if (err instanceof PosError) {
+          const f = err.fields ?? {};
+          throw new PosError(err.code, err.message, { fields: { managerPin: f.pin ?? f.staffId ?? err.message } });
+        }
+        throw err;
       }
-      if (row.locked_until !== null && Date.parse(row.locked_until) > now().getTime()) {
-        throw new PosError('forbidden', `${row.name} is locked after too many wrong PINs.`, { fields: { managerPin: `${row.name} is locked` } });
-      }
-      if (!(await verifyPin(pin, row.pin_hash))) throw new PosError('forbidden', 'Wrong manager PIN.', { fields: { managerPin: 'Wrong manager PIN' } });
-      return { id: row.id, name: row.name, role: row.role };
+      if (roleRank(m.role as Role) < roleRank('manager')) throw new PosError('forbidden', notManager, { fields: { managerPin: notManager } });
+      return { id: m.id, name: m.name, role: m.role as Role };
     },
   };
 }

@@ -14,10 +14,21 @@ import type { StaffRow } from './staffRepo';
 /** Wrong PINs in a row before an account is locked, and for how long. */
 export const LOCK_AFTER_FAILURES = 5;
 export const LOCK_MINUTES = 5;
+/** Wrong PINs across all staff of this counter, within the window, before every PIN check pauses. */
+export const INSTALL_FAILURE_LIMIT = 15;
+export const INSTALL_WINDOW_MINUTES = 15;
+const FAILURE_ACTIONS = ['staff.sign_in_failed', 'staff.pin_check_failed', 'staff.locked'] as const;
 
 export type StaffService = {
   list(): StaffMember[];
   signIn(staffId: string, pin: string): Promise<Session>;
+  /**
+   * For approvals (a refund over the threshold, a handover): checks a member of staff's PIN
+   * under the same lockout and install-wide limit as sign-in, without changing who is signed
+   * in. Resolves to the member (check `role` for manager-only approvals); throws the same
+   * sentences as sign-in (invalid_input with `fields.pin`, or forbidden while locked).
+   */
+  verifyPin(staffId: string, pin: string): Promise<StaffMember>;
   signOut(): Session;
   /** Adds a member of staff (seed, setup); the PIN is hashed here and never stored or logged in clear. */
   create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember;
@@ -37,45 +48,83 @@ export function createStaffService(deps: StaffDeps): StaffService {
   const repo = createStaffRepo(db);
   const member = (r: StaffRow): StaffMember => ({ id: r.id, name: r.name, role: r.role });
 
-  async function signIn(staffId: string, pin: string): Promise<Session> {
-    const row = repo.get(staffId);
-    if (!row || row.active !== 1) {
-      throw new PosError('invalid_input', 'That person cannot sign in at this counter. Pick your name from the list.', {
-        fields: { staffId: 'Not a member of staff at this counter' },
-      });
-    }
-    const { timeZone, locale } = deps.shop();
-    if (row.locked_until !== null && Date.parse(row.locked_until) > now().getTime()) {
-      throw lockedError(row.name, row.locked_until, timeZone, locale);
-    }
-    const ok = await verifyPin(pin, row.pin_hash);
-    // Read the clock again: the hash took time, and another attempt may have landed meanwhile.
-    const at = now();
-    if (!ok) {
-      const lockedUntil = new Date(at.getTime() + LOCK_MINUTES * 60_000).toISOString();
-      const after = db.transaction(() => {
-        repo.recordFailure(row.id, LOCK_AFTER_FAILURES, lockedUntil, at.toISOString());
-        const updated = repo.get(row.id);
-        const locked = updated?.locked_until === lockedUntil;
+  // Every PIN check on this counter runs one at a time, and the lock and the install-wide
+  // limit are read inside that turn: a burst of concurrent attempts cannot all be verified
+  // before the first failures are recorded (each scrypt is ~30 ms, so the queue drains fast,
+  // and a locked account is refused without hashing at all).
+  let tail: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const recentFailures = db.prepare<[string, number], { at: string }>(
+    `SELECT at FROM audit_log WHERE entity_type = 'staff' AND action IN (${FAILURE_ACTIONS.map((a) => `'${a}'`).join(', ')})
+       AND at >= ? ORDER BY seq DESC LIMIT ?`,
+  );
+
+  /** Checks a PIN under the lockout; returns the member on success, throws the clerk's sentence otherwise. */
+  function checkPin(staffId: string, pin: string, purpose: 'sign_in' | 'approval'): Promise<StaffRow> {
+    return oneAtATime(async () => {
+      const row = repo.get(staffId);
+      if (!row || row.active !== 1) {
+        throw new PosError('invalid_input', 'That person cannot sign in at this counter. Pick your name from the list.', {
+          fields: { staffId: 'Not a member of staff at this counter' },
+        });
+      }
+      const { timeZone, locale } = deps.shop();
+      const start = now();
+      const window = recentFailures.all(new Date(start.getTime() - INSTALL_WINDOW_MINUTES * 60_000).toISOString(), INSTALL_FAILURE_LIMIT);
+      if (window.length >= INSTALL_FAILURE_LIMIT) {
+        // Paused until the oldest of the last LIMIT failures leaves the window.
+        const until = new Date(Date.parse(window[window.length - 1]?.at ?? start.toISOString()) + INSTALL_WINDOW_MINUTES * 60_000).toISOString();
+        const sentence = `Too many wrong PINs at this counter: PIN checks are paused until ${formatShopTime(until, timeZone, locale)}. Ask a manager.`;
+        throw new PosError('forbidden', sentence, { fields: { pin: sentence } });
+      }
+      if (row.locked_until !== null && Date.parse(row.locked_until) > start.getTime()) {
+        throw lockedError(row.name, row.locked_until, timeZone, locale);
+      }
+      const ok = await verifyPin(pin, row.pin_hash);
+      // Read the clock again: the hash took time.
+      const at = now();
+      if (!ok) {
+        const lockedUntil = new Date(at.getTime() + LOCK_MINUTES * 60_000).toISOString();
+        const after = db.transaction(() => {
+          repo.recordFailure(row.id, LOCK_AFTER_FAILURES, lockedUntil, at.toISOString());
+          const updated = repo.get(row.id);
+          const locked = updated?.locked_until === lockedUntil;
+          appendAudit(db, installId, {
+            actorId: row.id,
+            actorRole: row.role,
+            action: locked ? 'staff.locked' : purpose === 'sign_in' ? 'staff.sign_in_failed' : 'staff.pin_check_failed',
+            entityType: 'staff',
+            entityId: row.id,
+            after: locked ? { lockedUntil, purpose } : { failedAttempts: updated?.failed_attempts ?? 0, purpose },
+          }, at);
+          return updated;
+        })();
+        if (after?.locked_until === lockedUntil) throw lockedError(row.name, lockedUntil, timeZone, locale, true);
+        const left = LOCK_AFTER_FAILURES - (after?.failed_attempts ?? 0);
+        const sentence = `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before ${row.name} is locked for ${LOCK_MINUTES} minutes.`;
+        throw new PosError('invalid_input', sentence, { fields: { pin: sentence } });
+      }
+      db.transaction(() => {
+        repo.recordSuccess(row.id, at.toISOString());
         appendAudit(db, installId, {
           actorId: row.id,
           actorRole: row.role,
-          action: locked ? 'staff.locked' : 'staff.sign_in_failed',
+          action: purpose === 'sign_in' ? 'staff.sign_in' : 'staff.pin_check',
           entityType: 'staff',
           entityId: row.id,
-          after: locked ? { lockedUntil } : { failedAttempts: updated?.failed_attempts ?? 0 },
         }, at);
-        return updated;
       })();
-      if (after?.locked_until === lockedUntil) throw lockedError(row.name, lockedUntil, timeZone, locale, true);
-      const left = LOCK_AFTER_FAILURES - (after?.failed_attempts ?? 0);
-      const sentence = `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before ${row.name} is locked for ${LOCK_MINUTES} minutes.`;
-      throw new PosError('invalid_input', sentence, { fields: { pin: sentence } });
-    }
-    db.transaction(() => {
-      repo.recordSuccess(row.id, at.toISOString());
-      appendAudit(db, installId, { actorId: row.id, actorRole: row.role, action: 'staff.sign_in', entityType: 'staff', entityId: row.id }, at);
-    })();
+      return row;
+    });
+  }
+
+  async function signIn(staffId: string, pin: string): Promise<Session> {
+    const row = await checkPin(staffId, pin, 'sign_in');
     const next: Session = { staffId: row.id, name: row.name, role: row.role };
     session.set(next);
     return next;
@@ -109,6 +158,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
   return {
     list: () => repo.list().map(member),
     signIn,
+    verifyPin: async (staffId, pin) => member(await checkPin(staffId, pin, 'approval')),
     signOut,
     create,
     firstManager: () => {

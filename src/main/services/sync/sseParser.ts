@@ -1,5 +1,12 @@
 /** One server-sent event, as the EventSource algorithm dispatches it. */
-export type SseMessage = { event: string; data: string; id: string | null };
+export type SseMessage = {
+  event: string;
+  data: string;
+  id: string | null;
+  /** The relay's `sig` (Stripe-Signature) and `enc` fields, when present. */
+  sig?: string;
+  enc?: string;
+};
 
 export type SseParser = {
   /** Feeds decoded text; returns the events completed by it. */
@@ -19,14 +26,23 @@ export function createSseParser(): SseParser {
   let event = '';
   let data: string[] = [];
   let id: string | null = null;
+  let sig: string | null = null;
+  let enc: string | null = null;
   let pendingCr = false;
 
   const line = (l: string, out: SseMessage[]) => {
     if (l === '') {
-      if (data.length > 0) out.push({ event: event || 'message', data: data.join('\n'), id });
+      if (data.length > 0) {
+        const m: SseMessage = { event: event || 'message', data: data.join('\n'), id };
+        if (sig !== null) m.sig = sig;
+        if (enc !== null) m.enc = enc;
+        out.push(m);
+      }
       event = '';
       data = [];
       id = null;
+      sig = null;
+      enc = null;
       return;
     }
     if (l.charCodeAt(0) === 58) return; // ':' comment
@@ -37,6 +53,8 @@ export function createSseParser(): SseParser {
     if (field === 'data') data.push(value);
     else if (field === 'event') event = value;
     else if (field === 'id' && !value.includes('\0')) id = value;
+    else if (field === 'sig') sig = value;
+    else if (field === 'enc') enc = value;
     // 'retry' and unknown fields are ignored: the client has its own backoff.
   };
 

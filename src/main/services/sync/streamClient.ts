@@ -1,6 +1,7 @@
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../core/backoff';
 import type { RelayEvent, StreamClient, StreamClientOptions, StreamStatus, SyncState } from './streamTypes';
 import { createSseParser } from './sseParser';
+import { verifyRelayedEvent } from './verifyRelayedEvent';
 
 export type { RelayEvent, StreamClient, StreamClientOptions, StreamStatus, SyncState } from './streamTypes';
 
@@ -181,6 +182,18 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
     return { seq, event };
   };
 
+  const secrets = opts.endpointSecrets ?? [];
+  /** Stripe's bytes → the event, verified when the till holds the endpoint secret. */
+  const relayed = (seq: number, data: string, sig: string | null, enc: string | null): RelayEvent => {
+    let v: ReturnType<typeof verifyRelayedEvent>;
+    try {
+      v = verifyRelayedEvent(seq, data, { sig, enc }, secrets);
+    } catch (err) {
+      throw new ApplyError((err as Error).message);
+    }
+    return { ...toEvent(seq, parseJson(v.body, seq)), trust: v.trust, raw: v.body, signature: sig };
+  };
+
   // --- SSE -------------------------------------------------------------------------------------
   const runSse = async (): Promise<void> => {
     const ctl = new AbortController();
@@ -235,7 +248,7 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
             const seq = Number(m.id);
             if (!Number.isSafeInteger(seq) || seq <= lastSeen) continue;
             lastSeen = seq;
-            batch.push(toEvent(seq, parseJson(m.data, seq)));
+            batch.push(relayed(seq, m.data, m.sig ?? null, m.enc ?? null));
           } else if (m.event === 'hello') {
             const h = JSON.parse(m.data) as { head?: number; heartbeatMs?: number };
             hello = true;
@@ -268,9 +281,9 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
       const ctl = new AbortController();
       current = ctl;
       const t = setTimeout(() => ctl.abort(), (waitSec + 15) * 1000);
-      let body: { events?: { seq: number; event: unknown }[]; head?: number };
+      let body: { events?: { seq: number; event: unknown; raw?: unknown; sig?: string }[]; head?: number };
       try {
-        const res = await fetchImpl(`${base}/v1/events?after=${committed}&wait=${waitSec}&limit=${maxBatch}`, {
+        const res = await fetchImpl(`${base}/v1/events?after=${committed}&wait=${waitSec}&limit=${maxBatch}${secrets.length > 0 ? '&raw=1' : ''}`, {
           headers: { authorization: auth, accept: 'application/json' },
           signal: ctl.signal,
         });
@@ -291,7 +304,7 @@ export function createStreamClient(opts: StreamClientOptions): StreamClient {
       for (const e of body.events ?? []) {
         if (!Number.isSafeInteger(e.seq) || e.seq <= last) continue;
         last = e.seq;
-        batch.push(toEvent(e.seq, e.event));
+        batch.push(typeof e.raw === 'string' ? relayed(e.seq, e.raw, e.sig ?? null, null) : { ...toEvent(e.seq, e.event), trust: 'relay_stream' });
       }
       if (batch.length > 0) await commit(batch);
     }

@@ -1,11 +1,21 @@
 import type { BackoffOptions } from '../../core/backoff';
+import type { EventTrust } from './verifyRelayedEvent';
 
 /** The sync stream client's public shapes (kept apart so streamClient.ts holds only the client). */
 
 export type SyncState = 'off' | 'connecting' | 'live' | 'offline' | 'error';
 
 /** A Stripe event as the relay stored it, with this install's sequence number. */
-export type RelayEvent = { seq: number; event: { id: string; type: string } & Record<string, unknown> };
+export type RelayEvent = {
+  seq: number;
+  event: { id: string; type: string } & Record<string, unknown>;
+  /** Verified with Stripe's signature (the till holds the endpoint secret) or trusted as the authenticated stream's. */
+  trust?: EventTrust;
+  /** The exact bytes Stripe sent, when the relay streamed them (SSE, or long-poll with raw=1). */
+  raw?: string;
+  /** Stripe's `Stripe-Signature` header for `raw` (null: backfilled, unsigned). */
+  signature?: string | null;
+};
 
 export type StreamStatus = {
   state: SyncState;
@@ -37,6 +47,12 @@ export type StreamClientOptions = {
   onState?: (status: StreamStatus) => void;
   fetchImpl?: typeof fetch;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * The webhook endpoint secrets (whsec_…), when this till holds them: every signed event is then
+   * verified against Stripe's signature, and one that fails stops the stream (apply never sees it).
+   * Without them the authenticated stream is trusted (see src/relay/README.md).
+   */
+  endpointSecrets?: readonly string[];
   /** Give up on a silent stream after this long; default three heartbeats (from the relay's hello), else 45 s. */
   staleAfterMs?: number;
   /** Acknowledge committed events at most this often (batched acks). */

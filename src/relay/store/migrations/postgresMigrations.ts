@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { postgres0010Initial } from './postgres/0010-initial';
+import { postgres0020Signature } from './postgres/0020-signature';
 import { assertOrdered, RelaySchemaFromFutureError } from './sqliteMigrations';
 
 export type PostgresMigration = {
@@ -10,7 +11,7 @@ export type PostgresMigration = {
 };
 
 /** Every relay PostgreSQL schema step, in order. Add new files at the end; never edit a released one. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [postgres0010Initial];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [postgres0010Initial, postgres0020Signature];
 
 /** Arbitrary but fixed: every relay instance takes this lock before migrating. */
 const MIGRATION_LOCK = 0x6b64_7231;

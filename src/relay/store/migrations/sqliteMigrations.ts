@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { sqlite0010Initial } from './sqlite/0010-initial';
+import { sqlite0020Signature } from './sqlite/0020-signature';
 
 export type SqliteMigration = {
   /** Numbered in steps of 10, leaving room for a hotfix between two releases. */
@@ -9,7 +10,7 @@ export type SqliteMigration = {
 };
 
 /** Every relay SQLite schema step, in order. Add new files at the end; never edit a released one. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [sqlite0010Initial];
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [sqlite0010Initial, sqlite0020Signature];
 
 /** The data folder was written by a newer relay; running this one on it could corrupt it. */
 export class RelaySchemaFromFutureError extends Error {

@@ -3,6 +3,7 @@ import { showMoney } from '../format/money';
 import { showDateTime, showTime } from '../format/time';
 import { useShop } from '../lib/useShop';
 import { useCatalog } from '../stores/catalogStore';
+import type { BoardFlag } from '../format/board';
 import { StatusBadge } from './StatusBadge';
 
 /**
@@ -18,6 +19,7 @@ export function BookingTable({
   empty,
   dateAndTime = false,
   showCustomer = true,
+  flagOf,
 }: {
   bookings: BookingSummary[];
   caption: string;
@@ -28,6 +30,8 @@ export function BookingTable({
   dateAndTime?: boolean;
   /** Off on a customer's own page, where every row is theirs. */
   showCustomer?: boolean;
+  /** A word for the clerk on a row that needs attention ("Late 25 min"). */
+  flagOf?: (b: BookingSummary) => BoardFlag | null;
 }) {
   const { locale, timeZone } = useShop();
   const classes = useCatalog((s) => s.card?.classes);
@@ -69,7 +73,10 @@ export function BookingTable({
               <span className="plate">{b.vehicle.plate}</span>
               <span className="sub">{className(b.vehicle.class)}</span>
             </td>
-            <td><StatusBadge status={b.status} /></td>
+            <td>
+              <StatusBadge status={b.status} />
+              {flagOf?.(b) && <span className={`flag ${flagOf(b)?.kind ?? ''}`}>{flagOf(b)?.text}</span>}
+            </td>
             <td className={`num ${b.balanceDue.amount > 0 && b.status !== 'cancelled' && b.status !== 'no_show' ? 'due' : ''}`}>{showMoney(b.balanceDue, locale)}</td>
           </tr>
         ))}

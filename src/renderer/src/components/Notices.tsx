@@ -5,7 +5,7 @@ export function Notices() {
   const notices = useApp((s) => s.notices);
   const dismiss = useApp((s) => s.dismiss);
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices" role="region" aria-label="Messages" aria-live="polite">
       {notices.map((n) => (
         <div key={n.id} role={n.kind === 'error' ? 'alert' : 'status'} className={`notice ${n.kind}`}>
           <span>{n.text}</span>

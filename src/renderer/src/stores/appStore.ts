@@ -23,12 +23,20 @@ type AppState = {
   /** `key` names the action: a newer notice with the same key replaces the older (a fixed form clears its error). */
   notify(kind: Notice['kind'], text: string, key?: string): void;
   dismiss(id: number): void;
-  /** Drops the errors of one action (its dialog closed), or of every keyed action (the clerk left the view). */
+  /** Drops the errors of one action (its dialog closed), or of every keyed action. */
   dismissErrors(key?: string): void;
+  /**
+   * The clerk moved to another view or screen: what was said belongs to the view it was said on
+   * and goes, except what was said in the same moment as the move ("Booking saved", then the
+   * booking opens).
+   */
+  leaveView(): void;
   saveSettings(patch: Partial<Settings>): Promise<{ ok: true } | { ok: false; error: PosErrorShape }>;
 };
 
 let nextNotice = 1;
+/** Notices said in the current task: a view change in the same task carries them to the new view. */
+const justSaid = new Set<number>();
 let subscribed = false;
 
 export const useApp = create<AppState>((set, get) => ({
@@ -64,16 +72,26 @@ export const useApp = create<AppState>((set, get) => ({
     }
   },
 
-  navigate: (screen) => set({ screen, paletteOpen: false }),
+  navigate(screen) {
+    if (screen !== get().screen) get().leaveView();
+    set({ screen, paletteOpen: false });
+  },
   setPaletteOpen: (open) => set({ paletteOpen: open }),
 
   notify(kind, text, key) {
     const id = nextNotice++;
-    const kept = get().notices.filter((n) => (key === undefined || n.key !== key) && !(n.kind === kind && n.text === text));
+    // One success at a time: a newer one ("€264.00 to take") replaces the last, never stacks on it.
+    const kept = get().notices.filter((n) => (key === undefined || n.key !== key) && !(n.kind === kind && n.text === text) && !(kind === 'success' && n.kind === 'success'));
     set({ notices: [...kept, { id, kind, text, key }].slice(-4) });
+    justSaid.add(id);
+    queueMicrotask(() => justSaid.delete(id));
     if (kind === 'success') setTimeout(() => get().dismiss(id), 4000);
   },
   dismiss: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+  leaveView() {
+    const keep = get().notices.filter((n) => justSaid.has(n.id));
+    if (keep.length !== get().notices.length) set({ notices: keep });
+  },
   dismissErrors(key) {
     const keep = get().notices.filter((n) => n.kind !== 'error' || n.key === undefined || (key !== undefined && n.key !== key));
     if (keep.length !== get().notices.length) set({ notices: keep });

@@ -24,6 +24,8 @@ type CatalogState = {
   quote: QuoteView | null;
   quoteError: PosErrorShape | null;
   requestQuote(input: Input<'bookings.quote'>): Promise<void>;
+  /** Nothing to price any more (no class, no vehicle): the last quote must not stay on screen. */
+  clearQuote(): void;
   resetForm(): void;
 };
 
@@ -60,6 +62,10 @@ export const useCatalog = create<CatalogState>((set) => ({
     const res = answer.value;
     if (res.ok) set({ quote: res.value.quote, quoteError: null });
     else set({ quote: null, quoteError: res.error });
+  },
+  clearQuote() {
+    latestQuote.invalidate();
+    set({ quote: null, quoteError: null });
   },
   resetForm() {
     latestAvailability.invalidate();

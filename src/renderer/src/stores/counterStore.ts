@@ -15,6 +15,8 @@ type CounterState = {
   /** The query the shown results answer (they may lag the typed one by a keystroke). */
   resultsFor: string;
   results: SearchHit[];
+  /** More bookings match than are shown. */
+  more: boolean;
   active: number;
   searchError: string | null;
   setQuery(q: string): void;
@@ -25,21 +27,26 @@ type CounterState = {
 };
 
 export const SEARCH_DEBOUNCE_MS = 120;
+/** Hits shown; one more is asked for, to know whether there are more. */
+export const SEARCH_SHOWN = 12;
+/** Fewer characters than this match too much to be useful: the box asks for more. */
+export const SEARCH_MIN_CHARS = 2;
 const searchSoon = debouncer(SEARCH_DEBOUNCE_MS);
 const latest = latestOnly();
 
 export const useCounter = create<CounterState>((set, get) => {
   async function runSearch(q: string): Promise<void> {
-    if (q.trim() === '') {
-      set({ results: [], resultsFor: q, active: 0, searchError: null });
+    if (q.trim().length < SEARCH_MIN_CHARS) {
+      latest.invalidate();
+      set({ results: [], more: false, resultsFor: q, active: 0, searchError: null });
       return;
     }
-    const answer = await latest(() => call('bookings.search', { query: q.trim(), limit: 12 }));
+    const answer = await latest(() => call('bookings.search', { query: q.trim(), limit: SEARCH_SHOWN + 1 }));
     // A newer keystroke already asked again: this answer is for text no longer in the box.
     if (answer.stale) return;
     const res = answer.value;
-    if (res.ok) set({ results: res.value.results, resultsFor: q, active: 0, searchError: null });
-    else set({ results: [], resultsFor: q, active: 0, searchError: res.error.message });
+    if (res.ok) set({ results: res.value.results.slice(0, SEARCH_SHOWN), more: res.value.results.length > SEARCH_SHOWN, resultsFor: q, active: 0, searchError: null });
+    else set({ results: [], more: false, resultsFor: q, active: 0, searchError: res.error.message });
   }
 
   let inFlight: Promise<void> = Promise.resolve();
@@ -56,6 +63,7 @@ export const useCounter = create<CounterState>((set, get) => {
     query: '',
     resultsFor: '',
     results: [],
+    more: false,
     active: 0,
     searchError: null,
     setQuery(q) {
@@ -79,7 +87,7 @@ export const useCounter = create<CounterState>((set, get) => {
     clear() {
       searchSoon.cancel();
       latest.invalidate();
-      set({ query: '', results: [], resultsFor: '', active: 0, searchError: null });
+      set({ query: '', results: [], more: false, resultsFor: '', active: 0, searchError: null });
     },
   };
 });

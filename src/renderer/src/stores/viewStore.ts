@@ -38,7 +38,7 @@ export const useViews = create<ViewState>((set, get) => ({
   searchFocus: 0,
 
   open(view, on) {
-    useApp.getState().dismissErrors();
+    useApp.getState().leaveView();
     const screen = on ?? currentWorkScreen() ?? 'counter';
     if (useApp.getState().screen !== screen) useApp.getState().navigate(screen);
     const stacks = get().stacks;
@@ -46,7 +46,7 @@ export const useViews = create<ViewState>((set, get) => ({
   },
 
   replace(view) {
-    useApp.getState().dismissErrors();
+    useApp.getState().leaveView();
     const screen = currentWorkScreen() ?? 'counter';
     const stacks = get().stacks;
     set({ stacks: { ...stacks, [screen]: [...stacks[screen].slice(0, -1), view] } });
@@ -57,13 +57,14 @@ export const useViews = create<ViewState>((set, get) => ({
     if (!screen) return false;
     const stacks = get().stacks;
     if (stacks[screen].length === 0) return false;
-    useApp.getState().dismissErrors();
+    useApp.getState().leaveView();
     set({ stacks: { ...stacks, [screen]: stacks[screen].slice(0, -1) } });
     if (screen === 'counter' && stacks.counter.length === 1) get().focusSearch();
     return true;
   },
 
   home(screen) {
+    if (get().stacks[screen].length > 0) useApp.getState().leaveView();
     set({ stacks: { ...get().stacks, [screen]: [] } });
   },
 

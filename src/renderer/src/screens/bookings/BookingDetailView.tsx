@@ -3,6 +3,8 @@ import type { BookingDetail } from '../../../../shared/contract/bookings';
 import type { Result } from '../../../../shared/errors';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
+import { ShopDateTime } from '../../components/ShopDateTime';
+import { PriceChange } from './PriceChange';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -286,8 +288,9 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         onConfirm={confirm.extend}
       >
         <Field id="extend-return" label="New return (shop time)" error={fieldMessage(fields, 'returnAt') ?? fieldMessage(fields, 'vehicleId')}>
-          {(c) => <input {...c} type="datetime-local" value={newReturn} onChange={(e) => setNewReturn(e.target.value)} />}
+          {(c) => <ShopDateTime control={c} name="New return" locale={locale} value={newReturn} onChange={setNewReturn} />}
         </Field>
+        {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, timeZone)} locale={locale} />}
       </ConfirmDialog>
       <ConfirmDialog
         open={dialog === 'close'}

@@ -7,6 +7,7 @@ import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import type { Money } from '../../../../shared/money';
 import { Field } from '../../components/Field';
 import { QuoteTable } from '../../components/QuoteTable';
+import { ShopDateTime } from '../../components/ShopDateTime';
 import { ViewHeader } from '../../components/ViewHeader';
 import { errorSentence, fieldMessage, renameFields } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
@@ -104,7 +105,9 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
 
   // Availability and the live quote follow every change, a moment after the clerk stops typing.
   useEffect(() => {
-    const { checkAvailability, requestQuote } = useCatalog.getState();
+    const { checkAvailability, requestQuote, clearQuote } = useCatalog.getState();
+    // Nothing left to price ("Any class", no vehicle): the last quote goes at once, not later.
+    if (!vehicle && !vehicleClass) clearQuote();
     soon.current.schedule(() => {
       if (!pickupAt || !returnAt) return;
       void checkAvailability({ from: pickupAt, to: returnAt, ...(vehicleClass ? { class: vehicleClass } : {}), ...(existing ? { excludeBookingId: existing.id } : {}) });
@@ -117,6 +120,8 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
         ...(pickupLocationId ? { pickupLocationId } : {}),
         ...(returnLocationId ? { returnLocationId } : {}),
         ...selections,
+        // A change is priced on the booking's own rate card, as the save will be.
+        ...(existing ? { bookingId: existing.id } : {}),
       });
     });
   }, [pickupAt, returnAt, vehicleClass, vehicle, customer, pickupLocationId, returnLocationId, selections, existing]);
@@ -131,6 +136,8 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
   };
   const err = (key: string) => fieldMessage(saveErrors, key) ?? fieldMessage(liveFields, key);
   const edited = (...keys: string[]) => {
+    // The clerk is fixing what was refused: the form's error message goes with it.
+    useApp.getState().dismissErrors('booking-form');
     if (keys.some((k) => Object.keys(saveErrors).some((s) => s === k || s.startsWith(`${k}.`)))) {
       setSaveErrors(Object.fromEntries(Object.entries(saveErrors).filter(([s]) => !keys.some((k) => s === k || s.startsWith(`${k}.`)))));
     }
@@ -201,10 +208,10 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
               <legend>When and where</legend>
               <div className="grid-2">
                 <Field id="bf-pickup" label="Pickup (shop time)" error={err('pickupAt')}>
-                  {(c) => <input {...c} type="datetime-local" value={pickup} onChange={(e) => { setPickup(e.target.value); edited('pickupAt', 'returnAt'); }} />}
+                  {(c) => <ShopDateTime control={c} name="Pickup" locale={locale} value={pickup} onChange={(v) => { setPickup(v); edited('pickupAt', 'returnAt'); }} />}
                 </Field>
                 <Field id="bf-return" label="Return (shop time)" error={err('returnAt')}>
-                  {(c) => <input {...c} type="datetime-local" value={ret} onChange={(e) => { setRet(e.target.value); edited('pickupAt', 'returnAt'); }} />}
+                  {(c) => <ShopDateTime control={c} name="Return" locale={locale} value={ret} onChange={(v) => { setRet(v); edited('pickupAt', 'returnAt'); }} />}
                 </Field>
                 <Field id="bf-pickup-loc" label="Pickup location" error={err('pickupLocationId')}>
                   {(c) => (
@@ -313,7 +320,14 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
           <div className="card sticky">
             <h2 id="bf-quote-title">Price</h2>
             {quote ? (
-              <QuoteTable quote={quote} locale={locale} caption={vehicle ? `Quote for ${vehicle.plate}` : 'Quote for the class'} />
+              <>
+                <QuoteTable quote={quote} locale={locale} caption={vehicle ? `Quote for ${vehicle.plate}` : 'Quote for the class'} />
+                {existing && (
+                  <p role="status" aria-label="Price change" className="price-change">
+                    Total now {money(existing.total)}; after the change {money(quote.total)}.
+                  </p>
+                )}
+              </>
             ) : quoteError && !Object.keys(quoteError.fields ?? {}).length ? (
               <p role="alert" className="panel-error">{quoteError.message}</p>
             ) : quoteError || availableError ? (

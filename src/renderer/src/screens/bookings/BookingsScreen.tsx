@@ -4,6 +4,7 @@ import { BOOKING_STATUSES } from '../../../../shared/contract/bookings';
 import type { BookingStatus } from '../../../../shared/contract/bookings';
 import { BookingTable } from '../../components/BookingTable';
 import { Field } from '../../components/Field';
+import { ShopDate } from '../../components/ShopDateTime';
 import { fieldMessage } from '../../format/errors';
 import { STATUS_LABEL } from '../../format/labels';
 import { addDays, dayStart, shopDate } from '../../format/time';
@@ -21,7 +22,7 @@ export function BookingsScreen() {
 }
 
 function BookingList() {
-  const { timeZone } = useShop();
+  const { timeZone, locale } = useShop();
   const { filter, bookings, loading, error, fieldErrors, load } = useBookingList();
   const open = useViews((s) => s.open);
   const [draft, setDraft] = useState<ListFilter>(() => filter ?? { fromDate: shopDate(Date.now(), timeZone), toDate: addDays(shopDate(Date.now(), timeZone), 7), status: 'all' });
@@ -51,10 +52,10 @@ function BookingList() {
       </div>
       <form className="filters card" aria-label="Filter bookings" onSubmit={submit} noValidate>
         <Field id="bl-from" label="From">
-          {(c) => <input {...c} type="date" value={draft.fromDate} onChange={(e) => setDraft({ ...draft, fromDate: e.target.value })} />}
+          {(c) => <ShopDate control={c} locale={locale} value={draft.fromDate} onChange={(v) => setDraft({ ...draft, fromDate: v })} />}
         </Field>
         <Field id="bl-to" label="To" error={toErr}>
-          {(c) => <input {...c} type="date" value={draft.toDate} onChange={(e) => setDraft({ ...draft, toDate: e.target.value })} />}
+          {(c) => <ShopDate control={c} locale={locale} value={draft.toDate} onChange={(v) => setDraft({ ...draft, toDate: v })} />}
         </Field>
         <Field id="bl-status" label="Status">
           {(c) => (

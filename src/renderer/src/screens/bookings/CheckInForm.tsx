@@ -5,6 +5,7 @@ import type { BookingDetail } from '../../../../shared/contract/bookings';
 import type { CurrencyCode } from '../../../../shared/money';
 import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import { Field } from '../../components/Field';
+import { ShopDateTime } from '../../components/ShopDateTime';
 import { FuelPicker } from '../../components/FuelPicker';
 import { QuoteTable } from '../../components/QuoteTable';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -94,7 +95,10 @@ function CheckIn({ b }: { b: BookingDetail }) {
   const { input: liveInput, local } = readForm({ returnedAt, timeEdited, odometer, fuel, damage, notes }, b, timeZone);
   const live = useCheckInPreview(liveInput);
   const liveKey = JSON.stringify([returnedAt, timeEdited, odometer, fuel, damage, notes]);
-  useEffect(() => setFields({}), [liveKey]);
+  useEffect(() => {
+    setFields({});
+    useApp.getState().dismissErrors('checkin');
+  }, [liveKey]);
 
   /** "newDamage.2.amount" is touched when damage row 2 (by its stable key) was left. */
   const touchKeyOf = (path: string) => {
@@ -146,7 +150,7 @@ function CheckIn({ b }: { b: BookingDetail }) {
             <legend>1. Return and readings</legend>
             <div className="grid-2">
               <Field id="ci-returned" label="Returned at (shop time)" error={err('returnedAt')}>
-                {(c) => <input {...c} type="datetime-local" value={returnedAt} onChange={(e) => { setReturnedAt(e.target.value); setTimeEdited(true); }} onBlur={() => touch('returnedAt')} />}
+                {(c) => <ShopDateTime control={c} name="Returned" locale={locale} value={returnedAt} onChange={(v) => { setReturnedAt(v); setTimeEdited(true); }} onBlur={() => touch('returnedAt')} />}
               </Field>
               <Field id="ci-odometer" label="Odometer" error={err('odometer')} hint={out ? `At check-out: ${out.odometer.toLocaleString(locale)}` : undefined}>
                 {(c) => <input {...c} inputMode="numeric" autoComplete="off" autoFocus value={odometer} onChange={(e) => setOdometer(e.target.value)} onBlur={() => touch('odometer')} />}

@@ -72,6 +72,8 @@ export function CustomerPicker({
           type="search"
           autoComplete="off"
           placeholder="Surname, phone, email or licence"
+          // A new booking starts with who: Ctrl+N lands the cursor here.
+          autoFocus
           value={query}
           aria-invalid={error ? true : undefined}
           aria-describedby={[error ? errId : '', 'bf-customer-status'].filter(Boolean).join(' ')}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { BookingTable } from '../../components/BookingTable';
+import { pickupFlag } from '../../format/board';
 import { showDate } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useCatalog } from '../../stores/catalogStore';
@@ -53,9 +54,20 @@ function CounterHome() {
               />
             )}
             <div className="today-lists">
-              <BookingTable caption="Pickups" bookings={today.pickups} timeOf={(b) => b.pickupAt} onOpen={(b) => openBooking(b.id)} empty="No pickups left today." />
+              <BookingTable caption="Pickups" bookings={today.pickups} timeOf={(b) => b.pickupAt} onOpen={(b) => openBooking(b.id)} empty="No pickups left today." flagOf={(b) => pickupFlag(b, Date.now())} />
               <BookingTable caption="Returns" bookings={today.returns} timeOf={(b) => b.returnAt} onOpen={(b) => openBooking(b.id)} empty="No returns due today." />
             </div>
+            {today.unsettled.length > 0 && (
+              <BookingTable
+                caption="Returned, balance still due"
+                timeLabel="Returned"
+                dateAndTime
+                bookings={today.unsettled}
+                timeOf={(b) => b.returnAt}
+                onOpen={(b) => openBooking(b.id)}
+                empty="Every return is settled."
+              />
+            )}
           </>
         )}
       </section>

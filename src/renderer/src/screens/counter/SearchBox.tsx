@@ -5,7 +5,7 @@ import { showMoney } from '../../format/money';
 import { showDateTime, showTime } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
-import { useCounter } from '../../stores/counterStore';
+import { SEARCH_MIN_CHARS, useCounter } from '../../stores/counterStore';
 import { useViews } from '../../stores/viewStore';
 
 const WHEN_LABEL = { today: 'Today', upcoming: 'Upcoming', past: 'Past' } as const;
@@ -21,6 +21,7 @@ export function SearchBox({ onOpen }: { onOpen: (id: string) => void }) {
   const resultsFor = useCounter((s) => s.resultsFor);
   const active = useCounter((s) => s.active);
   const searchError = useCounter((s) => s.searchError);
+  const more = useCounter((s) => s.more);
   const { setQuery, move, chosen, clear } = useCounter.getState();
   const focusTick = useViews((s) => s.searchFocus);
   const notifyApp = useApp((s) => s.notify);
@@ -39,6 +40,7 @@ export function SearchBox({ onOpen }: { onOpen: (id: string) => void }) {
   async function openChosen() {
     const hit = await chosen();
     if (hit) onOpen(hit.id);
+    else if (query.trim().length > 0 && query.trim().length < SEARCH_MIN_CHARS) notify('error', 'Type at least two characters to find a booking.');
     else if (query.trim() !== '') notify('error', `No booking matches “${query.trim()}”. Try a reference, surname, phone number, licence or plate.`);
   }
 
@@ -59,7 +61,11 @@ export function SearchBox({ onOpen }: { onOpen: (id: string) => void }) {
   }
 
   const activeId = expanded ? `hit-${results[active]?.id ?? ''}` : undefined;
-  const statusText = !showing ? '' : searchError ? searchError : results.length === 0 ? 'No booking matches.' : `${results.length} ${results.length === 1 ? 'booking' : 'bookings'} found. Enter opens the highlighted one.`;
+  const short = query.trim().length > 0 && query.trim().length < SEARCH_MIN_CHARS;
+  const found = more
+    ? `Showing the first ${results.length} matching bookings; type more to narrow them down.`
+    : `${results.length} ${results.length === 1 ? 'booking' : 'bookings'} found.`;
+  const statusText = !showing ? '' : searchError ? searchError : short ? 'Type at least two characters.' : results.length === 0 ? 'No booking matches.' : `${found} Enter opens the highlighted one.`;
 
   return (
     <div className="search">

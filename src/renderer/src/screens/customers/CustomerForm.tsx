@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Customer } from '../../../../shared/contract/customers';
 import { Field } from '../../components/Field';
+import { ShopDate } from '../../components/ShopDateTime';
 import { errorSentence, fieldMessage } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
 import { licenceExpiredOn } from '../../format/labels';
@@ -59,6 +60,13 @@ export function CustomerForm({ customer, onSaved, onCancel, idPrefix = 'cust' }:
     </Field>
   );
 
+  // Typed as the shop writes dates (a native date input would follow the browser's locale).
+  const dateInput = (key: 'licenceExpiry' | 'dateOfBirth') => (
+    <Field id={`${idPrefix}-${key}`} label={LABELS[key]} error={fieldMessage(fields, key)}>
+      {(c) => <ShopDate control={c} locale={locale} value={draft[key]} onChange={(v) => setDraft({ ...draft, [key]: v })} />}
+    </Field>
+  );
+
   return (
     <form className="subform" aria-label={customer ? `Edit ${customer.name}` : 'New customer'} onSubmit={(e) => void save(e)} noValidate>
       <div className="grid-2">
@@ -67,8 +75,8 @@ export function CustomerForm({ customer, onSaved, onCancel, idPrefix = 'cust' }:
         {input('phone', { type: 'tel', autoComplete: 'off' })}
         {input('email', { type: 'email', autoComplete: 'off' })}
         {input('licenceNumber', { autoComplete: 'off' })}
-        {input('licenceExpiry', { type: 'date' })}
-        {input('dateOfBirth', { type: 'date' })}
+        {dateInput('licenceExpiry')}
+        {dateInput('dateOfBirth')}
         {input('notes')}
       </div>
       {expired && (

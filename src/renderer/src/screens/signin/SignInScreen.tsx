@@ -129,8 +129,9 @@ export function SignInScreen() {
             ))}
           </div>
         </fieldset>
-        <fieldset className="card pin-card">
-          <legend>{person ? `PIN for ${person.name}` : 'PIN'}</legend>
+        {/* Not a fieldset: its legend and the field's label would both say "PIN" ("PIN PIN"). */}
+        <div className="card pin-card">
+          <p className="pin-title" aria-hidden="true">{person ? `PIN for ${person.name}` : 'PIN'}</p>
           <label htmlFor="si-pin" className="visually-hidden">PIN</label>
           <input
             ref={pinInput}
@@ -155,7 +156,7 @@ export function SignInScreen() {
           </div>
           {problem && <p id="si-err" role="alert" className="field-error">{problem.text}</p>}
           <button type="submit" className="primary wide" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button>
-        </fieldset>
+        </div>
       </form>
     </main>
   );

@@ -1,0 +1,251 @@
+/**
+ * What every booking operation shares: the repositories, the shop's settings, and the checks
+ * that name the bad field. Built once per service; the operation modules destructure it.
+ */
+import type { z } from 'zod';
+import type { BookingStatus, bookingCheckInPreviewSchema, bookingCheckInSchema, bookingCheckOutSchema, bookingCreateSchema, bookingModifySchema, bookingQuoteSchema } from '../../../shared/contract/bookings';
+import type { bookingSearchResultSchema } from '../../../shared/contract/search';
+import type { Settings } from '../../../shared/contract/settings';
+import { PosError } from '../../../shared/errors';
+import type { Db } from '../../db/connection';
+import type { CallContext } from '../../core/handlers';
+import { appendAudit } from '../../core/audit';
+import { createCustomersRepo } from '../customers/index';
+import type { CustomerRow } from '../customers/index';
+import { createFleetRepo } from '../fleet/index';
+import type { LocationRow, VehicleRow } from '../fleet/index';
+import { blockWindow } from '../fleet/index';
+import type { FleetService } from '../fleet/index';
+import { createSearchRepo } from '../search/index';
+import { createStaffRepo } from '../staff/index';
+import { badInput, notFound } from '../../core/errors';
+import type { PriceFacts } from './bookingPricing';
+import { createBookingsRepo } from './bookingsRepo';
+import type { BookingRow } from './bookingsRepo';
+import type { LoadedCard, RateCardService } from '../pricing/index';
+import { ageOn, dayBounds, formatShopTime, localDate } from '../../core/shopTime';
+
+export type Ctx = Pick<CallContext, 'staffId' | 'role'>;
+export type Selection = { code: string; quantity: number };
+export type CreateInput = z.output<typeof bookingCreateSchema>;
+export type QuoteInput = z.output<typeof bookingQuoteSchema>;
+export type ModifyInput = z.output<typeof bookingModifySchema>;
+export type CheckOutInput = z.output<typeof bookingCheckOutSchema>;
+export type CheckInInput = z.output<typeof bookingCheckInSchema>;
+export type SearchResult = z.output<typeof bookingSearchResultSchema>;
+export type CheckInPreview = z.output<typeof bookingCheckInPreviewSchema>;
+
+export type BookingsDeps = {
+  db: Db;
+  installId: string;
+  now: () => Date;
+  settings: () => Settings;
+  rates: RateCardService;
+  fleet: FleetService;
+  /** Folder signatures are saved under; null where none may be written. */
+  dataDir: string | null;
+  /** Extra drivers and discounts of a saved booking, priced into every quote (drivers and discounts modules). */
+  adjustments?: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
+};
+
+const STATUS_WORDS: Record<BookingStatus, string> = {
+  reserved: 'reserved',
+  checked_out: 'checked out',
+  returned: 'returned',
+  closed: 'closed',
+  cancelled: 'cancelled',
+  no_show: 'marked a no-show',
+};
+
+/** A clerk may check a vehicle out this long before the booked pickup. */
+const EARLY_CHECKOUT_MS = 12 * 3_600_000;
+/** Clock drift tolerated between counters for a return time "now". */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+
+/** "17 months ago", "3 days ago", "2 years ago": how long a date is past, in the largest whole unit. */
+export function agoWords(past: string, today: string): string {
+  const [py, pm, pd] = past.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const months = (ty - py) * 12 + (tm - pm) - (td < pd ? 1 : 0);
+  if (months >= 24) return `${Math.floor(months / 12)} years ago`;
+  if (months >= 1) return `${months} ${months === 1 ? 'month' : 'months'} ago`;
+  const days = Math.round((Date.parse(today) - Date.parse(past)) / 86_400_000);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
+}
+
+/** "30 Jun 2024" for a calendar date, in the shop's locale. */
+function formatShopDate(date: string, locale: string): string {
+  try {
+    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+  } catch {
+    return date;
+  }
+}
+
+export type BookingContext = ReturnType<typeof createBookingContext>;
+
+export function createBookingContext(deps: BookingsDeps) {
+  const { db, installId, now, rates, fleet } = deps;
+  const repo = createBookingsRepo(db);
+  const fleetRepo = createFleetRepo(db);
+  const customersRepo = createCustomersRepo(db);
+  const staffRepo = createStaffRepo(db);
+  const searchRepo = createSearchRepo(db);
+
+  const shop = () => {
+    const s = deps.settings();
+    return { timeZone: s.timeZone, locale: s.locale, gap: s.turnaroundMinutes };
+  };
+  const fmt = (iso: string) => formatShopTime(iso, shop().timeZone, shop().locale);
+
+  // ─── lookups that name the bad field ────────────────────────────────────────────────────────
+
+  function load(id: string): BookingRow {
+    const row = repo.get(id);
+    if (!row) throw notFound('That booking');
+    return row;
+  }
+
+  function customerOf(id: string, field = 'customerId'): CustomerRow {
+    const c = customersRepo.get(id);
+    if (!c) throw badInput(field, 'Unknown customer: no customer with this id');
+    return c;
+  }
+
+  function vehicleOf(id: string, field = 'vehicleId'): VehicleRow {
+    const v = fleetRepo.getVehicle(id);
+    if (!v) throw badInput(field, 'Unknown vehicle: no vehicle with this id is in the fleet');
+    return v;
+  }
+
+  function locationOf(id: string | undefined, field: string, fallback: LocationRow | undefined): LocationRow {
+    if (id === undefined) {
+      if (fallback) return fallback;
+      throw new PosError('configuration', 'This shop has no home location set up. Ask a manager to add one.');
+    }
+    const l = fleetRepo.getLocation(id);
+    if (!l) throw badInput(field, 'Unknown location: no location with this id');
+    return l;
+  }
+
+  function requireStatus(b: BookingRow, allowed: readonly BookingStatus[], doing: string): void {
+    if (!allowed.includes(b.status)) {
+      throw new PosError('conflict', `${b.ref} is ${STATUS_WORDS[b.status]}, so it cannot be ${doing}.`);
+    }
+  }
+
+  /**
+   * May this customer drive this rental? Every reason at once, in words that match the facts: a
+   * licence already expired (and how long ago) is not one that "expires before the return", and
+   * a driver under the rate card's minimum age is told in the same sentence as the licence.
+   */
+  function checkLicence(c: CustomerRow, returnAt: string, pickupAt: string, card: LoadedCard, field = 'customerId'): void {
+    const { timeZone } = shop();
+    const name = `${c.first_name} ${c.last_name}`;
+    const today = localDate(now().getTime(), timeZone);
+    const returnDate = localDate(Date.parse(returnAt), timeZone);
+    const pickupDate = localDate(Date.parse(pickupAt), timeZone);
+    const reasons: string[] = [];
+    if (c.licence_expiry < today) {
+      reasons.push(`${name}'s driving licence expired on ${showDate(c.licence_expiry)} (${agoWords(c.licence_expiry, today)}).`);
+    } else if (c.licence_expiry < returnDate) {
+      reasons.push(`${name}'s driving licence expires on ${showDate(c.licence_expiry)}, before the return on ${showDate(returnDate)}.`);
+    }
+    const minimum = card.card.minimumDriverAge;
+    const age = ageOn(c.date_of_birth, pickupDate);
+    if (minimum !== undefined && age < minimum) {
+      reasons.push(`${name} is ${age} at pickup; this shop rents only to drivers aged ${minimum} or over.`);
+    }
+    if (reasons.length === 0) return;
+    const fix = reasons.length > 1 ? 'Update the licence details, or choose another driver.' : c.licence_expiry < returnDate && c.licence_expiry >= today ? 'Update the licence details or shorten the booking.' : c.licence_expiry < today ? 'Update the licence details.' : 'Choose another driver.';
+    throw badInput(field, `${reasons.join(' ')} ${fix}`);
+  }
+
+  const showDate = (date: string) => formatShopDate(date, shop().locale);
+
+  function checkInService(v: VehicleRow): void {
+    if (v.status === 'in_service') throw badInput('vehicleId', `${v.plate} is in service; choose another vehicle or put it back in the fleet first`);
+  }
+
+  function checkNotBeforeToday(pickupAt: string): void {
+    const { timeZone } = shop();
+    const start = dayBounds(localDate(now().getTime(), timeZone), timeZone).start;
+    if (pickupAt < start) throw badInput('pickupAt', 'Pickup cannot be before today');
+  }
+
+  /** Refuses an overlap (turnaround included) naming the booking in the way; run inside the write transaction. */
+  function checkConflicts(v: VehicleRow, pickupAt: string, returnAt: string, excludeId: string | null): void {
+    const { gap } = shop();
+    const at = now();
+    const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gap, at, excludeId))[0];
+    if (!clash) return;
+    if (clash.status === 'returned' || clash.status === 'closed') {
+      const ready = new Date(Date.parse(clash.return_at) + gap * 60_000).toISOString();
+      const sentence =
+        `${v.plate} came back at ${fmt(clash.return_at)} (${clash.ref}) and is being cleaned, refuelled and inspected ` +
+        `until ${fmt(ready)} (${gap} minutes' turnaround). Choose another vehicle or a later pickup.`;
+      throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
+    }
+    const overdue = clash.status === 'checked_out' && clash.return_at < at.toISOString() ? ', out and overdue' : '';
+    const turnaround = gap > 0 ? ` (with ${gap} minutes' turnaround between rentals)` : '';
+    const sentence =
+      `${v.plate} is already booked${turnaround}: ${clash.ref} for ${clash.customer_name}, ` +
+      `${fmt(clash.pickup_at)} – ${fmt(clash.return_at)}${overdue}. Choose another vehicle or time.`;
+    throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
+  }
+
+  function bookingCard(b: BookingRow): LoadedCard {
+    const q = b.quote_id ? repo.getQuote(b.quote_id) : undefined;
+    return q ? rates.version(q.rate_card_id, q.rate_card_version) : rates.current();
+  }
+
+  function facts(b: Pick<BookingRow, 'vehicle_class' | 'pickup_at' | 'return_at' | 'extras_json' | 'fees_json'> & { id?: string }, c: CustomerRow, pl: LocationRow, rl: LocationRow): PriceFacts {
+    return {
+      ...(b.id !== undefined ? deps.adjustments?.(b.id) : undefined),
+      vehicleClass: b.vehicle_class,
+      pickupAt: b.pickup_at,
+      returnAt: b.return_at,
+      pickupCode: pl.code,
+      returnCode: rl.code,
+      dateOfBirth: c.date_of_birth,
+      extras: JSON.parse(b.extras_json) as Selection[],
+      fees: JSON.parse(b.fees_json) as Selection[],
+    };
+  }
+
+  function audit(action: string, ctx: Ctx, b: BookingRow, before: object | undefined, after: object, at: Date): void {
+    appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action, entityType: 'booking', entityId: b.id, before, after }, at);
+  }
+
+  function saveUpdate(next: BookingRow): void {
+    if (!repo.update(next)) {
+      throw new PosError('conflict', `${next.ref} was changed at another counter or in another window. Reload it and try again.`);
+    }
+  }
+
+  const snapshot = (b: BookingRow, plate: string) => ({
+    status: b.status,
+    ref: b.ref,
+    customerId: b.customer_id,
+    vehicleId: b.vehicle_id,
+    plate,
+    vehicleClass: b.vehicle_class,
+    pickupAt: b.pickup_at,
+    returnAt: b.return_at,
+    pickupLocationId: b.pickup_location_id,
+    returnLocationId: b.return_location_id,
+    extras: JSON.parse(b.extras_json) as unknown,
+    fees: JSON.parse(b.fees_json) as unknown,
+    notes: b.notes,
+    total: b.total,
+    currency: b.currency,
+  });
+
+  return {
+    deps, db, installId, now, rates, fleet, repo, fleetRepo, customersRepo, staffRepo, searchRepo,
+    shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService,
+    checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot,
+    EARLY_CHECKOUT_MS, FUTURE_SLACK_MS,
+  };
+}
