@@ -6,6 +6,7 @@ import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, dateIn, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
+import { fillDateTime } from './shopDates';
 
 // The last test signs the counter out, so this file runs its own Keydesk; tests run in order.
 let harness: RunningHarness;
@@ -62,8 +63,8 @@ test('a manager adds a vehicle, a duplicate plate is refused on its field, and t
   await page.keyboard.press('Control+n');
   await page.getByLabel('Find customer').fill('Vanhire');
   await page.getByRole('button', { name: /^Choose Vera Vanhire/ }).click();
-  await page.getByLabel('Pickup (shop time)').fill(`${dateIn(40)}T10:00`);
-  await page.getByLabel('Return (shop time)').fill(`${dateIn(42)}T10:00`);
+  await fillDateTime(page, 'Pickup (shop time)', 'Pickup', `${dateIn(40)}T10:00`);
+  await fillDateTime(page, 'Return (shop time)', 'Return', `${dateIn(42)}T10:00`);
   const booking = page.getByRole('form', { name: 'New booking' });
   await booking.getByLabel('Vehicle class').selectOption('van');
   await booking.getByRole('radiogroup', { name: /Available vehicles/ }).getByRole('radio', { name: /ZZ-901-E/ }).check();
