@@ -48,6 +48,14 @@ function specsOf(card: ParsedRateCard): { legend: string; fields: Spec[] }[] {
   return groups.filter((g) => g.fields.length > 0);
 }
 
+/** The card with classes added in this draft (rates empty until typed: build() then asks for them). */
+function withClasses(card: ParsedRateCard, added: readonly { code: string; name: string }[]): ParsedRateCard {
+  if (added.length === 0) return card;
+  const classes = { ...card.classes };
+  for (const a of added) classes[a.code] = { name: a.name, dailyRate: 0, lateHourlyRate: 0 };
+  return { ...card, classes };
+}
+
 function read(card: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), card);
 }
@@ -99,12 +107,18 @@ export function RateCardSettings() {
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [sample, setSample] = useState({ vehicleClass: '', pickup: '', ret: '', ages: '30' });
   const [preview, setPreview] = useState<Output<'rates.preview'> | null>(null);
-  const raw = rates.data?.raw as ParsedRateCard | undefined;
+  const stored = rates.data?.raw as ParsedRateCard | undefined;
+  // Vehicle classes are the card's classes: a new one is added to the draft and saved with it.
+  const [added, setAdded] = useState<{ code: string; name: string }[]>([]);
+  const [newClass, setNewClass] = useState({ code: '', name: '' });
+  const raw = stored ? withClasses(stored, added) : undefined;
   const groups = raw ? specsOf(raw) : [];
   const specs = groups.flatMap((g) => g.fields);
 
   useEffect(() => {
+    const raw = stored;
     if (!raw) return;
+    setAdded([]);
     setTexts(Object.fromEntries(specsOf(raw).flatMap((g) => g.fields).map((s) => [s.path, toText(read(raw, s.path), s.kind, raw.currency as CurrencyCode)])));
     const first = Object.keys(raw.classes)[0] ?? '';
     // A sample over a weekend (next Friday 09:00 to Monday 09:00) shows weekday and weekend rates.
@@ -114,9 +128,28 @@ export function RateCardSettings() {
     const mon = new Date(d);
     mon.setDate(d.getDate() + 3);
     setSample((s) => (s.vehicleClass ? s : { ...s, vehicleClass: first, pickup: `${day(d)}T09:00`, ret: `${day(mon)}T09:00` }));
-  }, [raw]);
+  }, [stored]);
 
   if (!raw) return <p>{rates.error ?? 'Loading the rate card…'}</p>;
+
+  function addClass() {
+    const code = newClass.code.trim().toLowerCase();
+    const name = newClass.name.trim();
+    const local: Record<string, string> = {};
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(code)) local['newClass.code'] = 'A code of lower-case letters and digits, e.g. minivan';
+    else if (raw && Object.hasOwn(raw.classes, code)) local['newClass.code'] = `The card already has ${code}`;
+    if (name === '') local['newClass.name'] = 'Give the class a name, e.g. Minivan';
+    if (Object.keys(local).length > 0) {
+      save.setFields(local);
+      return;
+    }
+    setAdded([...added, { code, name }]);
+    setNewClass({ code: '', name: '' });
+    save.setFields({});
+    setSample((x) => ({ ...x, vehicleClass: code }));
+    // Its rates are empty: the manager types them next.
+    setTimeout(() => document.getElementById(`rc-classes-${code}-dailyRate`)?.focus(), 0);
+  }
 
   function draftCard(): ParsedRateCard | null {
     const b = build(raw as ParsedRateCard, specs, texts);
@@ -207,6 +240,16 @@ export function RateCardSettings() {
               ))}
             </fieldset>
           ))}
+          <fieldset>
+            <legend>Add a vehicle class</legend>
+            <Field id="rc-new-code" label="Class code" hint="e.g. minivan; vehicles refer to it" error={errorFor(save.fields, 'newClass.code')}>
+              {(c) => <input {...c} value={newClass.code} autoComplete="off" onChange={(e) => setNewClass({ ...newClass, code: e.target.value })} />}
+            </Field>
+            <Field id="rc-new-name" label="Class name" error={errorFor(save.fields, 'newClass.name')}>
+              {(c) => <input {...c} value={newClass.name} onChange={(e) => setNewClass({ ...newClass, name: e.target.value })} />}
+            </Field>
+            <div className="actions span-all"><button type="button" onClick={addClass}>Add class to the draft</button></div>
+          </fieldset>
           {Object.entries(save.fields)
             .filter(([k]) => /^card\.classes\.[^.]+$/.test(k) || k === 'card.classes')
             .map(([k, v]) => <p key={k} role="alert" className="field-error">{v}</p>)}
