@@ -100,6 +100,46 @@ test('a manager edits a rate and sees the old and new price side by side before 
   expect((await rpc.ok('rates.get', {})).raw.classes.compact?.dailyRate).toBe(9900);
 });
 
+test('a booking gets a young second driver and a discount; a discount above the price is refused on its field', async ({ page }) => {
+  const c = await addCustomer(rpc, 'Dirk', 'Drivers');
+  const pickupAt = `${dateIn(60)}T08:00:00.000Z`;
+  const returnAt = `${dateIn(63)}T08:00:00.000Z`;
+  const { vehicles } = await rpc.ok('vehicles.availability', { from: pickupAt, to: returnAt, class: 'compact' });
+  const b = await rpc.ok('bookings.create', { customerId: c.id, vehicleId: vehicles[0]?.id ?? '', pickupAt, returnAt });
+  await page.goto(harness.launchUrl);
+  const search = page.getByRole('combobox', { name: /Find a booking/ });
+  await search.fill(b.ref);
+  await expect(page.getByRole('option', { selected: true })).toContainText(b.ref);
+  await search.press('Enter');
+  const panel = page.getByRole('region', { name: 'Discounts and drivers' });
+  const price = page.getByRole('table', { name: 'Price breakdown' });
+
+  const driver = panel.getByRole('form', { name: 'Add a driver' });
+  await driver.getByLabel('Driver’s name').fill('Yara Young');
+  await driver.getByLabel('Driving licence number').fill('NL445566');
+  await driver.getByLabel('Licence valid until').fill(dateIn(2000));
+  const dob = new Date(Date.now() - 22 * 365.25 * DAY).toISOString().slice(0, 10);
+  await driver.getByLabel('Driver’s date of birth').fill(dob);
+  await driver.getByRole('button', { name: 'Add driver' }).click();
+  await expect(panel.getByRole('list', { name: 'Additional drivers' })).toContainText('Yara Young, 22 at pickup');
+  await expect(price).toContainText(/young/i);
+
+  const discount = panel.getByRole('form', { name: 'Add a discount' });
+  await discount.getByRole('radio', { name: 'Fixed amount' }).check();
+  await discount.getByLabel('Amount off (EUR)').fill('99999');
+  await discount.getByLabel('Reason').fill('Goodwill');
+  await discount.getByRole('button', { name: 'Add discount' }).click();
+  await expect(discount.getByLabel('Amount off (EUR)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(discount.getByText(/more than the price/)).toBeVisible();
+  expect((await rpc.ok('bookings.adjustments', { bookingId: b.id })).discounts).toEqual([]);
+
+  await discount.getByRole('radio', { name: 'Percentage' }).check();
+  await discount.getByLabel('Percentage off').fill('10');
+  await discount.getByRole('button', { name: 'Add discount' }).click();
+  await expect(panel.getByRole('list', { name: 'Discounts' })).toContainText('10 % off — Goodwill');
+  await expect(price).toContainText('Goodwill');
+});
+
 test('a manager erases a customer: the booking is anonymised and its payment kept; an open rental is refused', async ({ page }) => {
   const c = await addCustomer(rpc, 'Greta', 'Gonewald', { email: 'greta@example.com' });
   // Picked up a minute ago (earlier today is allowed), so it can be checked in at once.

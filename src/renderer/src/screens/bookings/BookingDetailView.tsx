@@ -16,6 +16,7 @@ import { fromLocalInput, shopDate, showDate, showDateTime, toLocalInput } from '
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
+import { AdjustmentsPanel } from '../adjustments/AdjustmentsPanel';
 import { useViews } from '../../stores/viewStore';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
@@ -191,6 +192,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
           </p>
         </section>
       </div>
+
+      <AdjustmentsPanel booking={b} onChanged={() => void store.load(b.id)} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (
         <div className="detail-grid">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Input, MethodName, Output } from '../../../../shared/contract';
 import type { PosErrorShape } from '../../../../shared/errors';
 import { call } from '../../rpc/client';
@@ -32,10 +32,13 @@ export function useChange() {
   const [busy, setBusy] = useState(false);
   // Main's sentence for the last failure, for a dialog to show where the person is looking.
   const [error, setError] = useState<string | null>(null);
+  // The last failure as main sent it, readable at once after `run` (state updates land later).
+  const last = useRef<PosErrorShape | null>(null);
   async function run<M extends MethodName>(method: M, input: Input<M>, done?: string): Promise<Output<M> | null> {
     setBusy(true);
     const res = await call(method, input);
     setBusy(false);
+    last.current = res.ok ? null : res.error;
     if (res.ok) {
       setFields({});
       setError(null);
@@ -53,7 +56,7 @@ export function useChange() {
     setFields({});
     setError(null);
   };
-  return { run, fields, setFields, busy, error, clear };
+  return { run, fields, setFields, busy, error, clear, lastError: () => last.current };
 }
 
 export type FieldErrorsOf = Record<string, string>;
@@ -63,8 +66,4 @@ export function errorFor(fields: FieldErrorsOf, key: string): string | undefined
   if (fields[key] !== undefined) return fields[key];
   const nested = Object.keys(fields).find((k) => k.startsWith(`${key}.`));
   return nested === undefined ? undefined : fields[nested];
-}
-
-export function isPosError(x: unknown): x is PosErrorShape {
-  return typeof x === 'object' && x !== null && 'code' in x && 'message' in x;
 }
