@@ -16,8 +16,6 @@ export const customerSchema = z.object({
   licenceExpiry: localDateSchema,
   dateOfBirth: localDateSchema,
   notes: z.string(),
-  /** Personal data was erased on request; the record stays for its bookings and payments. */
-  erased: z.boolean(),
   version: z.number().int(),
   createdAt: instantSchema,
   updatedAt: instantSchema,

@@ -13,7 +13,6 @@ export function toCustomer(r: CustomerRow): Customer {
     licenceExpiry: r.licence_expiry,
     dateOfBirth: r.date_of_birth,
     notes: r.notes,
-    erased: r.erased_at !== null && r.erased_at !== undefined,
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
