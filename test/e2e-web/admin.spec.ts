@@ -7,6 +7,7 @@ import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, dateIn, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { fillDateTime } from './shopDates';
+import { controlProblems } from './a11yChecks';
 
 // The last test signs the counter out, so this file runs its own Keydesk; tests run in order.
 let harness: RunningHarness;
@@ -193,6 +194,20 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   const check = openDatabase(join(harness.dataDir, 'keydesk.sqlite'));
   expect(check.prepare('SELECT amount, status FROM payments WHERE booking_id = ?').get(b.id)).toEqual({ amount: b.total.amount, status: 'succeeded' });
   check.close();
+});
+
+test('every control in the office sections is named and at least 44 px', async ({ page }) => {
+  await settingsTab(page, 'Staff');
+  for (const tab of ['Staff', 'Fleet', 'Rate card', 'Locations', 'Customers']) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expect(page.getByRole('tabpanel')).toBeVisible();
+    if (tab === 'Customers') {
+      await page.getByLabel('Find a customer').fill('de');
+      await expect(page.getByRole('table', { name: 'Customers found' }).getByRole('row').nth(1)).toBeVisible();
+    }
+    if (tab === 'Fleet') await expect(page.getByRole('table', { name: 'Vehicles' }).getByRole('row').nth(1)).toBeVisible();
+    expect(await controlProblems(page), tab).toEqual({ unnamed: [], small: [] });
+  }
 });
 
 test('a manager adds a clerk, who chooses their own PIN at first sign-in', async ({ page }) => {

@@ -46,7 +46,7 @@ export function CustomerSettings() {
         <tbody>
           {hits.map((c) => (
             <tr key={c.id} className={isPicked(c) ? 'selected' : undefined}>
-              <td><input type="checkbox" aria-label={`Select ${c.name}`} checked={isPicked(c)} onChange={() => toggle(c)} /></td>
+              <td><label className="box-target"><input type="checkbox" aria-label={`Select ${c.name}`} checked={isPicked(c)} onChange={() => toggle(c)} /></label></td>
               <th scope="row">{c.name}</th>
               <td>{c.email || '—'}</td>
               <td className="nowrap">{c.phone}</td>
