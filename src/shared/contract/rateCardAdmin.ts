@@ -31,7 +31,21 @@ export const previewQuoteSchema = z.object({
 });
 export type PreviewQuote = z.infer<typeof previewQuoteSchema>;
 
+const upcomingSchema = z.array(z.object({ id: z.string(), version: z.number().int(), effectiveFrom: instantSchema }));
+
 export const rateCardAdminMethods = {
+  'rates.schedule': method({
+    access: 'manager',
+    summary: 'Save a new version of the rate card that takes effect at a future date and time',
+    input: z.object({ card: rateCardSchema, effectiveFrom: instantSchema }).strict(),
+    output: z.object({ version: z.number().int(), effectiveFrom: instantSchema, upcoming: upcomingSchema }),
+  }),
+  'rates.upcoming': method({
+    access: 'manager',
+    summary: 'Rate-card versions saved to take effect later',
+    input: z.object({}).strict(),
+    output: z.object({ upcoming: upcomingSchema }),
+  }),
   'rates.preview': method({
     access: 'manager',
     summary: 'Price a sample booking with the current card and with an edited (unsaved) card, side by side',

@@ -20,4 +20,12 @@ describe('migration 0130 booking discounts and drivers', () => {
       db.prepare("INSERT INTO booking_drivers (id, booking_id, name, licence_number, licence_expiry, date_of_birth, install_id, created_at, updated_at) VALUES ('R1', 'B9', 'X', 'L', '2030-01-01', '2000-01-01', 'I', 't', 't')").run(),
     ).toThrow(/FOREIGN KEY/);
   });
+
+  it('schedules only a stored rate-card version', () => {
+    const db = dbAt(130);
+    expect(() =>
+      db.prepare("INSERT INTO rate_card_schedule (id, version, effective_from, install_id, created_at) VALUES ('std', 9, '2026-01-01T00:00:00Z', 'I', 't')").run(),
+    ).toThrow(/FOREIGN KEY/);
+    expect(explain(db, "SELECT * FROM rate_card_schedule WHERE effective_from > 'x'")).toMatch(/rate_card_schedule_from/);
+  });
 });

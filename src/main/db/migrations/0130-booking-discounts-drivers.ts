@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * Discounts and additional drivers per booking (issue 15). A discount is never edited: removing
+ * Discounts and additional drivers per booking, and effective dates of rate-card versions (issue 15). A discount is never edited: removing
  * one sets `removed_at`, so the audit trail and any receipt printed with it stay explainable.
  */
 export const m0130BookingDiscountsDrivers: Migration = {
@@ -42,6 +42,19 @@ export const m0130BookingDiscountsDrivers: Migration = {
         updated_at     TEXT NOT NULL
       ) STRICT;
       CREATE INDEX booking_drivers_booking ON booking_drivers (booking_id) WHERE removed_at IS NULL;
+
+      -- When a rate-card version takes effect. A version without a row took effect when saved.
+      CREATE TABLE rate_card_schedule (
+        id             TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        effective_from TEXT NOT NULL,
+        created_by     TEXT,
+        install_id     TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (id, version),
+        FOREIGN KEY (id, version) REFERENCES rate_cards (id, version)
+      ) STRICT;
+      CREATE INDEX rate_card_schedule_from ON rate_card_schedule (effective_from);
     `);
   },
 };

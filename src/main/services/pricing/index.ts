@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection';
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { ModuleWithApi } from '../../core/module';
+import { withEffectiveDates } from './effectiveRates';
 import { checkClassesCovered, previewRateCard } from './rateCardAdmin';
 import { createRateCardService } from './rateCards';
 import type { LoadedCard, RateCardService } from './rateCards';
@@ -23,7 +24,8 @@ export type PricingDeps = {
 };
 
 export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardService> {
-  const rates = createRateCardService(deps);
+  // Versions take effect at their date (rateCards.ts stores them; effectiveRates picks the one in force).
+  const rates = withEffectiveDates(createRateCardService(deps), deps);
   const answer = (l: LoadedCard) => ({ card: rates.summary(l), raw: l.raw });
   const handlers: PartialHandlerTable = {
     'rates.get': () => answer(rates.current()),
@@ -32,6 +34,12 @@ export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardSe
       checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
       return answer(rates.save(input.card, ctx));
     },
+    'rates.schedule': (input, ctx) => {
+      checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      const saved = rates.schedule(input.card, input.effectiveFrom, ctx);
+      return { version: saved.version, effectiveFrom: saved.effectiveFrom, upcoming: rates.upcoming() };
+    },
+    'rates.upcoming': () => ({ upcoming: rates.upcoming() }),
     'rates.preview': (input) => previewRateCard(rates, input.card, input.sample, deps.classesInUse?.() ?? [], deps.now()),
   };
   return { name: 'pricing', handlers, api: rates };

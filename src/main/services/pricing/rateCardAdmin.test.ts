@@ -53,4 +53,29 @@ describe('rate-card editing', () => {
     expect((await shop.ok('rates.get', {})).raw.version).toBe(raw.version);
     expect(await shop.fail('rates.preview', { card: raw, sample }, shop.clerk)).toMatchObject({ code: 'forbidden' });
   });
+
+  it('a version saved with an effective date takes effect then; bookings made before keep the old card', async () => {
+    shop = await openTestShop();
+    const { raw } = await shop.ok('rates.get', {});
+    const compact = raw.classes.compact;
+    if (!compact) throw new Error('demo card has compact');
+    const edited = { ...raw, classes: { ...raw.classes, compact: { ...compact, dailyRate: compact.dailyRate + 500 } } };
+    const past = await shop.fail('rates.schedule', { card: edited, effectiveFrom: '2025-06-01T00:00:00Z' }, shop.manager);
+    expect(past.fields?.effectiveFrom).toMatch(/future/);
+    const s = await shop.ok('rates.schedule', { card: edited, effectiveFrom: '2025-06-05T00:00:00+02:00' }, shop.manager);
+    expect(s).toMatchObject({ version: raw.version + 1, upcoming: [{ version: raw.version + 1 }] });
+    expect((await shop.ok('rates.get', {})).raw.version).toBe(raw.version);
+    const v = await shop.vehicle({ class: 'compact' });
+    const c = await shop.customer();
+    const before = await shop.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: '2025-06-10T09:00:00+02:00', returnAt: '2025-06-11T09:00:00+02:00' });
+    expect(before.quote.rateCardVersion).toBe(raw.version);
+    shop.clock.now = new Date('2025-06-05T00:00:00+02:00');
+    expect((await shop.ok('rates.get', {})).raw.classes.compact?.dailyRate).toBe(compact.dailyRate + 500);
+    expect((await shop.ok('rates.upcoming', {}, shop.manager)).upcoming).toEqual([]);
+    const after = await shop.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: '2025-06-12T09:00:00+02:00', returnAt: '2025-06-13T09:00:00+02:00' });
+    expect(after.quote.rateCardVersion).toBe(raw.version + 1);
+    // The earlier booking, changed now, is still priced on its own card.
+    const moved = await shop.ok('bookings.modify', { id: before.id, returnAt: '2025-06-11T10:00:00+02:00' });
+    expect(moved.quote.rateCardVersion).toBe(raw.version);
+  });
 });

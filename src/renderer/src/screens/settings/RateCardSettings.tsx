@@ -5,7 +5,7 @@ import type { ParsedRateCard } from '../../../../shared/contract/pricing';
 import type { CurrencyCode } from '../../../../shared/money';
 import { Field } from '../../components/Field';
 import { majorText, parseAmount, showMoney } from '../../format/money';
-import { fromLocalInput } from '../../format/time';
+import { fromLocalInput, showDateTime } from '../../format/time';
 import { useApp } from '../../stores/appStore';
 import { errorFor, useChange, useLoad } from './adminKit';
 
@@ -107,6 +107,9 @@ export function RateCardSettings() {
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [sample, setSample] = useState({ vehicleClass: '', pickup: '', ret: '', ages: '30' });
   const [preview, setPreview] = useState<Output<'rates.preview'> | null>(null);
+  // Empty: the new version applies as soon as it is saved.
+  const [appliesFrom, setAppliesFrom] = useState('');
+  const upcoming = useLoad('rates.upcoming', {});
   const stored = rates.data?.raw as ParsedRateCard | undefined;
   // Vehicle classes are the card's classes: a new one is added to the draft and saved with it.
   const [added, setAdded] = useState<{ code: string; name: string }[]>([]);
@@ -178,10 +181,21 @@ export function RateCardSettings() {
     e.preventDefault();
     const card = draftCard();
     if (!card) return;
-    const res = await save.run('rates.update', { card }, 'Rate card saved as a new version. New bookings use it; existing bookings keep their price.');
-    if (res) {
+    let ok: unknown;
+    if (appliesFrom.trim() === '') {
+      ok = await save.run('rates.update', { card }, 'Rate card saved as a new version. New bookings use it; existing bookings keep their price.');
+    } else {
+      const effectiveFrom = fromLocalInput(appliesFrom, tz);
+      if (!effectiveFrom) {
+        save.setFields({ effectiveFrom: 'Enter the date and time the new prices apply from' });
+        return;
+      }
+      ok = await save.run('rates.schedule', { card, effectiveFrom }, 'Rate card saved as a new version that applies from the date you gave. Until then the current prices stay.');
+    }
+    if (ok) {
       setPreview(null);
-      await rates.reload();
+      setAppliesFrom('');
+      await Promise.all([rates.reload(), upcoming.reload()]);
     }
   }
 
@@ -219,7 +233,7 @@ export function RateCardSettings() {
   return (
     <div className="admin-section">
       <h2>Rate card: {raw.name}, version {raw.version}</h2>
-      <p className="hint">Amounts in {raw.currency}{raw.tax.mode === 'inclusive' ? `, including ${raw.tax.name}` : `, before ${raw.tax.name}`}. Saving makes a new version that applies from now; bookings already made keep the version they were priced with.</p>
+      <p className="hint">Amounts in {raw.currency}{raw.tax.mode === 'inclusive' ? `, including ${raw.tax.name}` : `, before ${raw.tax.name}`}. Saving makes a new version that applies at once, or from the date you give below; bookings already made keep the version they were priced with.</p>
       <div className="rc-layout">
         <form className="settings-form" aria-label="Rate card" onSubmit={(e) => void onSave(e)} noValidate>
           {groups.map((g) => (
@@ -253,6 +267,14 @@ export function RateCardSettings() {
           {Object.entries(save.fields)
             .filter(([k]) => /^card\.classes\.[^.]+$/.test(k) || k === 'card.classes')
             .map(([k, v]) => <p key={k} role="alert" className="field-error">{v}</p>)}
+          {(upcoming.data?.upcoming.length ?? 0) > 0 && (
+            <p className="hint" role="note">
+              Already scheduled: {upcoming.data?.upcoming.map((u) => `version ${u.version} from ${showDateTime(u.effectiveFrom, tz, locale)}`).join('; ')}.
+            </p>
+          )}
+          <Field id="rc-applies" label="New prices apply from" hint="Leave empty to apply them as soon as you save" error={errorFor(save.fields, 'effectiveFrom')}>
+            {(c) => <input {...c} type="datetime-local" value={appliesFrom} onChange={(e) => setAppliesFrom(e.target.value)} />}
+          </Field>
           <div className="actions">
             <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
             <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>
