@@ -6,6 +6,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Demo mode's embedded relay uses fastify: bundled, so the packaged app ships no relay server packages.
+      externalizeDeps: { exclude: ['fastify'] },
       rollupOptions: {
         input: {
           // The Electron entry, and the same services behind loopback HTTP for machines without Electron.

@@ -12,12 +12,15 @@ import {
   errorJson,
   idempotencyMismatch,
   injectedError,
+  injectedRateLimit,
+  injectedServerError,
   invalidRequest,
   unrecognizedUrl,
 } from './errors';
 import { DEFAULT_API_VERSION, EventLog, NO_REQUEST, type EventListener } from './events';
 import { applyExpand } from './expand';
 import { Faults, type FaultInput } from './faults';
+import { TrafficFaults, type TrafficConfig, type TrafficStats } from './trafficFaults';
 import { expandPaths, parseForm } from './form';
 import { IdempotencyStore } from './idempotency';
 import { newRequestId } from './ids';
@@ -85,6 +88,9 @@ export type Emulator = {
   /** Emulator time, unix seconds. */
   now(): number;
   setFaults(faults: FaultInput): void;
+  /** Rate limit, a share of transient 500s, and 500s after the request took effect (see trafficFaults.ts); null clears. */
+  setTraffic(config: TrafficConfig | null): void;
+  trafficStats(): TrafficStats;
   clearFaults(): void;
   addWebhookEndpoint(url: string, events?: string[]): { id: string; secret: string };
   reset(): void;
@@ -110,6 +116,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const core = new Core(clock, events, { refundFailureDelaySeconds: opts.refundFailureDelaySeconds ?? 2 });
   const idempotency = new IdempotencyStore(clock, opts.idempotencyCapacity ?? 10_000);
   const faults = new Faults();
+  const traffic = new TrafficFaults();
   const router = new Router();
   router.add([
     ...paymentIntentRoutes,
@@ -211,6 +218,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     const authError = checkApiKey(headerValue(req, 'authorization'), (key) => keys.accepts(key));
     if (authError) return fail(authError);
+    const shaped = traffic.before();
+    if (shaped === 'rateLimit') return fail(injectedRateLimit(true));
+    if (shaped === 'error500') return fail(injectedServerError());
     const injected = injectedError(decision.action, decision.shouldRetry);
     if (injected) return fail(injected);
 
@@ -269,6 +279,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       req.socket.destroy();
       return;
     }
+    if (traffic.after(method, path)) return fail(injectedServerError());
     send(res, status, { ...headers, ...extraHeaders }, body);
   };
 
@@ -282,6 +293,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       idempotency.clear();
       faults.clear();
       terminalJs.reset();
+      traffic.set(null);
       clock.reset();
       armDeadline();
       afterChange();
@@ -406,6 +418,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     advanceClock: adminApi.advanceClock,
     now: () => clock.nowSec(),
     setFaults: adminApi.setFaults,
+    setTraffic: (config) => traffic.set(config),
+    trafficStats: () => ({ ...traffic.stats }),
     clearFaults: () => faults.clear(),
     addWebhookEndpoint: adminApi.addWebhookEndpoint,
     reset: adminApi.reset,

@@ -19,7 +19,8 @@ import { createJobRunner } from './core/jobs';
 import type { JobRunner } from './core/jobs';
 import { createLinkBoard } from './core/links';
 import type { LinkBoard } from './core/links';
-import type { Module } from './core/module';
+import type { Job, Module } from './core/module';
+import type { StripeLink } from './core/links';
 import { SIGNED_OUT, createSessionStore } from './core/session';
 import type { SessionStore } from './core/session';
 import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSession, ensureInstallId, rememberSession } from './services/app/index';
@@ -35,9 +36,19 @@ import { createSearchModule } from './services/search/index';
 import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
 import { createSettingsModule } from './services/settings/index';
+import { createSetupModule } from './services/setup/index';
+import type { SetupDeps } from './services/setup/index';
 import { createStaffModule } from './services/staff/index';
 import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
 import { createDatabaseModule } from './services/database/index';
+import { createDepositsModule } from './services/deposits/index';
+import type { DepositsDeps } from './services/deposits/index';
+import { createPaymentsModule } from './services/payments/index';
+import type { PaymentsDeps } from './services/payments/index';
+import { createRefundsModule } from './services/refunds/index';
+import type { RefundsApi, RefundsModuleDeps } from './services/refunds/index';
+import { createStripeAccess } from './stripe/stripeGateway';
+import type { StripeAccess } from './stripe/stripeGateway';
 
 export type BackendOptions = {
   /** Folder for the database and logs. */
@@ -57,6 +68,18 @@ export type BackendOptions = {
   demoSeed?: DemoSeedOptions | false;
   /** How often the connectivity job asks Stripe whether it answers. */
   probeEveryMs?: number;
+  /** What setup needs from the host (secrets, managed config, restart); omitted → setup can only report. */
+  setup?: Omit<SetupDeps, 'mode' | 'dataDir'>;
+  /** Where the Stripe key comes from (demo: set to the emulator's once it listens). */
+  stripe?: StripeAccess;
+  /** Reader timeout and polling (tests shorten them) and the kill test's step hook. */
+  payments?: Pick<PaymentsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'onStep'>;
+  /** Deposits: reader polling, sweep pacing, link lifetime (tests shorten them) and the kill test's step hook. */
+  deposits?: Pick<DepositsDeps, 'readerTimeoutMs' | 'readerPollMs' | 'sweepEveryMs' | 'linkMinutes' | 'onStep'>;
+  /** Check-out refuses a balance due unless a manager approved (default true; older tests turn it off). */
+  requirePaymentAtHandover?: boolean;
+  /** Outbox pacing and backoff (tests and the bench shorten them). */
+  outbox?: RefundsModuleDeps['outbox'];
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -73,6 +96,12 @@ export type Backend = {
   /** The capabilities the app is built from, in build order. */
   readonly modules: readonly Module[];
   readonly handlers: HandlerTable;
+  /** The one holder of this counter's Stripe gateway; follows the Stripe link. */
+  readonly stripe: StripeAccess;
+  readonly payments: ReturnType<typeof createPaymentsModule>;
+  /** Refunds and the outbox: its api, plus its worker job (started by the job runner, or by a test). */
+  readonly refunds: RefundsApi & { jobs: readonly Job[] };
+  readonly deposits: ReturnType<typeof createDepositsModule>;
   info(): AppInfo;
   /** Typed for callers inside main and tests; transports pass whatever arrived (checked by dispatch). */
   call<M extends MethodName>(ctx: CallContext, method: M, input: Input<M>): Promise<Result<Output<M>>>;
@@ -96,6 +125,7 @@ export function createBackend(opts: BackendOptions): Backend {
   });
   const status = createStatusMonitor({ connectivityJob: CONNECTIVITY_JOB, syncJob: SYNC_STREAM_JOB, onChange: (s) => events.emit('status.changed', s) });
   const links = createLinkBoard(mode);
+  const stripe = opts.stripe ?? createStripeAccess();
 
   // Before the settings are first read: a new demo shop runs on its locations' clock.
   if (mode === 'demo' && opts.demoSeed !== false) applyDemoSettings(db, opts.demoSeed ?? {});
@@ -109,18 +139,90 @@ export function createBackend(opts: BackendOptions): Backend {
   const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
   // Extra drivers and discounts are priced into every quote of a saved booking.
   const adjustments = (id: string) => ({ extraDriverBirthDates: drivers.api.birthDates(id), discounts: discounts.api.facts(id) });
-  const bookings = createBookingsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api, fleet: fleet.api, dataDir: opts.dataDir, adjustments });
+  const bookings = createBookingsModule({
+    db,
+    installId,
+    now,
+    settings: () => settings.api.get(),
+    rates: pricing.api,
+    fleet: fleet.api,
+    dataDir: opts.dataDir,
+    beforeCheckOut: (id) => {
+      if (opts.requirePaymentAtHandover !== false) payments.api.assertHandoverAllowed(id);
+    },
+    adjustments,
+  });
   const drivers = createDriversModule({ db, installId });
   const timeZone = () => settings.api.get().timeZone;
+  // Approvals in payments, deposits and refunds know clerk and manager: an admin approves as a manager.
+  const approverPin = async (id: string, pin: string) => {
+    const m = await staff.api.verifyPin(id, pin);
+    return { ...m, role: m.role === 'admin' ? ('manager' as const) : m.role };
+  };
   const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
+  const shopFacts = () => {
+    const s = settings.api.get();
+    return { name: s.shopName, locale: s.locale, currency: s.currency, footer: s.receiptFooter };
+  };
+  const payments = createPaymentsModule({
+    db,
+    installId,
+    now,
+    mode,
+    booking: (id) => bookings.api.get(id),
+    stripe: () => stripe.gateway(),
+    verifyPin: approverPin,
+    shop: shopFacts,
+    emit: (p) => events.emit('payments.changed', p),
+    // Called only when a receipt is printed, long after `deposits` below exists.
+    depositLines: (id) => deposits.api.receiptLines(id),
+    ...opts.payments,
+  });
+  const deposits = createDepositsModule({
+    db,
+    installId,
+    now,
+    mode,
+    booking: (id) => bookings.api.get(id),
+    stripe: () => stripe.gateway(),
+    verifyPin: approverPin,
+    shop: shopFacts,
+    emit: (p) => events.emit('payments.changed', p),
+    selectedReader: () => payments.api.selectedReaderId(),
+    readerPollMs: opts.payments?.readerPollMs,
+    readerTimeoutMs: opts.payments?.readerTimeoutMs,
+    ...opts.deposits,
+  });
+  const refunds = createRefundsModule({
+    db,
+    installId,
+    now,
+    staff: { ...staff.api, verifyPin: approverPin },
+    timeZone: () => settings.api.get().timeZone,
+    locale: () => settings.api.get().locale,
+    emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
+    setOnline: (online) => status.reportOnline(online, now().toISOString()),
+    outbox: opts.outbox,
+  });
   const sync = createSyncModule({
     db,
     installId,
     now,
     relay: () => links.current().relay,
+    stripe: () => links.current().stripe,
     log,
     onBookingsChanged: (ids) => events.emit('bookings.changed', { ids }),
+    hooks: {
+      refund: refunds.api.applyStripeRefund,
+      // A deposit hold's PaymentIntent and a pay link's Checkout Session are the deposits capability's.
+      payment: (type, obj) => deposits.api.applyStripeEvent(type, obj) ?? payments.api.applyStripeEvent(type, obj),
+    },
+  });
+  // Whoever sets the Stripe link (demo stack, setup) sets it for every capability that calls Stripe.
+  links.onStripe((link: StripeLink | null) => {
+    stripe.set(link);
+    refunds.api.connect(link);
   });
 
   if (mode === 'demo' && opts.demoSeed !== false) {
@@ -148,8 +250,9 @@ export function createBackend(opts: BackendOptions): Backend {
   });
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
+  const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
   const database = createDatabaseModule({ db, dbPath, log, now });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, sync, database];
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, payments, deposits, refunds, sync, database, setup];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],
@@ -167,12 +270,35 @@ export function createBackend(opts: BackendOptions): Backend {
     jobs,
     modules,
     handlers,
+    stripe,
+    payments,
+    refunds: { ...refunds.api, jobs: refunds.jobs ?? [] },
+    deposits,
     info,
     call: ((ctx: CallContext, method: unknown, input: unknown) => dispatch(handlers, ctx, method, input, log)) as Backend['call'],
     close: () => {
       // Jobs write to the database: startMainApp stops them before it closes the backend.
       if (jobs.running) log.warn('backend.closed_with_jobs_running', {});
+      payments.api.stop();
+      deposits.api.stop();
       db.close();
     },
+  };
+}
+
+/** A backend built without a host (tests, tools): setup reports state but cannot save. */
+function setupUnavailable(): Omit<SetupDeps, 'mode' | 'dataDir'> {
+  const refused = 'This build of Keydesk was started without key storage, so it cannot be set up here.';
+  return {
+    managed: { config: {}, source: null, locked: [] },
+    secrets: { refused },
+    stripeEndpoint: (apiKey) => ({ apiKey }),
+    modeHasManager: async () => false,
+    modeInstallId: async () => null,
+    prepareMode: async () => {
+      throw new Error(refused);
+    },
+    requestRestart: () => {},
+    offerOnFirstRun: false,
   };
 }

@@ -2,25 +2,51 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './backend';
+import { startAppHost } from './appHost';
+import type { AppHost } from './appHost';
+import { plainFileSecretStore } from './secrets/secretStore';
 import { installLastResort } from './lastResort';
-import { startMainApp } from './startApp';
-import type { MainApp } from './startApp';
 import { startHttpTransport } from './rpc/httpTransport';
 import type { HttpTransport } from './rpc/httpTransport';
 import { APP_VERSION } from './version';
 
-export type Harness = { app: MainApp; backend: Backend; http: HttpTransport; close(): Promise<void> };
+export type Harness = { app: AppHost; backend: Backend; http: HttpTransport; close(): Promise<void> };
 
 export type HarnessOptions = {
   dataDir: string;
   rendererDir?: string;
   port?: number;
   token?: string;
+  argv?: readonly string[];
+  /** Open setup on a first run, as the desktop app does (`KEYDESK_SETUP_ON_FIRST_RUN=1`). */
+  offerSetupOnFirstRun?: boolean;
+  /** Test harness only (`KEYDESK_HARNESS_STRIPE_URL`, loopback only): test mode's Stripe calls go to the emulator. */
+  stripeOverride?: { host: string; port: number; protocol: 'http' };
 };
+
+/**
+ * The emulator address for test mode, from the environment; honoured only by this HTTP harness
+ * and only on loopback, so it can never send a real key anywhere but this computer.
+ */
+export function harnessStripeOverride(raw: string | undefined): HarnessOptions['stripeOverride'] {
+  if (!raw) return undefined;
+  const u = new URL(raw);
+  if (u.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error('KEYDESK_HARNESS_STRIPE_URL must be a loopback http address (the emulator).');
+  return { host: u.hostname, port: Number(u.port), protocol: 'http' };
+}
 
 /** Main's services served over loopback HTTP: what `npm start` falls back to without Electron. */
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
-  const app = await startMainApp({ dataDir: opts.dataDir, version: APP_VERSION, transport: 'http' });
+  // No Electron, so no OS keychain: keys live in a file only this user can read (setup says so).
+  const app = await startAppHost({
+    dataDir: opts.dataDir,
+    version: APP_VERSION,
+    transport: 'http',
+    argv: opts.argv,
+    openSecrets: async () => plainFileSecretStore(join(opts.dataDir, 'secrets.json')),
+    stripeOverride: opts.stripeOverride,
+    offerSetupOnFirstRun: opts.offerSetupOnFirstRun ?? false,
+  });
   const { backend } = app;
   let http: HttpTransport;
   try {
@@ -55,7 +81,7 @@ async function main(): Promise<void> {
   const port = process.env.KEYDESK_PORT ? Number(process.env.KEYDESK_PORT) : 0;
   let harness: Harness;
   try {
-    harness = await startHarness({ dataDir, rendererDir, port });
+    harness = await startHarness({ dataDir, rendererDir, port, argv: process.env.KEYDESK_MANAGED_CONFIG ? [...process.argv, `--managed-config=${process.env.KEYDESK_MANAGED_CONFIG}`] : process.argv, offerSetupOnFirstRun: process.env.KEYDESK_SETUP_ON_FIRST_RUN === '1', stripeOverride: harnessStripeOverride(process.env.KEYDESK_HARNESS_STRIPE_URL) });
   } catch (err) {
     process.stderr.write(`Keydesk could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -6,6 +6,7 @@ import { createLogger } from './log';
 import type { Backend, BackendOptions } from './backend';
 import { startDemoStack } from './demo/demoStack';
 import type { DemoStack } from './demo/demoStack';
+import type { Links } from './core/links';
 
 export type MainApp = {
   backend: Backend;
@@ -18,7 +19,7 @@ export type MainApp = {
  * (linked in as this counter's Stripe and relay), then every module's background jobs. In test
  * and live mode the same jobs run; those without a configured link report why they are stopped.
  */
-export async function startMainApp(opts: BackendOptions): Promise<MainApp> {
+export async function startMainApp(opts: BackendOptions & { officeLinks?: Partial<Links> }): Promise<MainApp> {
   // Inspect the file and back it up before a migration may change it (createBackend migrates).
   const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
   const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
@@ -37,6 +38,9 @@ export async function startMainApp(opts: BackendOptions): Promise<MainApp> {
       links.set({ stripe: { ok: false, why, failed: true }, relay: { ok: false, why, failed: true } });
     }
   }
+
+  // Test and live mode: the Stripe key and relay token setup stored (read by the host from the secret store).
+  if (backend.info().mode !== 'demo' && opts.officeLinks) links.set(opts.officeLinks);
 
   await jobs.start();
 

@@ -5,12 +5,16 @@ import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
 import { discountMethods } from './contract/discounts';
 import { databaseMethods } from './contract/database';
+import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
 import { locationAdminMethods } from './contract/locations';
+import { paymentEvents, paymentMethods } from './contract/payments';
 import { pricingMethods } from './contract/pricing';
 import { rateCardAdminMethods } from './contract/rateCardAdmin';
+import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
+import { setupMethods } from './contract/setup';
 import { staffMethods } from './contract/staff';
 import { staffAdminMethods } from './contract/staffAdmin';
 
@@ -33,6 +37,10 @@ export const contract = {
   ...bookingsMethods,
   ...discountMethods,
   ...databaseMethods,
+  ...paymentMethods,
+  ...refundsMethods,
+  ...depositMethods,
+  ...setupMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
@@ -40,6 +48,8 @@ export const events = {
   ...appEvents,
   ...settingsEvents,
   ...bookingsEvents,
+  ...paymentEvents,
+  ...refundsEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -147,6 +147,8 @@ test('check out, then check in a quarter full: the fuel line is added and the ba
   const to = new Date(Date.now() + 2 * DAY).toISOString();
   const vehicle = await freeVehicle(rpc, from, to);
   const booking = await rpc.ok('bookings.create', { customerId: customer.id, vehicleId: vehicle.id, pickupAt: from, returnAt: to });
+  // The rental is paid before the keys go (the Charge panel's own tests cover paying on screen).
+  await rpc.ok('payments.cash', { bookingId: booking.id, tendered: booking.balanceDue.amount });
 
   await page.goto(harness.launchUrl);
   await page.getByRole('combobox', { name: /Find a booking/ }).fill(booking.ref);
@@ -200,8 +202,9 @@ test('check out, then check in a quarter full: the fuel line is added and the ba
   const previewTotal = (await preview.getByRole('row', { name: /^Total/ }).getByRole('cell').textContent()) ?? '';
   expect(previewTotal).toMatch(/€/);
   expect(previewTotal).not.toBe(bookedTotal);
-  // Nothing was paid yet, so all of the new total is due.
-  await expect(page.getByRole('status', { name: 'Balance due after check-in' })).toHaveText(previewTotal);
+  // The rental was paid at pickup, so what is left to take is the extras: new total less the booked total.
+  const extras = euros(cents(previewTotal) - cents(bookedTotal));
+  await expect(page.getByRole('status', { name: 'Balance due after check-in' })).toHaveText(extras);
   expect((await rpc.ok('bookings.get', { id: booking.id })).status).toBe('checked_out');
 
   await back.getByRole('button', { name: 'Check in and re-price' }).click();
@@ -213,9 +216,17 @@ test('check out, then check in a quarter full: the fuel line is added and the ba
   const newTotal = (await breakdown.getByRole('row', { name: /^Total/ }).getByRole('cell').textContent()) ?? '';
   // What was shown before saving is what was saved.
   expect(newTotal).toBe(previewTotal);
-  await expect(page.getByRole('status', { name: 'Balance due' })).toHaveText(previewTotal);
-  await expect(page.getByRole('status').filter({ hasText: `${booking.ref} is back` })).toContainText(newTotal);
+  await expect(page.getByRole('status', { name: 'Balance due' })).toHaveText(extras);
+  await expect(page.getByRole('status').filter({ hasText: `${booking.ref} is back` })).toContainText(extras);
 });
+
+/** "€1,234.50" → 123450 (the shop's en-GB euros). */
+function cents(text: string): number {
+  return Math.round(Number(text.replace(/[^0-9.-]/g, '')) * 100);
+}
+function euros(minor: number): string {
+  return new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(minor / 100);
+}
 
 test('extend, modify, then cancel: a reason is required and Esc only closes the dialog', async ({ page }) => {
   const customer = await addCustomer(rpc, 'Bram', 'Heuvelink');

@@ -166,6 +166,8 @@ test.describe('on a browser set to American English', () => {
 
   test('dates and times are typed and shown as the shop writes them: day/month/year, 24-hour', async ({ page }) => {
     await page.goto(harness.launchUrl);
+    // The keymap listens once the counter is up (its search box takes focus on arrival).
+    await expect(page.getByRole('combobox', { name: /Find a booking/ })).toBeFocused();
     await page.keyboard.press('Control+n');
     const pickup = page.getByLabel('Pickup (shop time)', { exact: true });
     await expect(pickup).toHaveAttribute('placeholder', 'dd/mm/yyyy');

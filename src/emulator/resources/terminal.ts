@@ -174,6 +174,37 @@ function presentPaymentMethod(core: Core, p: Params, [id]: string[]): TerminalRe
   return reader;
 }
 
+/** What `fail_action` can make the reader report: reader-side failures, or a card error read at the reader. */
+const READER_FAILURES: Record<string, { message: string; cardError?: { code: string; decline_code?: string } }> = {
+  card_removed: { message: 'The card was removed before the payment finished.' },
+  customer_canceled: { message: 'The customer canceled the payment on the reader.' },
+  incorrect_number: { message: 'Your card number is incorrect.', cardError: { code: 'incorrect_number' } },
+  card_velocity_exceeded: { message: 'Your card was declined.', cardError: { code: 'card_declined', decline_code: 'card_velocity_exceeded' } },
+};
+
+/**
+ * Emulator-only test helper (Stripe has none): the reader's action fails without a charge
+ * attempt, as when the customer pulls the card out too soon (`failure_code=card_removed`, the
+ * default), cancels on the reader, or the card cannot be read. The PaymentIntent is untouched,
+ * so the same PaymentIntent can be processed again.
+ */
+function failReaderAction(core: Core, p: Params, [id]: string[]): TerminalReader {
+  allowOnly(p, paramSet('failure_code'));
+  const reader = getReader(core, id as string);
+  if (!reader.device_type.startsWith('simulated_')) throw invalidRequest('fail_action is only available for simulated readers.', { param: 'reader' });
+  const code = str(p, 'failure_code') ?? 'card_removed';
+  const failure = READER_FAILURES[code];
+  if (!failure) throw invalidRequest(`Invalid failure_code: must be one of ${Object.keys(READER_FAILURES).join(', ')}`, { param: 'failure_code' });
+  const action = reader.action;
+  if (!action || action.status !== 'in_progress') throw invalidRequest('This Reader has no action in progress to fail.', { param: 'reader' });
+  action.status = 'failed';
+  action.failure_code = failure.cardError ? failure.cardError.code : code;
+  action.failure_message = failure.message;
+  if (failure.cardError) action.api_error = { ...failure.cardError, message: failure.message, type: 'card_error' };
+  core.events.record('terminal.reader.action_failed', reader);
+  return reader;
+}
+
 function cancelAction(core: Core, p: Params, [id]: string[]): TerminalReader {
   allowOnly(p, paramSet());
   const reader = getReader(core, id as string);
@@ -281,4 +312,5 @@ export const terminalRoutes: RouteDef[] = [
   ['POST', '/v1/terminal/readers/:id/cancel_action', cancelAction],
   ['POST', '/v1/terminal/readers/:id/set_reader_display', setReaderDisplay],
   ['POST', '/v1/test_helpers/terminal/readers/:id/present_payment_method', presentPaymentMethod],
+  ['POST', '/v1/test_helpers/terminal/readers/:id/fail_action', failReaderAction],
 ];

@@ -15,7 +15,12 @@ export type Links = { readonly stripe: Link<StripeLink>; readonly relay: Link<Re
  * they are up; test and live modes will fill it from the office install's setup (key and relay
  * token); until then jobs that need a link report 'stopped' with the sentence here.
  */
-export type LinkBoard = { current(): Links; set(patch: Partial<Links>): void };
+export type LinkBoard = {
+  current(): Links;
+  set(patch: Partial<Links>): void;
+  /** Called with the Stripe endpoint (or null) whenever the Stripe link is set. */
+  onStripe(listener: (link: StripeLink | null) => void): void;
+};
 
 export function missingLinks(mode: Mode): Links {
   if (mode === 'demo') {
@@ -32,10 +37,15 @@ export function missingLinks(mode: Mode): Links {
 
 export function createLinkBoard(mode: Mode): LinkBoard {
   let links = missingLinks(mode);
+  const stripeListeners: ((link: StripeLink | null) => void)[] = [];
   return {
     current: () => links,
     set(patch) {
       links = { ...links, ...patch };
+      if (patch.stripe) for (const l of stripeListeners) l(patch.stripe.ok ? patch.stripe.value : null);
+    },
+    onStripe(listener) {
+      stripeListeners.push(listener);
     },
   };
 }

@@ -28,7 +28,9 @@ export type DemoStack = {
 export async function startDemoStack(opts: { dataDir: string; installId: string; log: Logger }): Promise<DemoStack> {
   const dir = join(opts.dataDir, 'demo');
   mkdirSync(dir, { recursive: true });
-  const emulator = await startEmulator({ statePath: join(dir, 'stripe-emulator.json') });
+  // KEYDESK_DEMO_EMULATOR_PORT pins the port so screen tests can switch the emulator's faults (network down) on and off.
+  const pinned = Number(process.env.KEYDESK_DEMO_EMULATOR_PORT ?? 0);
+  const emulator = await startEmulator({ statePath: join(dir, 'stripe-emulator.json'), port: Number.isInteger(pinned) && pinned > 0 ? pinned : undefined });
   const stripe: StripeEndpoint = { apiKey: emulator.apiKey, ...emulator.stripeOptions };
   try {
     // The relay's address must be known before the webhook endpoint that points at it.

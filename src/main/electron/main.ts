@@ -5,9 +5,14 @@ import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/bridge';
 import { DEFAULT_MESSAGES } from '../../shared/errors';
 import type { Backend } from '../backend';
+import { startAppHost } from '../appHost';
+import type { AppHost } from '../appHost';
+import { loadManagedConfig } from '../config/managedConfig';
+import { encryptedSecretStore } from '../secrets/secretStore';
+import { createFileLog } from './fileLog';
+import { safeStorageEncryptor } from './safeStorageEncryptor';
+import { startUpdater } from './updater';
 import { installLastResort } from '../lastResort';
-import { startMainApp } from '../startApp';
-import type { MainApp } from '../startApp';
 import { RENDERER_CSP } from '../rpc/httpTransport';
 import { resolveInside } from '../rpc/staticPath';
 import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
@@ -18,8 +23,19 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererDir = join(import.meta.dirname, '../renderer');
-let mainApp: MainApp | null = null;
+let mainApp: AppHost | null = null;
 let mainWindow: BrowserWindow | null = null;
+let updater: ReturnType<typeof startUpdater> = null;
+
+// One Keydesk per computer account: a second launch focuses the first window instead of opening
+// the same database and secret store twice.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+app.on('second-instance', () => {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+});
 
 function serveAppProtocol(): void {
   protocol.handle('app', async (request) => {
@@ -56,6 +72,14 @@ function createWindow(b: Backend): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // A crashed or killed renderer is reloaded: main keeps the session, the database and the jobs,
+  // so the clerk is back where the counter was (bounded, so a crash loop ends in a visible error).
+  let crashes = 0;
+  win.webContents.on('render-process-gone', (_e, details) => {
+    b.log.error('renderer.gone', { reason: details.reason, exitCode: details.exitCode });
+    if (details.reason === 'clean-exit' || win.isDestroyed() || ++crashes > 5) return;
+    win.webContents.reload();
+  });
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
@@ -73,9 +97,23 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
+  // KEYDESK_DATA_DIR lets tests and a second counter profile use their own folder.
+  const dataDir = process.env.KEYDESK_DATA_DIR ?? app.getPath('userData');
+  const log = createFileLog(dataDir);
   try {
-    // KEYDESK_DATA_DIR lets tests and a second counter profile use their own folder.
-    mainApp = await startMainApp({ dataDir: process.env.KEYDESK_DATA_DIR ?? app.getPath('userData'), version: APP_VERSION, transport: 'electron' });
+    const managed = loadManagedConfig({ argv: process.argv });
+    mainApp = await startAppHost({
+      dataDir,
+      version: APP_VERSION,
+      transport: 'electron',
+      log,
+      managed,
+      // Keys are encrypted by the OS; Linux's plain-text fallback only if the office allows it.
+      openSecrets: (m) => encryptedSecretStore(join(dataDir, 'secrets.json'), safeStorageEncryptor(), { platform: process.platform, allowPlainTextSecrets: m.config.allowPlainTextSecrets === true }),
+      offerSetupOnFirstRun: true,
+    });
+    const host = mainApp;
+    updater = startUpdater({ managed, db: () => host.backend.db, log });
   } catch (err) {
     const { dialog } = await import('electron');
     dialog.showErrorBox('Keydesk cannot start', err instanceof Error ? err.message : String(err));
@@ -112,7 +150,8 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   const closing = mainApp;
   mainApp = null;
+  updater?.stop();
   void closing.close().finally(() => app.quit());
 });
 
-void start();
+if (primary) void start();

@@ -30,7 +30,9 @@ export type TestShop = {
 
 let plateNo = 100;
 
-export async function openTestShop(opts: { turnaroundMinutes?: number; dbPath?: string; now?: string } = {}): Promise<TestShop> {
+export async function openTestShop(
+  opts: { turnaroundMinutes?: number; dbPath?: string; now?: string; backend?: Partial<Parameters<typeof createBackend>[0]> } = {},
+): Promise<TestShop> {
   const clock = { now: new Date(opts.now ?? MONDAY_8AM) };
   const dir = mkdtempSync(join(tmpdir(), 'kd-shop-'));
   const b = createBackend({
@@ -41,6 +43,9 @@ export async function openTestShop(opts: { turnaroundMinutes?: number; dbPath?: 
     log: memoryLogger(),
     now: () => clock.now,
     demoSeed: { full: false },
+    // Tests written before payments check out unpaid bookings; payment tests turn the gate on.
+    requirePaymentAtHandover: false,
+    ...opts.backend,
   });
   const staff = b.db.prepare('SELECT id, role FROM staff').all() as { id: string; role: 'manager' | 'clerk' }[];
   const ctxOf = (role: 'manager' | 'clerk'): CallContext => ({ role, staffId: staff.find((s) => s.role === role)?.id ?? null, transport: 'internal' });

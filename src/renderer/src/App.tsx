@@ -7,7 +7,10 @@ import { useKeymap } from './keymap';
 import { BookingsScreen } from './screens/bookings/BookingsScreen';
 import { ComingSoon } from './screens/ComingSoon';
 import { CounterScreen } from './screens/counter/CounterScreen';
+import { RefundsScreen } from './screens/refunds/RefundsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
+import { SetupScreen } from './screens/setup/SetupScreen';
+import { useSetup } from './screens/setup/setupStore';
 import { SignInScreen } from './screens/signin/SignInScreen';
 import type { ScreenId } from './screens/registry';
 import { on } from './rpc/client';
@@ -22,7 +25,7 @@ function Screen({ id }: { id: ScreenId }) {
     case 'bookings':
       return <BookingsScreen />;
     case 'refunds':
-      return <ComingSoon title="Refunds">Full and partial refunds with a reason and a manager’s PIN, queued safely while offline.</ComingSoon>;
+      return <RefundsScreen />;
     case 'shift':
       return <ComingSoon title="Shift">Open and close the till, count cash, and print the X and Z reports.</ComingSoon>;
     case 'reports':
@@ -37,9 +40,11 @@ export function App() {
   const screen = useApp((s) => s.screen);
   const fatal = useApp((s) => s.fatal);
   const signedOut = useApp((s) => s.session?.role === null);
+  const setupOpen = useSetup((s) => s.open && s.state !== null);
   useKeymap();
   useEffect(() => {
     void load();
+    void useSetup.getState().loadOnStart();
   }, [load]);
   // Stripe's news (a payment confirmed, a refund or dispute) reaches this till through the relay:
   // refresh the bookings on screen and today's lists so nobody works from a stale balance.
@@ -63,6 +68,8 @@ export function App() {
         <button type="button" className="primary" onClick={() => void load()}>Try again</button>
       </main>
     );
+  } else if (setupOpen) {
+    content = <SetupScreen />;
   } else if (signedOut) {
     content = <SignInScreen />;
   } else {
@@ -72,10 +79,10 @@ export function App() {
   return (
     <div className="shell">
       <TitleBar />
-      {signedOut && !fatal ? <div aria-hidden="true" /> : <NavBar />}
+      {(signedOut || setupOpen) && !fatal ? <div aria-hidden="true" /> : <NavBar />}
       {content}
       <Notices />
-      {!signedOut && <CommandPalette />}
+      {!signedOut && !setupOpen && <CommandPalette />}
     </div>
   );
 }

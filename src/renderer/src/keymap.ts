@@ -5,6 +5,7 @@ import { useBookings } from './stores/bookingStore';
 import { useSession } from './stores/sessionStore';
 import { currentWorkScreen, useViews } from './stores/viewStore';
 import type { ScreenId } from './screens/registry';
+import { usePayments } from './stores/paymentStore';
 
 /**
  * The one keymap. Every shortcut in the app is listed here so the palette, the navigation
@@ -46,6 +47,17 @@ function goScreen(id: ScreenId): void {
   app.navigate(id);
 }
 
+/** F8 on a booking (or its check-out): to the Charge panel. Elsewhere it says where to go instead of doing nothing. */
+export const CHARGE_KEYS = 'F8';
+function openCharge(): void {
+  useApp.getState().setPaletteOpen(false);
+  const views = useViews.getState();
+  const screen = useApp.getState().screen;
+  const top = screen === 'counter' || screen === 'bookings' ? views.stacks[screen].at(-1) : undefined;
+  if (top?.kind === 'booking' || top?.kind === 'checkOut') usePayments.getState().focusCharge();
+  else useApp.getState().notify('error', 'Open a booking first, then press F8 to take a payment.', 'charge-key');
+}
+
 export function shortcuts(): Shortcut[] {
   const app = useApp.getState();
   return [
@@ -56,6 +68,7 @@ export function shortcuts(): Shortcut[] {
     ),
     { keys: '/', label: 'Find a booking', run: goCounterSearch },
     { keys: NEW_BOOKING_KEYS, label: 'New booking', run: openNewBooking, whileTyping: true },
+    { keys: CHARGE_KEYS, label: 'Take a payment on this booking', run: openCharge, whileTyping: true },
     { keys: 'Control+K', label: 'Open the command palette', run: () => app.setPaletteOpen(!useApp.getState().paletteOpen), whileTyping: true },
     { keys: 'Escape', label: 'Back', run: () => useViews.getState().back(), whileTyping: true, hidden: true },
   ];

@@ -7,7 +7,7 @@ import { connectivityJob } from './connectivityJob';
 import type { StatusMonitor } from './statusMonitor';
 
 export { CONNECTIVITY_JOB } from './connectivityJob';
-export { ensureInstallId } from './installId';
+export { adoptInstallId, ensureInstallId } from './installId';
 export { demoStartSession, rememberSession } from './sessionMemory';
 export { createStatusMonitor } from './statusMonitor';
 export type { StatusMonitor } from './statusMonitor';

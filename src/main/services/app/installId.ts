@@ -12,3 +12,12 @@ export function ensureInstallId(db: Db): string {
   writeSetting(db, KEY, id, null);
   return id;
 }
+
+/**
+ * A new database takes the install id the office relay knows this counter by (from setup's
+ * relay check), so the PaymentIntents it tags route back to it. Only before anything is written.
+ */
+export function adoptInstallId(db: Db, id: string): void {
+  if (readSettingRows(db).has(KEY)) throw new Error('adoptInstallId: this database already has an install id');
+  writeSetting(db, KEY, id, null);
+}

@@ -10,6 +10,11 @@ import type { JobHealth } from '../../core/module';
 export type StatusMonitor = {
   current(): Status;
   setJobs(jobs: readonly JobStatus[]): void;
+  /**
+   * What a job that talks to Stripe just learned (the outbox's own results): online or not, now.
+   * The newest word wins, so a failed refund send shows Offline before the next probe.
+   */
+  reportOnline(online: boolean, at: string): void;
 };
 
 const SYNC_BADGE: Record<JobHealth, Status['sync']> = { starting: 'connecting', ok: 'live', degraded: 'offline', failed: 'error', stopped: 'off' };
@@ -17,21 +22,37 @@ const ONLINE: Record<JobHealth, boolean | null> = { starting: null, ok: true, de
 
 export function createStatusMonitor(opts: { connectivityJob: string; syncJob: string; onChange: (s: Status) => void }): StatusMonitor {
   let status: Status = { online: null, sync: 'off', detail: 'Starting…', checkedAt: null, jobs: [] };
+  let lastJobs: readonly JobStatus[] = [];
+  let heard: { online: boolean; at: string } | null = null;
+  const publish = () => {
+    const conn = lastJobs.find((j) => j.name === opts.connectivityJob);
+    const sync = lastJobs.find((j) => j.name === opts.syncJob);
+    let online = conn ? ONLINE[conn.health] : null;
+    let checkedAt = conn && online !== null ? conn.since : null;
+    if (heard && (checkedAt === null || heard.at > checkedAt)) {
+      online = heard.online;
+      checkedAt = heard.at;
+    }
+    const next: Status = {
+      online,
+      sync: sync ? SYNC_BADGE[sync.health] : 'off',
+      detail: [conn?.detail, sync?.detail].filter(Boolean).join(' '),
+      checkedAt,
+      jobs: lastJobs.map((j) => ({ ...j })),
+    };
+    if (JSON.stringify(next) === JSON.stringify(status)) return;
+    status = next;
+    opts.onChange(next);
+  };
   return {
     current: () => status,
     setJobs(jobs) {
-      const conn = jobs.find((j) => j.name === opts.connectivityJob);
-      const sync = jobs.find((j) => j.name === opts.syncJob);
-      const next: Status = {
-        online: conn ? ONLINE[conn.health] : null,
-        sync: sync ? SYNC_BADGE[sync.health] : 'off',
-        detail: [conn?.detail, sync?.detail].filter(Boolean).join(' '),
-        checkedAt: conn && ONLINE[conn.health] !== null ? conn.since : null,
-        jobs: jobs.map((j) => ({ ...j })),
-      };
-      if (JSON.stringify(next) === JSON.stringify(status)) return;
-      status = next;
-      opts.onChange(next);
+      lastJobs = jobs;
+      publish();
+    },
+    reportOnline(online, at) {
+      heard = { online, at };
+      publish();
     },
   };
 }

@@ -46,6 +46,8 @@ export type BookingsDeps = {
   dataDir: string | null;
   /** Extra drivers and discounts of a saved booking, priced into every quote (drivers and discounts modules). */
   adjustments?: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
+  /** Payments' gate before the keys go (balance paid or a manager approved); throws the clerk's sentence. */
+  beforeCheckOut?: (bookingId: string) => void;
 };
 
 const STATUS_WORDS: Record<BookingStatus, string> = {

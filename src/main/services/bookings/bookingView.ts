@@ -104,7 +104,8 @@ export function describeAudit(row: AuditRow, timeZone: string, locale: string): 
     case 'booking.close':
       return 'Closed';
     default:
-      return row.action;
+      // Other capabilities' rows on a booking (deposits, …) carry their own one-line summary.
+      return typeof (after as { summary?: unknown }).summary === 'string' ? (after as { summary: string }).summary : row.action;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BookingStatus } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import type { BlockWindow } from '../fleet/index';
+import { paidOnBookingSql } from '../payments/index';
 
 export type BookingRow = {
   seq?: number;
@@ -161,8 +162,8 @@ const SUMMARY_SELECT = `
     v.id AS vehicle_id, v.plate, b.vehicle_class, v.make, v.model,
     pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
     rl.id AS rl_id, rl.code AS rl_code, rl.name AS rl_name,
-    (SELECT coalesce(sum(p.amount_captured), 0) FROM payments p WHERE p.booking_id = b.id AND p.status = 'succeeded') AS paid,
-    (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled')) AS refunded
+    ${paidOnBookingSql('b.id')} AS paid,
+    (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled') AND r.method <> 'release') AS refunded
   FROM bookings b
   JOIN customers c ON c.id = b.customer_id
   JOIN vehicles v ON v.id = b.vehicle_id
@@ -252,8 +253,8 @@ export function createBookingsRepo(db: Db) {
   );
 
   const money = db.prepare<{ id: string }, { paid: number; refunded: number }>(
-    `SELECT (SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = @id AND status = 'succeeded') AS paid,
-            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled')) AS refunded`,
+    `SELECT ${paidOnBookingSql('@id')} AS paid,
+            (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
 
   return {

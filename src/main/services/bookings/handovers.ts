@@ -37,6 +37,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     }
     const customer = customerOf(before.customer_id);
     checkLicence(customer, before.return_at, before.pickup_at, bookingCard(before));
+    deps.beforeCheckOut?.(before.id);
     requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();

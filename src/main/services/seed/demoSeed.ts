@@ -18,6 +18,7 @@ import type { RateCard } from '../pricing/index';
 import { readSettingRows, writeSetting } from '../settings/index';
 import { hashPinSync } from '../staff/index';
 import type { StaffService } from '../staff/index';
+import { createSeedPaymentWriter } from '../payments/index';
 import { COLOURS, DEMO_LOCATIONS, EMAIL_DOMAINS, FIRST_NAMES, FLEET_PLAN, LAST_NAMES, PHONE_FORMATS, PLATE_LETTERS } from './demoData';
 import { createRng } from './prng';
 import type { Rng } from './prng';
@@ -271,14 +272,10 @@ function buildShop(deps: DemoSeedDeps, opts: DemoSeedOptions): DemoSeedReport {
   const usable = customers.slice(2);
   const extraCodes = ['child_seat', 'gps', 'additional_driver', 'roadside_cover'].filter((c) => Object.hasOwn(card.card.extras, c));
   const airportFee = Object.hasOwn(card.card.fees, 'airport_surcharge') ? 'airport_surcharge' : null;
-  const paymentInsert = db.prepare(
-    `INSERT INTO payments (id, booking_id, kind, method, status, amount, amount_captured, currency, idempotency_key, created_by, install_id, version, created_at, updated_at)
-     VALUES (@id, @booking_id, 'charge', 'cash', 'succeeded', @amount, @amount, @currency, @key, NULL, @install_id, 1, @at, @at)`,
-  );
+  const recordPayment = createSeedPaymentWriter(db, installId);
   const pay = (bookingId: string, amount: number, atIso: string) => {
     if (amount <= 0) return;
-    const pid = id(Date.parse(atIso));
-    paymentInsert.run({ id: pid, booking_id: bookingId, amount, currency: card.card.currency, key: `seed-${pid}`, install_id: installId, at: atIso });
+    recordPayment({ id: id(Date.parse(atIso)), bookingId, amount, currency: card.card.currency, at: atIso });
   };
   const iso = (ms: number) => new Date(ms).toISOString();
   const vehicleAfter = db.prepare('UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, notes = @notes WHERE id = @id');

@@ -28,6 +28,8 @@ export function streamJob(deps: {
   log: Log;
   onBookingsChanged: (ids: string[]) => void;
   client?: Partial<StreamClientOptions>;
+  /** Every state change, for the catch-up after a long outage. */
+  onState?: (state: SyncState) => void;
 }): Job {
   let client: StreamClient | null = null;
   return {
@@ -48,7 +50,10 @@ export function streamJob(deps: {
           if (out.bookingIds.length > 0) deps.onBookingsChanged(out.bookingIds.slice(0, 1000));
         },
         loadCursor: () => deps.applier.cursor('relay'),
-        onState: (s) => report(HEALTH[s.state], DETAIL[s.state] + (s.error && s.state !== 'live' ? ` (${s.error})` : '')),
+        onState: (s) => {
+          report(HEALTH[s.state], DETAIL[s.state] + (s.error && s.state !== 'live' ? ` (${s.error})` : ''));
+          deps.onState?.(s.state);
+        },
         ...deps.client,
       });
       client.start();

@@ -73,7 +73,14 @@ export type StripeEventApplier = {
   cursor(stream: string): number;
 };
 
-export function createStripeEventApplier(db: Db, installId: string, now: () => Date = () => new Date()): StripeEventApplier {
+/** Capabilities that apply their own Stripe objects (refunds: matched by our id in metadata, releases kept apart). */
+export type ApplierHooks = {
+  refund?: (refund: Record<string, unknown>, via: string) => string | null;
+  /** Payments: payment_intent.*, charge.* and reader actions; returns the payment touched, undefined when not its event. */
+  payment?: (type: string, obj: Record<string, unknown>) => string | null | undefined;
+};
+
+export function createStripeEventApplier(db: Db, installId: string, now: () => Date = () => new Date(), hooks: ApplierHooks = {}): StripeEventApplier {
   const q = {
     seen: db.prepare('SELECT 1 FROM stripe_events WHERE id = ?'),
     record: db.prepare(
@@ -164,6 +171,13 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   }
 
   function applyRefund(refund: Obj): void {
+    if (hooks.refund) {
+      const id = hooks.refund(refund, 'relay');
+      const booking = id ? (bookingOf.get(id, id, id) as string | undefined) : undefined;
+      if (booking) touched.add(booking);
+      if (id && str(refund.status) === 'failed') flagFor(id, 'refund_failed', str(refund.id) ?? id, str(refund.failure_reason) ?? 'Stripe could not complete this refund.');
+      return;
+    }
     const stripeId = str(refund.id);
     const status = refundStatusFor(str(refund.status) ?? '');
     if (!stripeId || !status) return;
@@ -235,6 +249,12 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
 
   function effects(e: StripeEventEnvelope): void {
     const obj = e.data.object as Obj;
+    const paymentId = hooks.payment?.(e.type, obj);
+    if (paymentId !== undefined) {
+      const booking = paymentId ? (bookingOf.get(paymentId, paymentId, paymentId) as string | undefined) : undefined;
+      if (booking) touched.add(booking);
+      return;
+    }
     if (e.type.startsWith('payment_intent.')) applyPaymentIntent(obj, e.type);
     else if (e.type === 'charge.dispute.created') applyDispute(obj);
     else if (e.type.startsWith('charge.')) applyCharge(obj, e.type);

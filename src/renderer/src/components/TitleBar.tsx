@@ -1,5 +1,6 @@
 import { useApp } from '../stores/appStore';
 import { useSession } from '../stores/sessionStore';
+import { QueueBadge } from '../screens/refunds/QueueBadge';
 
 const MODE_LABEL = { demo: 'Demo', test: 'Test', live: 'Live' } as const;
 
@@ -37,6 +38,7 @@ export function TitleBar() {
         <output aria-label="Sync" className={`badge ${status?.sync === 'live' ? 'ok' : status?.sync === 'error' ? 'bad' : 'idle'}`} title={status?.detail ?? ''}>
           {status ? SYNC_LABEL[status.sync] : '…'}
         </output>
+        <QueueBadge />
         {session && <span className="who" aria-label="Signed in as">{session.role ? `${session.name} (${session.role})` : 'Signed out'}</span>}
         {session?.role && (
           <button type="button" className="signout" onClick={() => void signOut()}>

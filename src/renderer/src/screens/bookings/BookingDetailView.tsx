@@ -18,6 +18,9 @@ import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { AdjustmentsPanel } from '../adjustments/AdjustmentsPanel';
 import { useViews } from '../../stores/viewStore';
+import { PaymentsSection } from '../payments/PaymentsSection';
+import { BookingRefunds } from '../refunds/BookingRefunds';
+import { DepositPanel } from '../deposits/DepositPanel';
 
 const FLAG_TITLE: Record<BookingDetail['flags'][number]['kind'], string> = {
   dispute: 'Disputed at the bank.',
@@ -193,6 +196,9 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         </section>
       </div>
 
+      <DepositPanel bookingId={b.id} bookingVersion={b.version} />
+      <PaymentsSection bookingId={b.id} />
+      <BookingRefunds bookingId={b.id} />
       <AdjustmentsPanel booking={b} onChanged={() => void store.load(b.id)} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (

@@ -15,6 +15,7 @@ import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
 import { useViews } from '../../stores/viewStore';
+import { HandoverStep, handoverBlock } from '../payments/HandoverStep';
 
 const LABELS: Record<string, string> = {
   odometer: 'Odometer',
@@ -24,6 +25,7 @@ const LABELS: Record<string, string> = {
   signature: 'Signature',
   licenceChecked: 'Licence check',
   vehicleId: 'Vehicle',
+  payment: 'Payment',
 };
 
 /** Loads the booking, then shows the checklist; shared by check-out and check-in. */
@@ -78,6 +80,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
     if (fuel === null) local.fuelEighths = 'Choose the fuel level';
     if (!licenceChecked) local.licenceChecked = 'Check the driving licence against the customer, then tick this box';
     if (!signature && !paper) local.signature = 'Ask the customer to sign, or tick that they signed on paper';
+    const unpaid = handoverBlock(b.id, locale);
+    if (unpaid) local.payment = unpaid;
     if (Object.keys(local).length > 0 || reading === null || fuel === null) {
       setFields(local);
       notify('error', errorSentence({ code: 'invalid_input', message: DEFAULT_MESSAGES.invalid_input, fields: local }, LABELS));
@@ -109,6 +113,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
       <p className="lead">
         <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model} for <strong>{b.customer.name}</strong>, due back {showDateTime(b.returnAt, timeZone, locale)}.
       </p>
+      {/* Outside the checklist form: the Charge panel has its own form (Enter charges). */}
+      <HandoverStep bookingId={b.id} />
       <form aria-label="Check-out checklist" className="checklist" onSubmit={(e) => void submit(e)} noValidate>
         <fieldset className="card">
           <legend>1. Driving licence</legend>
@@ -156,6 +162,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
           {err('signature') && <p id="co-sign-err" className="field-error">{err('signature')}</p>}
         </fieldset>
 
+        {err('payment') && <p className="field-error">{err('payment')}</p>}
         {err('vehicleId') && <p className="field-error">{err('vehicleId')}</p>}
         <div className="actions">
           <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Hand over vehicle'}</button>

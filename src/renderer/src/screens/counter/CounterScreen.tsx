@@ -7,6 +7,7 @@ import { useCatalog } from '../../stores/catalogStore';
 import { useCounter } from '../../stores/counterStore';
 import { useViews } from '../../stores/viewStore';
 import { WorkView } from '../WorkView';
+import { HoldsExpiring } from '../deposits/HoldsExpiring';
 import { SearchBox } from './SearchBox';
 
 /** F1: find a booking fast, and see what the day holds. Opened bookings stack on top of it. */
@@ -33,6 +34,7 @@ function CounterHome() {
     <main className="screen" aria-labelledby="screen-title">
       <h1 id="screen-title">Counter</h1>
       <SearchBox onOpen={openBooking} />
+      <HoldsExpiring onOpen={openBooking} />
       <section aria-labelledby="today-title" className="today">
         <div className="section-head">
           <h2 id="today-title">Today{today ? `, ${showDate(today.date, locale)}` : ''}</h2>

@@ -5,6 +5,8 @@ import { CURRENCY_CODES } from '../../../../shared/money';
 import type { CurrencyCode } from '../../../../shared/money';
 import { majorText, parseAmount } from '../../format/money';
 import { useApp } from '../../stores/appStore';
+import { DepositPolicyForm } from '../deposits/DepositPolicyForm';
+import { SetupSummary } from '../setup/SetupSummary';
 
 type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold'> & { turnaroundMinutes: string; refundPinThreshold: string };
 
@@ -92,7 +94,7 @@ export function ShopSettings() {
           <legend>Counter rules</legend>
           {field('turnaroundMinutes', 'Turnaround between rentals (minutes)', { inputMode: 'numeric' })}
           {field('refundPinThreshold', `Refunds above this need a manager PIN (${draft.currency})`, { inputMode: 'decimal' })}
-          {field('relayUrl', 'Office relay address (leave empty if none)', { type: 'url' })}
+          {field('relayUrl', 'Office relay address (changed in counter setup, below)', { type: 'url', disabled: true })}
           <div className="field">
             <label htmlFor="set-receiptFooter">Receipt footer</label>
             <textarea id="set-receiptFooter" value={draft.receiptFooter} disabled={!canEdit} rows={2} onChange={(e) => setDraft({ ...draft, receiptFooter: e.target.value })} />
@@ -106,6 +108,8 @@ export function ShopSettings() {
           </div>
         )}
       </form>
+      <DepositPolicyForm />
+      <SetupSummary />
       {info && (
         <section aria-labelledby="about-title" className="about">
           <h2 id="about-title">About this counter</h2>

@@ -1,0 +1,2 @@
+export { createRefundsModule } from './refundsModule';
+export type { RefundsApi, RefundsModuleDeps } from './refundsModule';

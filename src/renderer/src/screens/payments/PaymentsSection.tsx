@@ -1,0 +1,24 @@
+import { useState } from 'react';
+import { ReceiptDialog } from '../../receipts/ReceiptDialog';
+import { usePayments } from '../../stores/paymentStore';
+import { ChargePanel } from './ChargePanel';
+import { PaymentHistory } from './PaymentHistory';
+
+/** The money part of a booking: the Charge panel, every payment with its tries, and the receipt (print and reprint). */
+export function PaymentsSection({ bookingId }: { bookingId: string }) {
+  const data = usePayments((s) => s.byBooking[bookingId]?.data);
+  const [receipt, setReceipt] = useState(false);
+  const paidSomething = data?.payments.some((p) => p.status === 'succeeded' || p.status === 'authorized') ?? false;
+  return (
+    <div className="payments-section">
+      <ChargePanel bookingId={bookingId} />
+      {data && (
+        <PaymentHistory
+          data={data}
+          actions={paidSomething && <button type="button" onClick={() => setReceipt(true)}>Show and print receipt</button>}
+        />
+      )}
+      <ReceiptDialog bookingId={bookingId} open={receipt} onOpenChange={setReceipt} />
+    </div>
+  );
+}
