@@ -188,8 +188,14 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   expect(payments.map((p) => [p.amount.amount, p.status])).toEqual([[b.total.amount, 'succeeded']]);
 });
 
-test('every control in the office sections is named and at least 44 px', async ({ page }) => {
+test('every control in the office sections is named and at least 44 px; arrow keys move between sections', async ({ page }) => {
   await settingsTab(page, 'Staff');
+  await page.getByRole('tab', { name: 'Staff' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Fleet' })).toBeFocused();
+  await expect(page.getByRole('tab', { name: 'Fleet' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Customers', selected: true })).toBeFocused();
   for (const tab of ['Staff', 'Fleet', 'Rate card', 'Locations', 'Customers']) {
     await page.getByRole('tab', { name: tab }).click();
     await expect(page.getByRole('tabpanel')).toBeVisible();
