@@ -80,6 +80,8 @@ export type BackendOptions = {
   requirePaymentAtHandover?: boolean;
   /** Outbox pacing and backoff (tests and the bench shorten them). */
   outbox?: RefundsModuleDeps['outbox'];
+  /** Jobs that belong to the host rather than a capability (demo emulator health, main's unexpected errors); run after the modules' jobs. */
+  extraJobs?: readonly Job[];
 };
 
 /** Main's services behind one dispatch, shared by the Electron and HTTP transports. */
@@ -257,7 +259,7 @@ export function createBackend(opts: BackendOptions): Backend {
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],
   );
-  const jobs = createJobRunner({ jobs: modules.flatMap((m) => m.jobs ?? []), log, now, onChange: (j) => status.setJobs(j) });
+  const jobs = createJobRunner({ jobs: [...modules.flatMap((m) => m.jobs ?? []), ...(opts.extraJobs ?? [])], log, now, onChange: (j) => status.setJobs(j) });
   status.setJobs(jobs.snapshot());
 
   return {

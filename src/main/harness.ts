@@ -6,6 +6,8 @@ import { startAppHost } from './appHost';
 import type { AppHost } from './appHost';
 import { plainFileSecretStore } from './secrets/secretStore';
 import { installLastResort } from './lastResort';
+import { createMainErrorTally } from './mainErrors';
+import type { Job } from './core/module';
 import { startHttpTransport } from './rpc/httpTransport';
 import type { HttpTransport } from './rpc/httpTransport';
 import { APP_VERSION } from './version';
@@ -22,6 +24,8 @@ export type HarnessOptions = {
   offerSetupOnFirstRun?: boolean;
   /** Test harness only (`KEYDESK_HARNESS_STRIPE_URL`, loopback only): test mode's Stripe calls go to the emulator. */
   stripeOverride?: { host: string; port: number; protocol: 'http' };
+  /** Host jobs shown in app.status (main.errors). */
+  extraJobs?: readonly Job[];
 };
 
 /**
@@ -46,6 +50,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     openSecrets: async () => plainFileSecretStore(join(opts.dataDir, 'secrets.json')),
     stripeOverride: opts.stripeOverride,
     offerSetupOnFirstRun: opts.offerSetupOnFirstRun ?? false,
+    extraJobs: opts.extraJobs,
   });
   const { backend } = app;
   let http: HttpTransport;
@@ -80,14 +85,15 @@ async function main(): Promise<void> {
   }
   const port = process.env.KEYDESK_PORT ? Number(process.env.KEYDESK_PORT) : 0;
   let harness: Harness;
+  const mainErrors = createMainErrorTally();
   try {
-    harness = await startHarness({ dataDir, rendererDir, port, argv: process.env.KEYDESK_MANAGED_CONFIG ? [...process.argv, `--managed-config=${process.env.KEYDESK_MANAGED_CONFIG}`] : process.argv, offerSetupOnFirstRun: process.env.KEYDESK_SETUP_ON_FIRST_RUN === '1', stripeOverride: harnessStripeOverride(process.env.KEYDESK_HARNESS_STRIPE_URL) });
+    harness = await startHarness({ extraJobs: [mainErrors.job], dataDir, rendererDir, port, argv: process.env.KEYDESK_MANAGED_CONFIG ? [...process.argv, `--managed-config=${process.env.KEYDESK_MANAGED_CONFIG}`] : process.argv, offerSetupOnFirstRun: process.env.KEYDESK_SETUP_ON_FIRST_RUN === '1', stripeOverride: harnessStripeOverride(process.env.KEYDESK_HARNESS_STRIPE_URL) });
   } catch (err) {
     process.stderr.write(`Keydesk could not start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
   // A background write that fails (full disk) is logged; the counter keeps serving.
-  installLastResort(process, harness.backend.log);
+  installLastResort(process, harness.backend.log, mainErrors.record);
   const info = harness.backend.info();
   process.stdout.write(`Keydesk ${info.version} (${info.mode} mode) is running.\n`);
   process.stdout.write(`Open: ${harness.http.launchUrl}\n`);

@@ -5,7 +5,8 @@ import { prepareDatabase } from './db/openApp';
 import { createLogger } from './log';
 import type { Backend, BackendOptions } from './backend';
 import { startDemoStack } from './demo/demoStack';
-import type { DemoStack } from './demo/demoStack';
+import type { DemoEmulatorTuning, DemoStack } from './demo/demoStack';
+import { demoEmulatorJob } from './demo/emulatorJob';
 import type { Links } from './core/links';
 
 export type MainApp = {
@@ -19,18 +20,20 @@ export type MainApp = {
  * (linked in as this counter's Stripe and relay), then every module's background jobs. In test
  * and live mode the same jobs run; those without a configured link report why they are stopped.
  */
-export async function startMainApp(opts: BackendOptions & { officeLinks?: Partial<Links> }): Promise<MainApp> {
+export async function startMainApp(opts: BackendOptions & { officeLinks?: Partial<Links>; demoEmulator?: DemoEmulatorTuning; demoJobEveryMs?: number }): Promise<MainApp> {
   // Inspect the file and back it up before a migration may change it (createBackend migrates).
   const dbPath = opts.dbPath ?? join(opts.dataDir, 'keydesk.sqlite');
   const log = opts.log ?? createLogger({ file: join(opts.dataDir, 'logs', 'main.log') });
   await prepareDatabase(dbPath, MIGRATIONS, log);
-  const backend = createBackend({ ...opts, log });
-  const { links, jobs } = backend;
   let demo: DemoStack | null = null;
+  // Demo mode reports its emulator's state file in app.status (the stack starts below, before the jobs).
+  const demoJobs = (opts.mode ?? 'demo') === 'demo' ? [demoEmulatorJob({ stack: () => demo, log, everyMs: opts.demoJobEveryMs })] : [];
+  const backend = createBackend({ ...opts, log, extraJobs: [...(opts.extraJobs ?? []), ...demoJobs] });
+  const { links, jobs } = backend;
 
   if (backend.info().mode === 'demo') {
     try {
-      demo = await startDemoStack({ dataDir: opts.dataDir, installId: backend.info().installId, log });
+      demo = await startDemoStack({ dataDir: opts.dataDir, installId: backend.info().installId, log, emulator: opts.demoEmulator });
       links.set({ stripe: { ok: true, value: demo.stripe }, relay: { ok: true, value: { url: demo.relayUrl, token: demo.relayToken } } });
     } catch (err) {
       log.error('demo.stack_failed', { error: err instanceof Error ? err.message : String(err) });

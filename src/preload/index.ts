@@ -5,6 +5,10 @@ import type { PosBridge } from '../shared/bridge';
 // Literal channel names: the bundled preload must not pull shared code it does not need.
 const CALL = 'pos:call';
 const EVENT = 'pos:event';
+const PRINT = 'pos:print';
+
+// Main validates the request (kind, booking id, pdf) and the sender; the preload only forwards plain data.
+const print: NonNullable<PosBridge['print']> = (request) => ipcRenderer.invoke(PRINT, request);
 
 const pos: PosBridge = {
   call: ((method: unknown, input: unknown) => {
@@ -21,6 +25,8 @@ const pos: PosBridge = {
       ipcRenderer.removeListener(EVENT, wrapped);
     };
   },
+  print,
+  printReceipt: (bookingId) => print({ kind: 'receipt', bookingId, pdf: false }),
 };
 
 contextBridge.exposeInMainWorld('pos', pos);

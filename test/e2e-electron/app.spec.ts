@@ -29,12 +29,12 @@ test.describe('Electron window', () => {
     });
     const page = await app.firstWindow();
     await expect(page.getByRole('banner').getByRole('status', { name: 'Mode' })).toHaveText('Demo');
-    // The page gets window.pos with call and on, and no Node or ipcRenderer.
+    // The page gets window.pos (call, on, print and the receipt shorthand), and no Node or ipcRenderer.
     const surface = await page.evaluate(() => {
       const w = globalThis as unknown as { pos: object; require?: unknown; process?: unknown };
       return { pos: Object.keys(w.pos).sort(), require: typeof w.require, process: typeof w.process };
     });
-    expect(surface).toEqual({ pos: ['call', 'on'], require: 'undefined', process: 'undefined' });
+    expect(surface).toEqual({ pos: ['call', 'on', 'print', 'printReceipt'], require: 'undefined', process: 'undefined' });
     // Navigation away from the app is blocked.
     await page.evaluate(() => {
       (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';

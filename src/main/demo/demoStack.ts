@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server';
-import type { Emulator } from '../../emulator/server';
+import type { Emulator, EmulatorOptions } from '../../emulator/server';
 import { startRelay } from '../../relay/server';
 import type { RunningRelay } from '../../relay/server';
 import { openSqliteStore } from '../../relay/store/sqlite';
@@ -25,12 +25,17 @@ export type DemoStack = {
  * folder, so demo payments survive a restart), and an embedded relay that the emulator sends
  * signed webhooks to and this till streams from — the same code paths as an office install.
  */
-export async function startDemoStack(opts: { dataDir: string; installId: string; log: Logger }): Promise<DemoStack> {
+/** Tests inject a failing disk for the emulator's state file and shorten its retries. */
+export type DemoEmulatorTuning = Pick<EmulatorOptions, 'stateIo' | 'saveRetryDelaysMs'>;
+
+export async function startDemoStack(opts: { dataDir: string; installId: string; log: Logger; emulator?: DemoEmulatorTuning }): Promise<DemoStack> {
   const dir = join(opts.dataDir, 'demo');
-  mkdirSync(dir, { recursive: true });
+  // The relay token and the demo payments live here: this user only (narrowed if made wider before).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   // KEYDESK_DEMO_EMULATOR_PORT pins the port so screen tests can switch the emulator's faults (network down) on and off.
   const pinned = Number(process.env.KEYDESK_DEMO_EMULATOR_PORT ?? 0);
-  const emulator = await startEmulator({ statePath: join(dir, 'stripe-emulator.json'), port: Number.isInteger(pinned) && pinned > 0 ? pinned : undefined });
+  const emulator = await startEmulator({ statePath: join(dir, 'stripe-emulator.json'), port: Number.isInteger(pinned) && pinned > 0 ? pinned : undefined, ...opts.emulator });
   const stripe: StripeEndpoint = { apiKey: emulator.apiKey, ...emulator.stripeOptions };
   try {
     // The relay's address must be known before the webhook endpoint that points at it.

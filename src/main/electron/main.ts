@@ -1,5 +1,6 @@
 import { BrowserWindow, app, ipcMain, net, protocol, session, shell } from 'electron';
-import type { IpcMainInvokeEvent } from 'electron';
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Logger } from '../log';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/bridge';
@@ -13,6 +14,11 @@ import { createFileLog } from './fileLog';
 import { safeStorageEncryptor } from './safeStorageEncryptor';
 import { startUpdater } from './updater';
 import { installLastResort } from '../lastResort';
+import { createMainErrorTally } from '../mainErrors';
+import { readInstallConfig } from '../config/installConfig';
+import { decidePermission, originOf } from './permissions';
+import type { PermissionSettings } from './permissions';
+import { handlePrinting } from './printing';
 import { RENDERER_CSP } from '../rpc/httpTransport';
 import { resolveInside } from '../rpc/staticPath';
 import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
@@ -26,6 +32,8 @@ const rendererDir = join(import.meta.dirname, '../renderer');
 let mainApp: AppHost | null = null;
 let mainWindow: BrowserWindow | null = null;
 let updater: ReturnType<typeof startUpdater> = null;
+// Errors that escaped every handler, counted for app.status (`main.errors`) for the whole process.
+const mainErrors = createMainErrorTally();
 
 // One Keydesk per computer account: a second launch focuses the first window instead of opening
 // the same database and secret store twice.
@@ -52,6 +60,38 @@ function serveAppProtocol(): void {
 /** Only the app's own top frame in its own window may call main. */
 function fromOwnWindow(event: IpcMainInvokeEvent): boolean {
   return mainWindow !== null && event.sender === mainWindow.webContents && event.senderFrame?.parent === null && isTrustedUrl(event.senderFrame.url, devServerUrl);
+}
+
+/**
+ * Every permission goes through `decidePermission` (permissions.ts, tested): the camera for the
+ * app's own page, local network for a terminal-js reader, nothing else. Only the main window
+ * asks; the reader setting and the mode are read at each decision (setup can change both).
+ */
+function installPermissionHandlers(dataDir: string, log: Logger): void {
+  const settings = (): PermissionSettings => {
+    let reader: PermissionSettings['reader'] = 'simulated';
+    try {
+      reader = readInstallConfig(dataDir)?.reader ?? 'simulated';
+    } catch {
+      // An unreadable setup file grants nothing extra.
+    }
+    return { reader, mode: mainApp?.backend.info().mode ?? 'demo', devServerUrl };
+  };
+  const ownWindow = (wc: WebContents | null) => wc !== null && mainWindow !== null && !mainWindow.isDestroyed() && wc === mainWindow.webContents;
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const origin = originOf(details.requestingUrl);
+    const decision = ownWindow(wc)
+      ? decidePermission(permission, origin, { isMainFrame: details.isMainFrame, mediaTypes: 'mediaTypes' in details ? details.mediaTypes : undefined }, settings())
+      : { grant: false, why: 'not the app window' };
+    const record = { permission, origin, granted: decision.grant, why: decision.why };
+    if (decision.grant) log.info('permission.request', record);
+    else log.warn('permission.request', record);
+    callback(decision.grant);
+  });
+  session.defaultSession.setPermissionCheckHandler((wc, permission, requestingOrigin, details) => {
+    if (!ownWindow(wc)) return false;
+    return decidePermission(permission, requestingOrigin, { isMainFrame: details.isMainFrame, mediaType: details.mediaType, embeddingOrigin: details.embeddingOrigin }, settings()).grant;
+  });
 }
 
 function createWindow(b: Backend): BrowserWindow {
@@ -94,12 +134,10 @@ function createWindow(b: Backend): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   serveAppProtocol();
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-
   // KEYDESK_DATA_DIR lets tests and a second counter profile use their own folder.
   const dataDir = process.env.KEYDESK_DATA_DIR ?? app.getPath('userData');
   const log = createFileLog(dataDir);
+  installPermissionHandlers(dataDir, log);
   try {
     const managed = loadManagedConfig({ argv: process.argv });
     mainApp = await startAppHost({
@@ -111,6 +149,7 @@ async function start(): Promise<void> {
       // Keys are encrypted by the OS; Linux's plain-text fallback only if the office allows it.
       openSecrets: (m) => encryptedSecretStore(join(dataDir, 'secrets.json'), safeStorageEncryptor(), { platform: process.platform, allowPlainTextSecrets: m.config.allowPlainTextSecrets === true }),
       offerSetupOnFirstRun: true,
+      extraJobs: [mainErrors.job],
     });
     const host = mainApp;
     updater = startUpdater({ managed, db: () => host.backend.db, log });
@@ -121,7 +160,7 @@ async function start(): Promise<void> {
     return;
   }
   const b: Backend = mainApp.backend;
-  installLastResort(process, b.log);
+  installLastResort(process, b.log, mainErrors.record);
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, method: unknown, input: unknown) => {
     if (!fromOwnWindow(event)) {
       b.log.warn('ipc.untrusted_sender', { url: event.senderFrame?.url ?? null });
@@ -129,6 +168,7 @@ async function start(): Promise<void> {
     }
     return b.call(b.session.context('ipc'), method, input);
   });
+  handlePrinting({ backend: b, window: () => mainWindow, fromOwnWindow });
   b.events.subscribe((name, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, name, payload);
   });

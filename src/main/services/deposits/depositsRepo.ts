@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection';
-import { paidOnBookingSql } from '../payments/index';
+import { inFlightOnBookingSql, paidOnBookingSql } from '../payments/index';
 
 /**
  * Plain SQL for deposits and pay links. Hold and link money lives in `payments` (kind
@@ -112,7 +112,7 @@ export function createDepositsRepo(db: Db) {
     money: db.prepare<{ id: string }, { paid: number; refunded: number; in_flight: number }>(
       `SELECT ${paidOnBookingSql('@id')} AS paid,
               (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded,
-              (SELECT coalesce(sum(amount), 0) FROM payments WHERE booking_id = @id AND kind = 'charge' AND status IN ('pending', 'requires_action', 'processing')) AS in_flight`,
+              ${inFlightOnBookingSql('@id')} AS in_flight`,
     ),
     insertLink: db.prepare(
       `INSERT INTO pay_links (id, booking_id, payment_id, amount, currency, status, expires_at, created_by, install_id, created_at, updated_at)

@@ -267,10 +267,12 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
   // ─── Settling at return ─────────────────────────────────────────────────────────────────────
 
   /** Capture `amount` (≥ 1) from a held hold, or release it all (0). Row first, then Stripe, then the record. */
-  function settleOne(paymentId: string, amount: number, ctx: Ctx | null): Promise<HoldJoined> {
+  function settleOne(paymentId: string, amountOf: number | ((h: HoldJoined) => number), ctx: Ctx | null): Promise<HoldJoined> {
     return serial(paymentId, async () => {
       let h = load(paymentId);
       if (h.state === 'held') {
+        // Worked out here, in the same turn as the write: cash or a card may have taken part of the balance while this waited.
+        const amount = typeof amountOf === 'number' ? amountOf : amountOf(h);
         h = write(h, { state: amount > 0 ? 'capturing' : 'releasing', settle_amount: amount }, {}, ctx, amount > 0 ? 'deposit.capture_start' : 'deposit.release_start');
         kit.onStep?.('settle_row_written', paymentId);
       }
@@ -303,18 +305,19 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
     if (b.status !== 'returned' && b.status !== 'closed' && b.status !== 'cancelled' && b.status !== 'no_show') {
       throw new PosError('conflict', `${b.ref} is not back yet. Check the vehicle in first; the deposit is settled from the return's extras.`);
     }
-    let { due } = balanceOf(kit, b);
+    // What is still free to take from the holds now: owed − paid − charges in flight − captures already asked for.
+    const free = () => {
+      const { due, inFlight } = balanceOf(kit, kit.booking(b.id));
+      return due - inFlight;
+    };
     let captured = 0;
     let released = 0;
     for (const h of repo.holdsOf(b.id).filter((x) => !x.parent_payment_id && ['held', 'capturing', 'releasing'].includes(x.state))) {
-      const auth = authorized(h);
-      const take = h.state === 'held' ? Math.max(0, Math.min(due, auth)) : (h.settle_amount ?? 0);
-      const out = await settleOne(h.payment_id, take, ctx);
+      const out = await settleOne(h.payment_id, (cur) => Math.max(0, Math.min(free(), authorized(cur))), ctx);
       captured += out.captured ?? 0;
       released += out.released ?? 0;
-      due -= out.captured ?? 0;
     }
-    return { captured, released, remaining: Math.max(0, due) };
+    return { captured, released, remaining: Math.max(0, free()) };
   }
 
   async function cancel(paymentId: string, ctx: Ctx): Promise<HoldJoined> {

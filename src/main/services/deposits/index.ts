@@ -37,7 +37,22 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
   function required(b: BookingDetail): { amount: number; reason: string; override: DepositView['override'] } {
     const o = kit.repo.override(b.id);
     if (o) return { amount: o.amount, reason: `Set by ${o.by} for this booking: ${o.reason}`, override: { by: o.by, reason: o.reason, at: o.created_at } };
-    return { ...requiredDeposit(policy(), b, kit.shop().locale), override: null };
+    const p = policy();
+    // Minor units differ between currencies (yen has none): a policy in another currency never sizes a hold.
+    if (p.currency !== b.total.currency) return { amount: 0, reason: policyMismatch(p, b), override: null };
+    return { ...requiredDeposit(p, b, kit.shop().locale), override: null };
+  }
+
+  function policyMismatch(p: DepositPolicy, b: BookingDetail): string {
+    return `The deposit policy is in ${p.currency} but ${b.ref} is in ${b.total.currency}. A manager must set the deposit policy in ${b.total.currency} first, or set this booking's deposit by override.`;
+  }
+
+  /** What a new hold (or a top-up) asks for: refuses, with the sentence, a policy in another currency. */
+  function requiredForHold(b: BookingDetail): { amount: number; reason: string; override: DepositView['override'] } {
+    const r = required(b);
+    const p = policy();
+    if (!r.override && p.currency !== b.total.currency) throw new PosError('conflict', policyMismatch(p, b));
+    return r;
   }
 
   function holdView(h: HoldJoined, b: BookingDetail): Hold {
@@ -108,7 +123,7 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     const existing = kit.repo.holdsOf(b.id).filter((h) => !h.parent_payment_id);
     const open = existing.find((h) => ['pending', 'held', 'capturing', 'releasing'].includes(h.state));
     if (open) throw new PosError('conflict', open.state === 'pending' ? 'The reader is already waiting for the deposit card.' : `A deposit is already held on ${b.ref}. Use "Top up" after an extension.`);
-    const req = required(b);
+    const req = requiredForHold(b);
     if (req.amount <= 0) throw new PosError('conflict', `No deposit is required on ${b.ref}.`);
     const reader = readerFor(readerId);
     const failed = [...existing].reverse().find((h) => h.state === 'failed' && h.stripe_payment_intent_id && h.amount === req.amount);
@@ -150,7 +165,7 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
   /** After an extension: incremental authorization where the card allows it, else a second hold for the difference. */
   async function topUp(bookingId: string, readerId: string | undefined, ctx: Ctx): Promise<DepositView> {
     const b = kit.booking(bookingId);
-    const req = required(b).amount;
+    const req = requiredForHold(b).amount;
     const v = view(b.id);
     if (v.held.amount >= req) throw new PosError('conflict', `The deposit held (${v.held.amount / 100}) already covers what ${b.ref} needs.`);
     const main = kit.repo.holdsOf(b.id).filter((h) => !h.parent_payment_id && h.state === 'held');
@@ -169,7 +184,7 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     const old = holds.load(paymentId);
     const b = kit.booking(old.booking_id);
     if (!['held', 'expired'].includes(old.state)) throw new PosError('conflict', 'Only a held or expired deposit can be re-authorized.');
-    const amount = old.state === 'held' ? holds.authorized(old) : Math.max(required(b).amount, old.amount);
+    const amount = old.state === 'held' ? holds.authorized(old) : Math.max(requiredForHold(b).amount, old.amount);
     const h = holds.insertHold(b, amount, readerFor(readerId), ctx, 'deposit.reauthorize', { replaces: old.payment_id });
     kit.repo.updateHold(holds.load(old.payment_id), { replaced_by: h.payment_id }, kit.now().toISOString());
     await holds.begin(h, b, ctx);
@@ -226,6 +241,10 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
   const handlers: PartialHandlerTable = {
     'deposits.policy': () => policy(),
     'deposits.setPolicy': (i, ctx) => {
+      const shopCurrency = kit.shop().currency;
+      if (i.policy.currency !== shopCurrency) {
+        throw new PosError('invalid_input', `The deposit policy must be in the shop's currency, ${shopCurrency}, not ${i.policy.currency}.`, { fields: { 'policy.currency': `Use ${shopCurrency}` } });
+      }
       const before = policy();
       kit.db.transaction(() => {
         kit.repo.setPolicy(JSON.stringify(i.policy), ctx.staffId, kit.installId, kit.now().toISOString());

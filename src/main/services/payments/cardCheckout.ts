@@ -6,7 +6,7 @@ import { idempotencyKey } from '../../stripe/stripeGateway';
 import type { StripeGateway, StripePaymentIntent, StripeReaderAction } from '../../stripe/stripeGateway';
 import { audit, available, gatewayOf, refuse } from './context';
 import type { Ctx, PaymentsKit } from './context';
-import { chooseAmount } from './paymentView';
+import { assertStillPayable, chooseAmount } from './paymentView';
 import { FINAL_STATUSES, IN_FLIGHT } from './paymentsRepo';
 import type { PaymentPatch, PaymentRow } from './paymentsRepo';
 import { checkReaderFree, chosenReader } from './readers';
@@ -117,8 +117,10 @@ export function createCardCheckout(kit: PaymentsKit) {
   function insertRow(id: string, b: BookingDetail, amount: number, readerId: string, ctx: Ctx, at: string): PaymentRow {
     kit.db.transaction(() => {
       if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
-      // The reader check awaited Stripe: another payment may have taken part of the balance meanwhile.
-      if (available(kit, b).due < amount) throw new PosError('conflict', 'The balance changed at the same moment. Look at the balance due again.');
+      // The reader check awaited Stripe: another payment may have taken part of the balance, or the booking been cancelled, meanwhile.
+      const fresh = kit.booking(b.id);
+      assertStillPayable(fresh);
+      if (available(kit, fresh).due < amount) throw new PosError('conflict', 'The balance changed at the same moment. Look at the balance due again.');
       repo.insert({
         id,
         booking_id: b.id,
@@ -384,6 +386,10 @@ export function createCardCheckout(kit: PaymentsKit) {
       }
       kit.db.transaction(() => {
         if (repo.readerBusy(readerId)) throw new PosError('conflict', 'The reader is busy with another payment. Wait for it to finish, or cancel it.');
+        // Checked again in the write: another retry (on another reader) may have taken the balance while Stripe answered.
+        const fresh = kit.booking(b.id);
+        assertStillPayable(fresh);
+        if (available(kit, fresh).due < r.amount) throw new PosError('conflict', 'The balance changed at the same moment. Look at the balance due again.');
         r = write(r, { status: 'requires_action', reader_id: readerId, error_code: null, error_message: null }, ctx, 'payment.retry');
       })();
       return sendToReader(r, g, b, ctx);

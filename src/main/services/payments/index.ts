@@ -15,7 +15,7 @@ import { toPayment } from './paymentView';
 import { createReaders } from './readers';
 
 export type { PaymentsDeps, CheckoutStep } from './context';
-export { paidOnBookingSql } from './paidSql';
+export { inFlightOnBookingSql, paidOnBookingSql } from './paidSql';
 export { createSeedPaymentWriter } from './seedPayments';
 
 /** What other capabilities may use (bookings' check-out gate, the sync applier's nudge). */
@@ -127,6 +127,24 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     };
   }
 
+  /**
+   * Cancel and retry are for this capability's card-on-reader charges. A pay link's payment row
+   * (method `card`) and a deposit hold belong to the deposits capability: cancelling the row here
+   * would free the balance while the link can still be paid, or release a hold behind the
+   * Deposit panel's back.
+   */
+  function assertReaderCharge(paymentId: string, ctx: Ctx, action: string): void {
+    const r = kit.repo.get(paymentId);
+    if (!r || (r.kind === 'charge' && r.method === 'card_present')) return;
+    const why = r.kind === 'deposit_hold'
+      ? 'That is a deposit hold. Release or settle it from the booking’s Deposit panel.'
+      : r.method === 'card'
+        ? 'That payment is a pay link. It stays payable until it expires; check it from the booking’s pay link.'
+        : 'That is a cash payment; there is nothing to cancel or try again. Refund it instead.';
+    kit.db.transaction(() => audit(kit, ctx, `${action}.refused`, 'booking', r.booking_id, null, { code: 'conflict', reason: why }))();
+    throw new PosError('conflict', why);
+  }
+
   const handlers: PartialHandlerTable = {
     'payments.forBooking': (i) => forBooking(i.bookingId),
     'payments.startCard': async (i, ctx) => toPayment(kit, await card.start(i, ctx)),
@@ -135,8 +153,14 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
       if (!r) throw new PosError('not_found', 'That payment could not be found.');
       return toPayment(kit, r);
     },
-    'payments.cancel': async (i, ctx) => toPayment(kit, await card.cancel(i.paymentId, ctx)),
-    'payments.retry': async (i, ctx) => toPayment(kit, await card.retry(i.paymentId, i.readerId, ctx)),
+    'payments.cancel': async (i, ctx) => {
+      assertReaderCharge(i.paymentId, ctx, 'payment.cancel');
+      return toPayment(kit, await card.cancel(i.paymentId, ctx));
+    },
+    'payments.retry': async (i, ctx) => {
+      assertReaderCharge(i.paymentId, ctx, 'payment.retry');
+      return toPayment(kit, await card.retry(i.paymentId, i.readerId, ctx));
+    },
     'payments.cash': (i, ctx) => {
       const out = takeCash(kit, i, ctx);
       return { payment: toPayment(kit, out.row), change: out.change, balanceDue: out.balanceDue, shiftOpenedImplicitly: out.shiftOpenedImplicitly };

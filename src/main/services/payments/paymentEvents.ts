@@ -1,7 +1,7 @@
 import { declineSentence } from '../../stripe/stripeErrors';
 import { audit } from './context';
 import type { PaymentsKit } from './context';
-import { FINAL_STATUSES } from './paymentsRepo';
+import { FINAL_STATUSES, IN_FLIGHT } from './paymentsRepo';
 import type { PaymentPatch, PaymentRow } from './paymentsRepo';
 
 /**
@@ -15,6 +15,7 @@ import type { PaymentPatch, PaymentRow } from './paymentsRepo';
  */
 
 type Obj = Record<string, unknown>;
+const IN_FLIGHT_SET = new Set<string>(IN_FLIGHT);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const idOf = (v: unknown): string | null => str(v) ?? (v && typeof v === 'object' ? str((v as Obj).id) : null);
@@ -55,6 +56,15 @@ export function createPaymentEventEffects(kit: PaymentsKit, live: { busy(payment
     }
     const status = type === 'payment_intent.payment_failed' ? 'failed' : statusFor(str(pi.status) ?? '');
     if (!status || (FINAL_STATUSES.has(r.status) && r.status !== 'failed')) return r.id;
+    // A decline is not final at Stripe (the PaymentIntent waits for another card), and the event
+    // may be a late one from an earlier attempt while a retry is on the reader. A payment this
+    // till started and has not finished is the checkout's: it (or the reconcile job, after a
+    // restart) retrieves the PaymentIntent and lets Stripe's status decide. Writing `failed` here
+    // would free the balance while the reader may still charge the card.
+    if (status === 'failed' && r.install_id === kit.installId && IN_FLIGHT_SET.has(r.status)) {
+      if (r.reader_id) live.nudge(r.reader_id);
+      return r.id;
+    }
     if (status === r.status && type !== 'payment_intent.payment_failed') return r.id;
     if (status === 'failed' && r.status === 'authorized') return r.id;
     const err = (pi.last_payment_error ?? null) as Obj | null;

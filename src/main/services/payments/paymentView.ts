@@ -46,6 +46,11 @@ export function toPayment(kit: PaymentsKit, r: PaymentRow): Payment {
 const PAYABLE = new Set(['reserved', 'checked_out', 'returned']);
 const STATUS_WORDS: Record<string, string> = { closed: 'closed', cancelled: 'cancelled', no_show: 'marked a no-show' };
 
+/** Re-checked inside a payment's write after an await: the booking may have been closed or cancelled meanwhile. */
+export function assertStillPayable(b: BookingDetail): void {
+  if (!PAYABLE.has(b.status)) throw new PosError('conflict', `${b.ref} was ${STATUS_WORDS[b.status] ?? b.status} at the same moment; nothing can be charged on it.`);
+}
+
 /**
  * The amount to take: the whole balance still free (owed − paid + refunds − payments in flight),
  * or the part the clerk asked for. Refuses, with an audit row and a sentence, anything else.

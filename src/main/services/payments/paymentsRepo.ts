@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection';
+import { inFlightOnBookingSql } from './paidSql';
 
 /** Plain SQL for every payment row, attempt, reader and handover override (the payments capability owns them all). */
 
@@ -106,7 +107,7 @@ export function createPaymentsRepo(db: Db) {
   const sums = db.prepare<{ id: string }, { paid: number; in_flight: number; refunded: number }>(
     `SELECT
        (SELECT coalesce(sum(amount_captured), 0) FROM payments WHERE booking_id = @id AND status = 'succeeded') AS paid,
-       (SELECT coalesce(sum(amount), 0) FROM payments WHERE booking_id = @id AND kind = 'charge' AND status IN ('pending', 'requires_action', 'processing')) AS in_flight,
+       ${inFlightOnBookingSql('@id')} AS in_flight,
        (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
   const readerBusy = db.prepare<[string], { id: string; booking_id: string }>(
