@@ -27,7 +27,10 @@ import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSessio
 import type { StatusMonitor } from './services/app/index';
 import { createBookingsModule } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
+import { createDiscountsModule } from './services/discounts/index';
+import { createDriversModule } from './services/drivers/index';
 import { createFleetModule } from './services/fleet/index';
+import { createLocationsModule } from './services/locations/index';
 import { createPricingModule } from './services/pricing/index';
 import { createSearchModule } from './services/search/index';
 import { applyDemoSettings, seedDemo } from './services/seed/index';
@@ -131,10 +134,13 @@ export function createBackend(opts: BackendOptions): Backend {
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s), defaults: { readerDriver: mode === 'demo' ? 'simulated' : 'server-driven' } });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
-  const pricing = createPricingModule({ db, installId, now });
+  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse() });
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
   const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
+  const locations = createLocationsModule({ db, installId, now });
   const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
+  // Extra drivers and discounts are priced into every quote of a saved booking.
+  const adjustments = (id: string) => ({ extraDriverBirthDates: drivers.api.birthDates(id), discounts: discounts.api.facts(id) });
   const bookings = createBookingsModule({
     db,
     installId,
@@ -146,7 +152,16 @@ export function createBackend(opts: BackendOptions): Backend {
     beforeCheckOut: (id) => {
       if (opts.requirePaymentAtHandover !== false) payments.api.assertHandoverAllowed(id);
     },
+    adjustments,
   });
+  const drivers = createDriversModule({ db, installId });
+  const timeZone = () => settings.api.get().timeZone;
+  // Approvals in payments, deposits and refunds know clerk and manager: an admin approves as a manager.
+  const approverPin = async (id: string, pin: string) => {
+    const m = await staff.api.verifyPin(id, pin);
+    return { ...m, role: m.role === 'admin' ? ('manager' as const) : m.role };
+  };
+  const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
   const shopFacts = () => {
     const s = settings.api.get();
@@ -159,7 +174,7 @@ export function createBackend(opts: BackendOptions): Backend {
     mode,
     booking: (id) => bookings.api.get(id),
     stripe: () => stripe.gateway(),
-    verifyPin: (id, pin) => staff.api.verifyPin(id, pin),
+    verifyPin: approverPin,
     shop: shopFacts,
     emit: (p) => events.emit('payments.changed', p),
     // Called only when a receipt is printed, long after `deposits` below exists.
@@ -175,7 +190,7 @@ export function createBackend(opts: BackendOptions): Backend {
     mode,
     booking: (id) => bookings.api.get(id),
     stripe: () => stripe.gateway(),
-    verifyPin: (id, pin) => staff.api.verifyPin(id, pin),
+    verifyPin: approverPin,
     shop: shopFacts,
     emit: (p) => events.emit('payments.changed', p),
     selectedReader: () => payments.api.selectedReaderId(),
@@ -187,7 +202,7 @@ export function createBackend(opts: BackendOptions): Backend {
     db,
     installId,
     now,
-    staff: staff.api,
+    staff: { ...staff.api, verifyPin: approverPin },
     timeZone: () => settings.api.get().timeZone,
     locale: () => settings.api.get().locale,
     emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
@@ -241,7 +256,7 @@ export function createBackend(opts: BackendOptions): Backend {
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
   const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
   const database = createDatabaseModule({ db, dbPath, log, now });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, payments, deposits, refunds, sync, database, setup];
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, payments, deposits, refunds, sync, database, setup];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

@@ -3,16 +3,20 @@ import { appEvents, appMethods } from './contract/app';
 import { bookingsEvents, bookingsMethods } from './contract/bookings';
 import { counterMethods } from './contract/counter';
 import { customerMethods } from './contract/customers';
+import { discountMethods } from './contract/discounts';
 import { databaseMethods } from './contract/database';
 import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
+import { locationAdminMethods } from './contract/locations';
 import { paymentEvents, paymentMethods } from './contract/payments';
 import { pricingMethods } from './contract/pricing';
+import { rateCardAdminMethods } from './contract/rateCardAdmin';
 import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
 import { settingsEvents, settingsMethods } from './contract/settings';
 import { setupMethods } from './contract/setup';
 import { staffMethods } from './contract/staff';
+import { staffAdminMethods } from './contract/staffAdmin';
 
 /**
  * The one contract between renderer and main. Each capability keeps its methods in
@@ -22,12 +26,16 @@ export const contract = {
   ...appMethods,
   ...settingsMethods,
   ...staffMethods,
+  ...staffAdminMethods,
   ...fleetMethods,
+  ...locationAdminMethods,
   ...customerMethods,
   ...pricingMethods,
+  ...rateCardAdminMethods,
   ...counterMethods,
   ...searchMethods,
   ...bookingsMethods,
+  ...discountMethods,
   ...databaseMethods,
   ...paymentMethods,
   ...refundsMethods,

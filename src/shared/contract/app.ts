@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method } from './define';
+import { ROLES, method } from './define';
 
 export const MODES = ['demo', 'test', 'live'] as const;
 export type Mode = (typeof MODES)[number];
@@ -46,7 +46,7 @@ export type Status = z.infer<typeof statusSchema>;
 export const sessionSchema = z.object({
   staffId: z.string().nullable(),
   name: z.string(),
-  role: z.enum(['clerk', 'manager']).nullable(),
+  role: z.enum(ROLES).nullable(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

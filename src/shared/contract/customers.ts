@@ -56,6 +56,21 @@ export const customerMethods = {
       .strict(),
     output: z.object({ customers: z.array(customerSchema) }),
   }),
+  'customers.merge': method({
+    access: 'manager',
+    summary: 'Merge two records of the same person: the second one’s bookings move to the first, which keeps its details',
+    input: z
+      .object({ keepId: idSchema, mergeId: idSchema })
+      .strict()
+      .refine((v) => v.keepId !== v.mergeId, { path: ['mergeId'], message: 'Choose two different customers to merge' }),
+    output: z.object({ customer: customerSchema, bookingsMoved: z.number().int() }),
+  }),
+  'customers.erase': method({
+    access: 'manager',
+    summary: 'Erase a customer on request: personal data replaced, bookings and money records kept with their amounts',
+    input: z.object({ id: idSchema, reason: requiredText('Reason', 200) }).strict(),
+    output: z.object({ customer: customerSchema, bookingsKept: z.number().int() }),
+  }),
   'customers.upsert': method({
     access: 'clerk',
     summary: 'Add a customer or change their details',

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 
-/** Who may call a method. `public` needs no sign-in; `clerk` is any signed-in staff; `manager` is managers only. */
-export const ROLES = ['clerk', 'manager'] as const;
+/**
+ * Who may call a method. `public` needs no sign-in; `clerk` is any signed-in staff; `manager` is
+ * managers and admins; `admin` is admins only. Roles are ordered: each can do what the ones
+ * before it can.
+ */
+export const ROLES = ['clerk', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export type Access = 'public' | Role;
 
@@ -21,8 +25,12 @@ export function method<I extends z.ZodType, O extends z.ZodType>(def: MethodDef<
 export function roleAllows(access: Access, role: Role | null): boolean {
   if (access === 'public') return true;
   if (role === null) return false;
-  if (access === 'clerk') return true;
-  return role === 'manager';
+  return roleRank(role) >= roleRank(access);
+}
+
+/** clerk 0, manager 1, admin 2: a manager cannot raise anyone above their own rank. */
+export function roleRank(role: Role): number {
+  return ROLES.indexOf(role);
 }
 
 /** Keys that name prototype properties: a parser or a spread may treat them as more than data. */

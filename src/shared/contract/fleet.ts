@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { method } from './define';
 import { codeSchema, idSchema, instantSchema, noteSchema, optionalText, requiredText, searchQuerySchema, versionSchema } from './fields';
 
-export const VEHICLE_STATUSES = ['available', 'on_rent', 'in_service'] as const;
+/** 'retired' vehicles are kept (bookings name them) but never offered again. */
+export const VEHICLE_STATUSES = ['available', 'on_rent', 'in_service', 'retired'] as const;
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
 
 /** Fuel gauge in eighths: 0 = empty, 8 = full. */
@@ -31,6 +32,17 @@ export const plateSchema = z
       .regex(/^[A-Z0-9][A-Z0-9 -]*$/, { message: 'Plate may contain only letters, digits, spaces and "-"' }),
   );
 
+/** 17 characters, no I, O or Q (ISO 3779); spaces are dropped and letters upper-cased. */
+export const vinSchema = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .pipe(
+    z
+      .string()
+      .length(17, { message: 'VIN must be exactly 17 characters' })
+      .regex(/^[A-HJ-NPR-Z0-9]+$/, { message: 'VIN may contain letters and digits only, never I, O or Q' }),
+  );
+
 export const locationSchema = z.object({
   id: idSchema,
   /** Short code used by the rate card's one-way routes, e.g. "AMS". */
@@ -44,6 +56,8 @@ export type Location = z.infer<typeof locationSchema>;
 export const vehicleSchema = z.object({
   id: idSchema,
   plate: z.string(),
+  /** Vehicle identification number; null when the office has not entered it. */
+  vin: z.string().nullable(),
   make: z.string(),
   model: z.string(),
   colour: z.string(),
@@ -71,6 +85,7 @@ export const vehicleUpsertSchema = z
     id: idSchema.optional(),
     expectedVersion: versionSchema.optional(),
     plate: plateSchema,
+    vin: vinSchema.nullable().default(null),
     make: requiredText('Make', 40),
     model: requiredText('Model', 40),
     colour: optionalText('Colour', 30).default(''),
@@ -80,12 +95,43 @@ export const vehicleUpsertSchema = z
     fuelEighths: fuelEighthsSchema,
     tankLitres: z.number().int({ message: 'Tank size must be whole litres' }).min(10).max(300).default(50),
     /** 'on_rent' is set by check-out and check-in only. */
-    status: z.enum(['available', 'in_service'], { message: 'Status must be available or in service' }).default('available'),
+    status: z.enum(['available', 'in_service', 'retired'], { message: 'Status must be available, in service or retired' }).default('available'),
     locationId: idSchema.nullable().default(null),
     notes: noteSchema('Notes').default(''),
   })
   .strict();
 export type VehicleUpsert = z.input<typeof vehicleUpsertSchema>;
+
+export const downtimeSchema = z.object({
+  id: idSchema,
+  vehicleId: idSchema,
+  from: instantSchema,
+  to: instantSchema,
+  reason: z.string(),
+  cancelled: z.boolean(),
+});
+export type Downtime = z.infer<typeof downtimeSchema>;
+
+export const downtimeInputSchema = z
+  .object({
+    vehicleId: idSchema,
+    from: instantSchema,
+    to: instantSchema,
+    reason: requiredText('Reason', 200),
+  })
+  .strict()
+  .refine((v) => Date.parse(v.to) > Date.parse(v.from), { path: ['to'], message: 'Back in service must be after out of service' });
+
+/** A booking that overlaps a vehicle's out-of-service period: a manager moves it to another vehicle. */
+export const downtimeConflictSchema = z.object({
+  bookingId: idSchema,
+  ref: z.string(),
+  customerName: z.string(),
+  pickupAt: instantSchema,
+  returnAt: instantSchema,
+  status: z.string(),
+});
+export type DowntimeConflict = z.infer<typeof downtimeConflictSchema>;
 
 export const fleetMethods = {
   'vehicles.list': method({
@@ -120,6 +166,30 @@ export const fleetMethods = {
     summary: 'Add a vehicle to the fleet or change one (plate, class, readings, in service)',
     input: vehicleUpsertSchema,
     output: vehicleSchema,
+  }),
+  'vehicles.move': method({
+    access: 'manager',
+    summary: 'Move a vehicle to another location',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), locationId: idSchema }).strict(),
+    output: vehicleSchema,
+  }),
+  'vehicles.downtime.add': method({
+    access: 'manager',
+    summary: 'Take a vehicle out of service for a date range; answers the bookings that now conflict',
+    input: downtimeInputSchema,
+    output: z.object({ downtime: downtimeSchema, conflicts: z.array(downtimeConflictSchema) }),
+  }),
+  'vehicles.downtime.list': method({
+    access: 'manager',
+    summary: 'Current and future out-of-service periods of a vehicle, each with its conflicting bookings',
+    input: z.object({ vehicleId: idSchema }).strict(),
+    output: z.object({ downtime: z.array(z.object({ downtime: downtimeSchema, conflicts: z.array(downtimeConflictSchema) })) }),
+  }),
+  'vehicles.downtime.cancel': method({
+    access: 'manager',
+    summary: 'Put a vehicle back in service: cancel an out-of-service period',
+    input: z.object({ id: idSchema }).strict(),
+    output: downtimeSchema,
   }),
   'locations.list': method({
     access: 'clerk',

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { sessionSchema } from './app';
-import { method } from './define';
+import { ROLES, method } from './define';
 import { idSchema } from './fields';
 
 export const staffMemberSchema = z.object({
   id: idSchema,
   name: z.string(),
-  role: z.enum(['clerk', 'manager']),
+  role: z.enum(ROLES),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 

@@ -45,7 +45,7 @@ describe('migration 0030 bookings and price snapshots', () => {
   });
 
   it('answers the availability checks from the vehicle/time index, never by scanning bookings', () => {
-    const db = dbAt(100);
+    const db = dbAt(Infinity); // AVAILABLE_SQL also reads vehicle_downtime (0120)
     const conflicts = explain(db, CONFLICTS_SQL, window);
     expect(conflicts).toMatch(/SEARCH b USING INDEX bookings_vehicle_return \(vehicle_id=\? AND return_at>\?\)/);
     expect(conflicts).toMatch(/SEARCH b USING INDEX bookings_out \(vehicle_id=\?\)/);

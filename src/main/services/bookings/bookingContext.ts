@@ -44,6 +44,8 @@ export type BookingsDeps = {
   fleet: FleetService;
   /** Folder signatures are saved under; null where none may be written. */
   dataDir: string | null;
+  /** Extra drivers and discounts of a saved booking, priced into every quote (drivers and discounts modules). */
+  adjustments?: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
   /** Payments' gate before the keys go (balance paid or a manager approved); throws the clerk's sentence. */
   beforeCheckOut?: (bookingId: string) => void;
 };
@@ -200,8 +202,9 @@ export function createBookingContext(deps: BookingsDeps) {
     return q ? rates.version(q.rate_card_id, q.rate_card_version) : rates.current();
   }
 
-  function facts(b: Pick<BookingRow, 'vehicle_class' | 'pickup_at' | 'return_at' | 'extras_json' | 'fees_json'>, c: CustomerRow, pl: LocationRow, rl: LocationRow): PriceFacts {
+  function facts(b: Pick<BookingRow, 'vehicle_class' | 'pickup_at' | 'return_at' | 'extras_json' | 'fees_json'> & { id?: string }, c: CustomerRow, pl: LocationRow, rl: LocationRow): PriceFacts {
     return {
+      ...(b.id !== undefined ? deps.adjustments?.(b.id) : undefined),
       vehicleClass: b.vehicle_class,
       pickupAt: b.pickup_at,
       returnAt: b.return_at,

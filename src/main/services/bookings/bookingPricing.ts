@@ -19,7 +19,13 @@ export type PriceFacts = {
   fuel?: { outEighths: number; inEighths: number; tankLitres: number };
   odometer?: { out: number; in: number };
   damages?: readonly { description: string; amount: number }[];
+  /** Additional drivers' birth dates: the young-driver fee is priced for each (drivers module). */
+  extraDriverBirthDates?: readonly string[];
+  /** Discounts on this booking, applied in order to the whole price (discounts module). */
+  discounts?: readonly BookingDiscountFact[];
 };
+
+export type BookingDiscountFact = { kind: 'percent'; percentBp: number; reason: string } | { kind: 'fixed'; amount: number; reason: string };
 
 /** Age assumed when quoting without a customer: above every young-driver band. */
 const WALK_UP_AGE = 30;
@@ -38,7 +44,15 @@ export function priceFacts(card: LoadedCard, f: PriceFacts, shopTimeZone: string
     returnAt: toStored(f.returnAt),
     pickupLocation: f.pickupCode,
     returnLocation: f.returnCode,
-    driverAges: [f.dateOfBirth === null ? WALK_UP_AGE : Math.max(0, ageOn(f.dateOfBirth, pickupDate))],
+    driverAges: [
+      f.dateOfBirth === null ? WALK_UP_AGE : Math.max(0, ageOn(f.dateOfBirth, pickupDate)),
+      ...(f.extraDriverBirthDates ?? []).map((d) => Math.max(0, ageOn(d, pickupDate))),
+    ],
+    discounts: (f.discounts ?? []).map((d) =>
+      d.kind === 'percent'
+        ? { code: 'discount', description: d.reason.slice(0, 120), appliesTo: 'whole' as const, type: 'percent' as const, percentBp: d.percentBp }
+        : { code: 'discount', description: d.reason.slice(0, 120), appliesTo: 'whole' as const, type: 'fixed' as const, amount: d.amount },
+    ),
     extras: f.extras.map((e) => ({ code: e.code, quantity: e.quantity ?? 1 })),
     fees: f.fees.map((e) => ({ code: e.code, quantity: e.quantity ?? 1 })),
     damages: (f.damages ?? []).map((d) => ({ description: d.description, amount: d.amount })),

@@ -140,6 +140,8 @@ export function createBookingQueries(k: BookingContext) {
         dateOfBirth: customer?.date_of_birth ?? null,
         extras: input.extras,
         fees: input.fees,
+        // A change to a saved booking keeps its extra drivers and discounts in the preview.
+        ...(input.bookingId !== undefined ? k.deps.adjustments?.(input.bookingId) : undefined),
       },
       shop().timeZone,
       at,

@@ -11,6 +11,9 @@ export type CustomerRow = {
   licence_expiry: string;
   date_of_birth: string;
   notes: string;
+  /** Absent on rows built before they were written (insert). */
+  erased_at?: string | null;
+  merged_into?: string | null;
   install_id: string;
   version: number;
   created_at: string;
@@ -18,7 +21,7 @@ export type CustomerRow = {
 };
 
 const COLUMNS =
-  'seq, id, first_name, last_name, email, phone, licence_number, licence_expiry, date_of_birth, notes, install_id, version, created_at, updated_at';
+  'seq, id, first_name, last_name, email, phone, licence_number, licence_expiry, date_of_birth, notes, erased_at, merged_into, install_id, version, created_at, updated_at';
 
 export type CustomersRepo = ReturnType<typeof createCustomersRepo>;
 
@@ -38,11 +41,11 @@ export function createCustomersRepo(db: Db) {
   const search = db.prepare<{ match: string; limit: number }, CustomerRow>(
     `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
      FROM customers_fts f JOIN customers c ON c.seq = f.rowid
-     WHERE customers_fts MATCH @match
+     WHERE customers_fts MATCH @match AND c.merged_into IS NULL AND c.erased_at IS NULL
      ORDER BY bm25(customers_fts, 4.0, 2.0, 3.0, 3.0), c.last_name, c.first_name
      LIMIT @limit`,
   );
-  const recent = db.prepare<{ limit: number }, CustomerRow>(`SELECT ${COLUMNS} FROM customers ORDER BY seq DESC LIMIT @limit`);
+  const recent = db.prepare<{ limit: number }, CustomerRow>(`SELECT ${COLUMNS} FROM customers WHERE merged_into IS NULL AND erased_at IS NULL ORDER BY seq DESC LIMIT @limit`);
   return {
     get: (id: string) => get.get(id),
     insert: (row: CustomerRow) => void insert.run(row),

@@ -63,6 +63,7 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
       }
       const before = repo.get(input.id);
       if (!before) throw badInput('id', 'No customer with this id; it may have been removed');
+      if (before.erased_at || before.merged_into) throw badInput('id', before.erased_at ? 'This customer was erased on request; add a new record if they come back' : 'This record was merged into another; edit that one');
       staleVersion(`${before.first_name} ${before.last_name}`, input.expectedVersion, before.version);
       const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => before[k] !== fields[k]);
       if (changed.length === 0) return toCustomer(before);

@@ -1,4 +1,5 @@
 import type { ModuleWithApi } from '../../core/module';
+import { createCustomerRecords } from './customerRecords';
 import { customersHandlers } from './customersHandlers';
 import { createCustomersService } from './customersService';
 import type { CustomersDeps, CustomersService } from './customersService';
@@ -12,5 +13,5 @@ export { toCustomer } from './customerView';
 /** Customers: their details, licences and search. */
 export function createCustomersModule(deps: CustomersDeps): ModuleWithApi<CustomersService> {
   const customers = createCustomersService(deps);
-  return { name: 'customers', handlers: customersHandlers(customers), api: customers };
+  return { name: 'customers', handlers: customersHandlers(customers, createCustomerRecords(deps)), api: customers };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection';
 export type VehicleRow = {
   id: string;
   plate: string;
+  vin: string | null;
   make: string;
   model: string;
   colour: string;
@@ -14,11 +15,15 @@ export type VehicleRow = {
   status: 'available' | 'on_rent' | 'in_service';
   location_id: string | null;
   notes: string;
+  /** Set when the office retired the vehicle; it stays for the bookings that name it. */
+  retired_at: string | null;
   install_id: string;
   version: number;
   created_at: string;
   updated_at: string;
 };
+
+export type VehicleInsert = Omit<VehicleRow, 'vin' | 'retired_at'> & Partial<Pick<VehicleRow, 'vin' | 'retired_at'>>;
 
 export type LocationRow = {
   id: string;
@@ -37,11 +42,15 @@ export type BlockWindow = { startG: string; endG: string; now: string; excludeId
 /**
  * Vehicles free for the whole window: not in service, no live booking overlapping it (gap
  * included), not held by a rental that is out and overdue, and not being prepared after its last
- * return (returned_at + turnaround, migration 0100). Uses bookings_vehicle_return and bookings_out.
+ * return (returned_at + turnaround, migration 0100); not retired, and not out of service for any
+ * part of the window (0120). Uses bookings_vehicle_return, bookings_out and vehicle_downtime_vehicle.
  */
 export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
-     WHERE v.status != 'in_service' AND (@class IS NULL OR v.class = @class)
+     WHERE v.status != 'in_service' AND v.retired_at IS NULL AND (@class IS NULL OR v.class = @class)
        AND (v.returned_at IS NULL OR v.returned_at <= @startG)
+       AND NOT EXISTS (
+         SELECT 1 FROM vehicle_downtime d
+         WHERE d.vehicle_id = v.id AND d.cancelled_at IS NULL AND d.ends_at > @startG AND d.starts_at < @endG)
        AND NOT EXISTS (
          SELECT 1 FROM bookings b
          WHERE b.vehicle_id = v.id AND b.return_at > @startG AND b.pickup_at < @endG
@@ -56,6 +65,7 @@ export type FleetRepo = ReturnType<typeof createFleetRepo>;
 export function createFleetRepo(db: Db) {
   const getVehicle = db.prepare<[string], VehicleRow>('SELECT * FROM vehicles WHERE id = ?');
   const byPlate = db.prepare<[string], VehicleRow>('SELECT * FROM vehicles WHERE plate = ?');
+  const byVin = db.prepare<[string], VehicleRow>('SELECT * FROM vehicles WHERE vin = ?');
   const list = db.prepare<{ class: string | null; status: string | null; like: string | null }, VehicleRow>(
     `SELECT * FROM vehicles
      WHERE (@class IS NULL OR class = @class) AND (@status IS NULL OR status = @status)
@@ -66,17 +76,20 @@ export function createFleetRepo(db: Db) {
     AVAILABLE_SQL,
   );
   const insertVehicle = db.prepare<[VehicleRow]>(
-    `INSERT INTO vehicles (id, plate, make, model, colour, year, class, odometer, fuel_eighths, tank_litres, status, location_id, notes, install_id, version, created_at, updated_at)
-     VALUES (@id, @plate, @make, @model, @colour, @year, @class, @odometer, @fuel_eighths, @tank_litres, @status, @location_id, @notes, @install_id, @version, @created_at, @updated_at)`,
+    `INSERT INTO vehicles (id, plate, vin, make, model, colour, year, class, odometer, fuel_eighths, tank_litres, status, location_id, notes, retired_at, install_id, version, created_at, updated_at)
+     VALUES (@id, @plate, @vin, @make, @model, @colour, @year, @class, @odometer, @fuel_eighths, @tank_litres, @status, @location_id, @notes, @retired_at, @install_id, @version, @created_at, @updated_at)`,
   );
   const updateVehicle = db.prepare<[VehicleRow]>(
-    `UPDATE vehicles SET plate = @plate, make = @make, model = @model, colour = @colour, year = @year, class = @class,
+    `UPDATE vehicles SET plate = @plate, vin = @vin, retired_at = @retired_at, make = @make, model = @model, colour = @colour, year = @year, class = @class,
        odometer = @odometer, fuel_eighths = @fuel_eighths, tank_litres = @tank_litres, status = @status, location_id = @location_id,
        notes = @notes, version = version + 1, updated_at = @updated_at
      WHERE id = @id`,
   );
   const setReadings = db.prepare<{ id: string; odometer: number; fuel: number; status: string; now: string }>(
     'UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, version = version + 1, updated_at = @now WHERE id = @id',
+  );
+  const bookingsAhead = db.prepare<[string, string], string>(
+    "SELECT ref FROM bookings WHERE vehicle_id = ? AND status IN ('reserved', 'checked_out') AND return_at > ? ORDER BY pickup_at",
   );
   const locations = db.prepare<[], LocationRow>('SELECT * FROM locations ORDER BY is_home DESC, name');
   const getLocation = db.prepare<[string], LocationRow>('SELECT * FROM locations WHERE id = ?');
@@ -89,13 +102,17 @@ export function createFleetRepo(db: Db) {
   return {
     getVehicle: (id: string) => getVehicle.get(id),
     byPlate: (plate: string) => byPlate.get(plate),
+    byVin: (vin: string) => byVin.get(vin),
+    /** Refs of live bookings of a vehicle that end after `at`. */
+    bookingsAhead: (vehicleId: string, at: string) => bookingsAhead.pluck().all(vehicleId, at),
     list: (f: { class?: string | undefined; status?: string | undefined; query?: string | undefined }) => {
       const q = f.query?.trim();
       const like = q ? `%${q.replace(/[\\%_]/g, '')}%` : null;
       return list.all({ class: f.class ?? null, status: f.status ?? null, like });
     },
     available: (w: BlockWindow, cls: string | null) => available.all({ ...w, class: cls }),
-    insertVehicle: (row: VehicleRow) => void insertVehicle.run(row),
+    /** VIN and retirement default to none (the demo seed writes rows without them). */
+    insertVehicle: (row: VehicleInsert) => void insertVehicle.run({ vin: null, retired_at: null, ...row }),
     updateVehicle: (row: VehicleRow) => void updateVehicle.run(row),
     /** Readings and status after a handover. */
     setReadings: (id: string, odometer: number, fuel: number, status: VehicleRow['status'], now: string) =>

@@ -71,8 +71,16 @@ export function createFleetService(deps: FleetDeps): FleetService {
           fields: { plate: `${input.plate} is already in the fleet` },
         });
       }
+      const vinClash = input.vin === null ? undefined : repo.byVin(input.vin);
+      if (vinClash && vinClash.id !== input.id) {
+        throw new PosError('conflict', `VIN ${input.vin} is already on ${vinClash.plate}; check the number on the vehicle's papers.`, {
+          fields: { vin: `This VIN is already on ${vinClash.plate}` },
+        });
+      }
+      const retiring = input.status === 'retired';
       const fields = {
         plate: input.plate,
+        vin: input.vin,
         make: input.make,
         model: input.model,
         colour: input.colour,
@@ -85,7 +93,16 @@ export function createFleetService(deps: FleetDeps): FleetService {
         notes: input.notes,
       };
       if (input.id === undefined) {
-        const row: VehicleRow = { id: newId(), ...fields, status: input.status, install_id: installId, version: 1, created_at: at, updated_at: at };
+        const row: VehicleRow = {
+          id: newId(),
+          ...fields,
+          status: retiring ? 'available' : (input.status as 'available' | 'in_service'),
+          retired_at: retiring ? at : null,
+          install_id: installId,
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        };
         repo.insertVehicle(row);
         appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action: 'vehicle.create', entityType: 'vehicle', entityId: row.id, after: fields });
         return view(row);
@@ -94,7 +111,18 @@ export function createFleetService(deps: FleetDeps): FleetService {
       if (!before) throw badInput('id', 'No vehicle with this id; it may have been removed');
       staleVersion(before.plate, input.expectedVersion, before.version);
       // On rent is set by check-out and cleared by check-in; the admin form only toggles service.
-      const status = before.status === 'on_rent' ? 'on_rent' : input.status;
+      const status = before.status === 'on_rent' || retiring ? before.status : (input.status as 'available' | 'in_service');
+      if (before.status === 'on_rent' && retiring) {
+        throw new PosError('conflict', `${before.plate} is out on rent; check it in before retiring it.`, { fields: { status: 'The vehicle is out on rent' } });
+      }
+      if (retiring && before.retired_at === null) {
+        const ahead = repo.bookingsAhead(before.id, at);
+        if (ahead.length > 0) {
+          throw new PosError('conflict', `${before.plate} still has ${ahead.length} booking(s) ahead (${ahead.slice(0, 3).join(', ')}); move them to another vehicle before retiring it.`, {
+            fields: { status: `${ahead.length} booking(s) ahead` },
+          });
+        }
+      }
       if (before.status === 'on_rent' && input.status === 'in_service') {
         throw new PosError('conflict', `${before.plate} is out on rent; check it in before putting it in service.`, {
           fields: { status: 'The vehicle is out on rent' },
@@ -103,9 +131,11 @@ export function createFleetService(deps: FleetDeps): FleetService {
       if (before.status === 'on_rent' && input.odometer < before.odometer) {
         throw badInput('odometer', `Odometer cannot go back while ${before.plate} is out`);
       }
-      const after: VehicleRow = { ...before, ...fields, status, updated_at: at };
+      const retiredAt = retiring ? (before.retired_at ?? at) : null;
+      const after: VehicleRow = { ...before, ...fields, status, retired_at: retiredAt, updated_at: at };
       const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => before[k] !== after[k]);
       if (before.status !== status) changed.push('status' as never);
+      if (before.retired_at !== retiredAt) changed.push('retired_at' as never);
       if (changed.length === 0) return view(before);
       repo.updateVehicle(after);
       appendAudit(db, installId, {

@@ -5,6 +5,7 @@ export function toVehicle(r: VehicleRow, className: string): Vehicle {
   return {
     id: r.id,
     plate: r.plate,
+    vin: r.vin,
     make: r.make,
     model: r.model,
     colour: r.colour,
@@ -14,7 +15,7 @@ export function toVehicle(r: VehicleRow, className: string): Vehicle {
     odometer: r.odometer,
     fuelEighths: r.fuel_eighths,
     tankLitres: r.tank_litres,
-    status: r.status,
+    status: r.retired_at !== null ? 'retired' : r.status,
     locationId: r.location_id,
     notes: r.notes,
     version: r.version,

@@ -1,4 +1,6 @@
 import type { ModuleWithApi } from '../../core/module';
+import { createFleetAdmin } from './fleetAdmin';
+import type { FleetAdmin } from './fleetAdmin';
 import { fleetHandlers } from './fleetHandlers';
 import { createFleetService } from './fleetService';
 import type { FleetDeps, FleetService } from './fleetService';
@@ -11,7 +13,10 @@ export type { BlockWindow, LocationRow, VehicleRow } from './fleetRepo';
 export { toLocation } from './fleetView';
 
 /** Vehicles, classes, locations and availability. */
-export function createFleetModule(deps: FleetDeps): ModuleWithApi<FleetService> {
+export type FleetApi = FleetService & Pick<FleetAdmin, 'classesInUse'>;
+
+export function createFleetModule(deps: FleetDeps): ModuleWithApi<FleetApi> {
   const fleet = createFleetService(deps);
-  return { name: 'fleet', handlers: fleetHandlers(fleet), api: fleet };
+  const admin = createFleetAdmin({ ...deps, view: fleet.view });
+  return { name: 'fleet', handlers: fleetHandlers(fleet, admin), api: { ...fleet, classesInUse: admin.classesInUse } };
 }

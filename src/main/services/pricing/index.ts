@@ -1,6 +1,8 @@
 import type { Db } from '../../db/connection';
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { ModuleWithApi } from '../../core/module';
+import { withEffectiveDates } from './effectiveRates';
+import { checkClassesCovered, previewRateCard } from './rateCardAdmin';
 import { createRateCardService } from './rateCards';
 import type { LoadedCard, RateCardService } from './rateCards';
 
@@ -13,13 +15,32 @@ export type { PriceInput, PriceQuote, RateCard } from './schemas';
 export type { LoadedCard, RateCardService, RateCardSummary } from './rateCards';
 
 /** Rate cards (stored, versioned) and the pricing engine that turns a card and facts into a quote. */
-export function createPricingModule(deps: { db: Db; installId: string; now: () => Date }): ModuleWithApi<RateCardService> {
-  const rates = createRateCardService(deps);
+export type PricingDeps = {
+  db: Db;
+  installId: string;
+  now: () => Date;
+  /** Vehicle classes the fleet still has vehicles in (fleet is built after pricing, so this is read late). */
+  classesInUse?: () => readonly string[];
+};
+
+export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardService> {
+  // Versions take effect at their date (rateCards.ts stores them; effectiveRates picks the one in force).
+  const rates = withEffectiveDates(createRateCardService(deps), deps);
   const answer = (l: LoadedCard) => ({ card: rates.summary(l), raw: l.raw });
   const handlers: PartialHandlerTable = {
     'rates.get': () => answer(rates.current()),
     // The contract has already parsed the card; save() parses again and stores only the parsed value.
-    'rates.update': (input, ctx) => answer(rates.save(input.card, ctx)),
+    'rates.update': (input, ctx) => {
+      checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      return answer(rates.save(input.card, ctx));
+    },
+    'rates.schedule': (input, ctx) => {
+      checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      const saved = rates.schedule(input.card, input.effectiveFrom, ctx);
+      return { version: saved.version, effectiveFrom: saved.effectiveFrom, upcoming: rates.upcoming() };
+    },
+    'rates.upcoming': () => ({ upcoming: rates.upcoming() }),
+    'rates.preview': (input) => previewRateCard(rates, input.card, input.sample, deps.classesInUse?.() ?? [], deps.now()),
   };
   return { name: 'pricing', handlers, api: rates };
 }

@@ -166,6 +166,8 @@ function buildShop(deps: DemoSeedDeps, opts: DemoSeedOptions): DemoSeedReport {
     vehicles.push({
       id: id(nowMs - PAST_DAYS * DAY),
       plate: plate(),
+      vin: null,
+      retired_at: null,
       make,
       model,
       colour: rng.pick(COLOURS),

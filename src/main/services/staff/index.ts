@@ -1,5 +1,8 @@
 import type { ModuleWithApi } from '../../core/module';
 import { staffHandlers } from './staffHandlers';
+import { createStaffAdmin } from './staffAdmin';
+import type { StaffAdmin } from './staffAdmin';
+import { staffAdminHandlers } from './staffAdminHandlers';
 import { createStaffService } from './staffService';
 import type { StaffDeps, StaffService } from './staffService';
 
@@ -9,7 +12,14 @@ export { hashPinSync } from './pinHash';
 export { createStaffRepo } from './staffRepo';
 
 /** Staff, PINs and sign-in at this counter. */
-export function createStaffModule(deps: StaffDeps): ModuleWithApi<StaffService> {
+export type StaffApi = StaffService & Pick<StaffAdmin, 'verifyManagerPin'>;
+
+export function createStaffModule(deps: StaffDeps): ModuleWithApi<StaffApi> {
   const staff = createStaffService(deps);
-  return { name: 'staff', handlers: staffHandlers(staff), api: staff };
+  const admin = createStaffAdmin({ ...deps, staff });
+  return {
+    name: 'staff',
+    handlers: { ...staffHandlers(staff), ...staffAdminHandlers(admin, staff) },
+    api: { ...staff, verifyManagerPin: admin.verifyManagerPin },
+  };
 }

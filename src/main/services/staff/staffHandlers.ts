@@ -4,7 +4,6 @@ import type { StaffService } from './staffService';
 export function staffHandlers(staff: StaffService): PartialHandlerTable {
   return {
     'staff.list': () => ({ staff: staff.list() }),
-    'session.signIn': (input) => staff.signIn(input.staffId, input.pin),
     'session.signOut': () => staff.signOut(),
   };
 }

@@ -10,6 +10,8 @@ type SessionState = {
   staffError: string | null;
   loadStaff(): Promise<void>;
   signIn(staffId: string, pin: string): Promise<{ ok: true } | { ok: false; error: PosErrorShape }>;
+  /** First sign-in after a manager set the PIN: the temporary PIN and the person's own. */
+  setNewPin(staffId: string, pin: string, newPin: string): Promise<{ ok: true } | { ok: false; error: PosErrorShape }>;
   signOut(): Promise<void>;
 };
 
@@ -22,6 +24,15 @@ export const useSession = create<SessionState>((set) => ({
     const res = await call('staff.list', {});
     if (res.ok) set({ staff: res.value.staff, staffError: null });
     else set({ staffError: res.error.message });
+  },
+
+  async setNewPin(staffId, pin, newPin) {
+    const res = await call('session.setNewPin', { staffId, pin, newPin });
+    if (!res.ok) return { ok: false, error: res.error };
+    useApp.setState({ session: res.value, screen: 'counter' });
+    useViews.getState().focusSearch();
+    void useApp.getState().load();
+    return { ok: true };
   },
 
   async signIn(staffId, pin) {

@@ -16,6 +16,7 @@ import { fromLocalInput, shopDate, showDate, showDateTime, toLocalInput } from '
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
+import { AdjustmentsPanel } from '../adjustments/AdjustmentsPanel';
 import { useViews } from '../../stores/viewStore';
 import { PaymentsSection } from '../payments/PaymentsSection';
 import { BookingRefunds } from '../refunds/BookingRefunds';
@@ -198,6 +199,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
       <DepositPanel bookingId={b.id} bookingVersion={b.version} />
       <PaymentsSection bookingId={b.id} />
       <BookingRefunds bookingId={b.id} />
+      <AdjustmentsPanel booking={b} onChanged={() => void store.load(b.id)} />
 
       {(b.checkOut || b.checkIn || b.cancellation || b.notes) && (
         <div className="detail-grid">

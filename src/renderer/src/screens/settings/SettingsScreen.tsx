@@ -1,128 +1,74 @@
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
-import type { Settings } from '../../../../shared/contract/settings';
-import { CURRENCY_CODES } from '../../../../shared/money';
-import type { CurrencyCode } from '../../../../shared/money';
-import { majorText, parseAmount } from '../../format/money';
+import './settings.css';
+import { useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import { useApp } from '../../stores/appStore';
-import { DepositPolicyForm } from '../deposits/DepositPolicyForm';
-import { SetupSummary } from '../setup/SetupSummary';
+import { CustomerSettings } from './CustomerSettings';
+import { FleetSettings } from './FleetSettings';
+import { LocationSettings } from './LocationSettings';
+import { RateCardSettings } from './RateCardSettings';
+import { ShopSettings } from './ShopSettings';
+import { StaffSettings } from './StaffSettings';
 
-type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold'> & { turnaroundMinutes: string; refundPinThreshold: string };
+const SECTIONS = [
+  { id: 'shop', title: 'Shop', managerOnly: false },
+  { id: 'staff', title: 'Staff', managerOnly: true },
+  { id: 'fleet', title: 'Fleet', managerOnly: true },
+  { id: 'rates', title: 'Rate card', managerOnly: true },
+  { id: 'locations', title: 'Locations', managerOnly: true },
+  { id: 'customers', title: 'Customers', managerOnly: true },
+] as const;
+type SectionId = (typeof SECTIONS)[number]['id'];
 
-function toDraft(s: Settings): Draft {
-  return { ...s, turnaroundMinutes: String(s.turnaroundMinutes), refundPinThreshold: majorText(s.refundPinThreshold, s.currency) };
-}
-
+/**
+ * Settings (F6): the shop, and the office's work for managers: staff, fleet, rate card,
+ * locations and customers. The tabs follow the ARIA tabs pattern: ← → Home End move between them.
+ */
 export function SettingsScreen() {
-  const settings = useApp((s) => s.settings);
-  const info = useApp((s) => s.info);
-  const session = useApp((s) => s.session);
-  const save = useApp((s) => s.saveSettings);
-  const notify = useApp((s) => s.notify);
-  const [draft, setDraft] = useState<Draft | null>(settings ? toDraft(settings) : null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [saving, setSaving] = useState(false);
+  const role = useApp((s) => s.session?.role ?? null);
+  const manager = role === 'manager' || role === 'admin';
+  const sections = SECTIONS.filter((s) => manager || !s.managerOnly);
+  const [open, setOpen] = useState<SectionId>('shop');
+  const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const current = sections.some((s) => s.id === open) ? open : 'shop';
 
-  useEffect(() => {
-    if (settings && !draft) setDraft(toDraft(settings));
-  }, [settings, draft]);
-
-  if (!draft || !settings) return <main className="screen" aria-labelledby="screen-title"><h1 id="screen-title">Settings</h1><p>Loading…</p></main>;
-  const canEdit = session?.role === 'manager';
-
-  const field = (key: keyof Draft, label: string, props: Record<string, unknown> = {}) => (
-    <div className="field">
-      <label htmlFor={`set-${key}`}>{label}</label>
-      <input
-        id={`set-${key}`}
-        value={draft[key]}
-        disabled={!canEdit}
-        aria-invalid={errors[key] ? true : undefined}
-        aria-describedby={errors[key] ? `set-${key}-err` : undefined}
-        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
-        {...props}
-      />
-      {errors[key] && <p id={`set-${key}-err`} className="field-error">{errors[key]}</p>}
-    </div>
-  );
-
-  async function onSubmit(e: FormEvent) {
+  function onKey(e: KeyboardEvent) {
+    const i = sections.findIndex((s) => s.id === current);
+    const to = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? sections.length - 1 : null;
+    if (to === null) return;
     e.preventDefault();
-    if (!draft) return;
-    const parsed = parseAmount(draft.refundPinThreshold, draft.currency);
-    const threshold = parsed.ok ? parsed.minor : null;
-    const local: Record<string, string> = {};
-    if (!parsed.ok) local.refundPinThreshold = parsed.problem;
-    if (!/^\d+$/.test(draft.turnaroundMinutes.trim())) local.turnaroundMinutes = 'Whole minutes only';
-    if (Object.keys(local).length > 0) {
-      setErrors(local);
-      return;
-    }
-    setSaving(true);
-    const res = await save({ ...draft, turnaroundMinutes: Number(draft.turnaroundMinutes), refundPinThreshold: threshold ?? 0 });
-    setSaving(false);
-    if (res.ok) {
-      setErrors({});
-      notify('success', 'Settings saved.');
-    } else {
-      setErrors(res.error.fields ?? {});
-      notify('error', res.error.message);
-    }
+    const next = sections[(to + sections.length) % sections.length];
+    if (!next) return;
+    setOpen(next.id);
+    tabs.current[next.id]?.focus();
   }
 
   return (
     <main className="screen" aria-labelledby="screen-title">
       <h1 id="screen-title">Settings</h1>
-      {!canEdit && <p className="hint">Only a manager can change settings.</p>}
-      <form className="settings-form" onSubmit={(e) => void onSubmit(e)} aria-label="Shop settings" noValidate>
-        <fieldset>
-          <legend>Shop</legend>
-          {field('shopName', 'Shop name')}
-          {field('counterName', 'Counter name')}
-          <div className="field">
-            <label htmlFor="set-currency">Currency</label>
-            <select id="set-currency" value={draft.currency} disabled={!canEdit} onChange={(e) => setDraft({ ...draft, currency: e.target.value as CurrencyCode })}>
-              {CURRENCY_CODES.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
-            {errors.currency && <p className="field-error">{errors.currency}</p>}
-          </div>
-          {field('locale', 'Language and region (e.g. en-GB)')}
-          {field('timeZone', 'Time zone (e.g. Europe/London)')}
-        </fieldset>
-        <fieldset>
-          <legend>Counter rules</legend>
-          {field('turnaroundMinutes', 'Turnaround between rentals (minutes)', { inputMode: 'numeric' })}
-          {field('refundPinThreshold', `Refunds above this need a manager PIN (${draft.currency})`, { inputMode: 'decimal' })}
-          {field('relayUrl', 'Office relay address (changed in counter setup, below)', { type: 'url', disabled: true })}
-          <div className="field">
-            <label htmlFor="set-receiptFooter">Receipt footer</label>
-            <textarea id="set-receiptFooter" value={draft.receiptFooter} disabled={!canEdit} rows={2} onChange={(e) => setDraft({ ...draft, receiptFooter: e.target.value })} />
-            {errors.receiptFooter && <p className="field-error">{errors.receiptFooter}</p>}
-          </div>
-        </fieldset>
-        {canEdit && (
-          <div className="actions">
-            <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Save settings'}</button>
-            <button type="button" onClick={() => { setDraft(toDraft(settings)); setErrors({}); }}>Discard changes</button>
-          </div>
-        )}
-      </form>
-      <DepositPolicyForm />
-      <SetupSummary />
-      {info && (
-        <section aria-labelledby="about-title" className="about">
-          <h2 id="about-title">About this counter</h2>
-          <dl>
-            <dt>Version</dt><dd>{info.version}</dd>
-            <dt>Mode</dt><dd>{info.mode}</dd>
-            <dt>Connected through</dt><dd>{info.transport === 'electron' ? 'Desktop app' : 'Browser (loopback)'}</dd>
-            <dt>Database</dt><dd className="mono">{info.dbPath}</dd>
-            <dt>Schema version</dt><dd>{info.schemaVersion}</dd>
-            <dt>Install id</dt><dd className="mono">{info.installId}</dd>
-          </dl>
-        </section>
-      )}
+      <div role="tablist" aria-label="Settings sections" className="tabs" onKeyDown={onKey}>
+        {sections.map((s) => (
+          <button
+            key={s.id}
+            ref={(el) => { tabs.current[s.id] = el; }}
+            role="tab"
+            id={`tab-${s.id}`}
+            aria-selected={current === s.id}
+            aria-controls={`panel-${s.id}`}
+            tabIndex={current === s.id ? 0 : -1}
+            onClick={() => setOpen(s.id)}
+          >
+            {s.title}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`} className="tab-panel">
+        {current === 'shop' && <ShopSettings />}
+        {current === 'staff' && <StaffSettings />}
+        {current === 'fleet' && <FleetSettings />}
+        {current === 'rates' && <RateCardSettings />}
+        {current === 'locations' && <LocationSettings />}
+        {current === 'customers' && <CustomerSettings />}
+      </section>
     </main>
   );
 }

@@ -10,7 +10,11 @@ const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 export function SignInScreen() {
   const staff = useSession((s) => s.staff);
   const staffError = useSession((s) => s.staffError);
-  const { loadStaff, signIn } = useSession.getState();
+  const { loadStaff, signIn, setNewPin } = useSession.getState();
+  // Set when main says this person's PIN was set by a manager: they choose their own now.
+  const [temp, setTemp] = useState<string | null>(null);
+  const [newPin, setNewPinText] = useState('');
+  const [newPin2, setNewPin2] = useState('');
   const [who, setWho] = useState<string | null>(null);
   const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<{ field: 'staffId' | 'pin' | null; text: string } | null>(null);
@@ -23,6 +27,7 @@ export function SignInScreen() {
 
   const pick = (id: string) => {
     setWho(id);
+    setTemp(null);
     setPin('');
     setProblem(null);
     pinInput.current?.focus();
@@ -46,6 +51,12 @@ export function SignInScreen() {
     const res = await signIn(who, pin);
     setBusy(false);
     setPin('');
+    if (!res.ok && res.error.fields?.newPin) {
+      // Main checks this temporary PIN (and counts a wrong one) when the new PIN is saved.
+      setTemp(pin);
+      setProblem(null);
+      return;
+    }
     if (!res.ok) {
       const fields = res.error.fields ?? {};
       setProblem({ field: fields.staffId ? 'staffId' : 'pin', text: fields.pin ?? errorSentence(res.error, { staffId: 'Name', pin: 'PIN' }) });
@@ -53,8 +64,52 @@ export function SignInScreen() {
     }
   }
 
-  const person = staff.find((s) => s.id === who);
   const demo = useApp((s) => s.info?.mode === 'demo');
+
+  async function submitNewPin(e: FormEvent) {
+    e.preventDefault();
+    if (!who || temp === null) return;
+    if (!/^\d{4,8}$/.test(newPin)) {
+      setProblem({ field: 'pin', text: 'Your new PIN is 4 to 8 digits.' });
+      return;
+    }
+    if (newPin !== newPin2) {
+      setProblem({ field: 'pin', text: 'The two new PINs differ; type the same PIN twice.' });
+      return;
+    }
+    setBusy(true);
+    const res = await setNewPin(who, temp, newPin);
+    setBusy(false);
+    if (!res.ok) setProblem({ field: 'pin', text: res.error.fields?.newPin ?? res.error.fields?.pin ?? res.error.message });
+  }
+
+  const person = staff.find((s) => s.id === who);
+  if (temp !== null && person) {
+    return (
+      <main className="screen signin" aria-labelledby="screen-title">
+        <h1 id="screen-title">Choose your own PIN</h1>
+        <p>{person.name}, a manager set your PIN. Choose a new PIN of 4 to 8 digits that only you know.</p>
+        <form aria-label="Choose your own PIN" onSubmit={(e) => void submitNewPin(e)} noValidate className="card pin-card">
+          <div className="field">
+            <label htmlFor="si-new">New PIN</label>
+            <input id="si-new" type="password" inputMode="numeric" autoComplete="off" maxLength={8} autoFocus value={newPin}
+              aria-invalid={problem ? true : undefined} aria-describedby={problem ? 'si-err' : undefined}
+              onChange={(e) => setNewPinText(e.target.value.replace(/\D/g, '').slice(0, 8))} />
+          </div>
+          <div className="field">
+            <label htmlFor="si-new2">New PIN again</label>
+            <input id="si-new2" type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={newPin2}
+              onChange={(e) => setNewPin2(e.target.value.replace(/\D/g, '').slice(0, 8))} />
+          </div>
+          {problem && <p id="si-err" role="alert" className="field-error">{problem.text}</p>}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save PIN and sign in'}</button>
+            <button type="button" onClick={() => { setTemp(null); setProblem(null); }}>Back</button>
+          </div>
+        </form>
+      </main>
+    );
+  }
 
   return (
     <main className="screen signin" aria-labelledby="screen-title">
@@ -69,7 +124,7 @@ export function SignInScreen() {
               <label key={s.id} className={`staff${who === s.id ? ' on' : ''}`}>
                 <input type="radio" name="si-staff" value={s.id} checked={who === s.id} onChange={() => pick(s.id)} />
                 <span className="staff-name">{s.name}</span>
-                <span className="muted">{s.role === 'manager' ? 'Manager' : 'Clerk'}</span>
+                <span className="muted">{s.role === 'admin' ? 'Admin' : s.role === 'manager' ? 'Manager' : 'Clerk'}</span>
               </label>
             ))}
           </div>

@@ -1,0 +1,168 @@
+import './adjustments.css';
+import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
+import type { Output } from '../../../../shared/contract';
+import type { BookingDetail } from '../../../../shared/contract/bookings';
+import type { StaffMember } from '../../../../shared/contract/staff';
+import type { CurrencyCode } from '../../../../shared/money';
+import { Field } from '../../components/Field';
+import { parseAmount, showMoney } from '../../format/money';
+import { call } from '../../rpc/client';
+import { useShop } from '../../lib/useShop';
+import { errorFor, useChange } from '../settings/adminKit';
+
+type Adjusted = Output<'bookings.adjustments'>;
+
+/**
+ * A booking's discounts and additional drivers. While it is reserved a clerk adds a discount
+ * (percentage or amount, with a reason; above the limit a manager enters their PIN) or a driver
+ * (the young-driver fee is priced for each). Main re-prices the booking; this panel never sends
+ * a total.
+ */
+export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetail; onChanged: () => void }) {
+  const { locale } = useShop();
+  const act = useChange();
+  const [data, setData] = useState<Adjusted | null>(null);
+  const [kind, setKind] = useState<'percent' | 'fixed'>('percent');
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const [needPin, setNeedPin] = useState(false);
+  const [managers, setManagers] = useState<StaffMember[]>([]);
+  const [managerId, setManagerId] = useState('');
+  const [managerPin, setManagerPin] = useState('');
+  const [driver, setDriver] = useState({ name: '', licenceNumber: '', licenceExpiry: '', dateOfBirth: '' });
+  const editable = booking.status === 'reserved';
+  const currency = booking.total.currency as CurrencyCode;
+
+  useEffect(() => {
+    void call('bookings.adjustments', { bookingId: booking.id }).then((res) => {
+      if (res.ok) setData(res.value);
+    });
+  }, [booking.id, booking.version]);
+
+  // Main asked for a manager's PIN (the discount is above the limit): keep asking until it is given.
+  const showPin = needPin || act.fields.managerPin !== undefined;
+
+  if (!data || (!editable && data.discounts.length === 0 && data.drivers.length === 0)) return null;
+
+  function changed(next: Adjusted | null) {
+    if (!next) return false;
+    setData(next);
+    onChanged();
+    return true;
+  }
+
+  async function addDiscount(e: FormEvent) {
+    e.preventDefault();
+    let amountPart: { percentBp: number } | { amount: number };
+    if (kind === 'percent') {
+      if (!/^\d{1,3}([.,]\d{1,2})?$/.test(value.trim())) {
+        act.setFields({ value: 'Enter a percentage like 10 or 12.5' });
+        return;
+      }
+      amountPart = { percentBp: Math.round(Number(value.trim().replace(',', '.')) * 100) };
+    } else {
+      const p = parseAmount(value, currency);
+      if (!p.ok) {
+        act.setFields({ value: p.problem });
+        return;
+      }
+      amountPart = { amount: p.minor };
+    }
+    const pin = showPin && managerId ? { managerId, managerPin } : {};
+    const res = await act.run('bookings.discounts.add', { bookingId: booking.id, kind, reason, ...amountPart, ...pin }, 'Discount added; the booking is re-priced.');
+    if (changed(res)) {
+      setValue('');
+      setReason('');
+      setNeedPin(false);
+      setManagerPin('');
+    } else if (!showPin && act.lastError()?.fields?.managerPin !== undefined) {
+      // Above the limit: ask for a manager, as refunds do.
+      const r = await call('staff.list', {});
+      setNeedPin(true);
+      if (r.ok) {
+        const list = r.value.staff.filter((s) => s.role !== 'clerk');
+        setManagers(list);
+        setManagerId((m) => m || list[0]?.id || '');
+      }
+    }
+  }
+
+  async function addDriver(e: FormEvent) {
+    e.preventDefault();
+    const res = await act.run('bookings.drivers.add', { bookingId: booking.id, ...driver }, `${driver.name.trim()} added as a driver; the booking is re-priced.`);
+    if (changed(res)) setDriver({ name: '', licenceNumber: '', licenceExpiry: '', dateOfBirth: '' });
+  }
+
+  const money = (m: { amount: number; currency: CurrencyCode }) => showMoney(m, locale);
+  const pct = (bp: number) => `${(bp / 100).toLocaleString(locale)} %`;
+
+  return (
+    <section aria-labelledby="bk-adjust" className="card adjustments">
+      <h2 id="bk-adjust">Discounts and drivers</h2>
+      {act.error && <p role="alert" className="panel-error">{act.error}</p>}
+      <ul className="plain-list" aria-label="Discounts">
+        {data.discounts.map((d) => (
+          <li key={d.id}>
+            {d.kind === 'percent' ? pct(d.percentBp ?? 0) : money(d.amount ?? { amount: 0, currency })} off — {d.reason}
+            {editable && <button type="button" onClick={() => void act.run('bookings.discounts.remove', { bookingId: booking.id, discountId: d.id }, 'Discount removed.').then(changed)}>Remove discount {d.reason}</button>}
+          </li>
+        ))}
+        {data.discounts.length === 0 && <li className="muted">No discount.</li>}
+      </ul>
+      <ul className="plain-list" aria-label="Additional drivers">
+        {data.drivers.map((d) => (
+          <li key={d.id}>
+            {d.name}, {d.ageAtPickup} at pickup, licence {d.licenceNumber}
+            {editable && <button type="button" onClick={() => void act.run('bookings.drivers.remove', { bookingId: booking.id, driverId: d.id }, `${d.name} removed.`).then(changed)}>Remove driver {d.name}</button>}
+          </li>
+        ))}
+        {data.drivers.length === 0 && <li className="muted">No additional driver.</li>}
+      </ul>
+      {editable && (
+        <div className="adjust-forms">
+          <form aria-label="Add a discount" onSubmit={(e) => void addDiscount(e)} noValidate>
+            <fieldset className="plain">
+              <legend>Add a discount</legend>
+              <div role="radiogroup" aria-label="Discount type" className="radio-inline">
+                <label><input type="radio" name="disc-kind" checked={kind === 'percent'} onChange={() => setKind('percent')} /> Percentage</label>
+                <label><input type="radio" name="disc-kind" checked={kind === 'fixed'} onChange={() => setKind('fixed')} /> Fixed amount</label>
+              </div>
+              <Field id="disc-value" label={kind === 'percent' ? 'Percentage off' : `Amount off (${currency})`} error={errorFor(act.fields, 'value') ?? errorFor(act.fields, kind === 'percent' ? 'percentBp' : 'amount')}>
+                {(c) => <input {...c} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />}
+              </Field>
+              <Field id="disc-reason" label="Reason" error={errorFor(act.fields, 'reason')}>
+                {(c) => <input {...c} value={reason} onChange={(e) => setReason(e.target.value)} />}
+              </Field>
+              {showPin && (
+                <>
+                  <Field id="disc-manager" label="Approving manager">
+                    {(c) => (
+                      <select {...c} value={managerId} onChange={(e) => setManagerId(e.target.value)}>
+                        {managers.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+                      </select>
+                    )}
+                  </Field>
+                  <Field id="disc-pin" label="Manager PIN" error={errorFor(act.fields, 'managerPin')}>
+                    {(c) => <input {...c} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={managerPin} onChange={(e) => setManagerPin(e.target.value.replace(/\D/g, ''))} />}
+                  </Field>
+                </>
+              )}
+              <button type="submit" disabled={act.busy}>Add discount</button>
+            </fieldset>
+          </form>
+          <form aria-label="Add a driver" onSubmit={(e) => void addDriver(e)} noValidate>
+            <fieldset className="plain">
+              <legend>Add a driver</legend>
+              <Field id="drv-name" label="Driver’s name" error={errorFor(act.fields, 'name')}>{(c) => <input {...c} value={driver.name} onChange={(e) => setDriver({ ...driver, name: e.target.value })} />}</Field>
+              <Field id="drv-licence" label="Driving licence number" error={errorFor(act.fields, 'licenceNumber')}>{(c) => <input {...c} value={driver.licenceNumber} onChange={(e) => setDriver({ ...driver, licenceNumber: e.target.value })} />}</Field>
+              <Field id="drv-expiry" label="Licence valid until" error={errorFor(act.fields, 'licenceExpiry')}>{(c) => <input {...c} type="date" value={driver.licenceExpiry} onChange={(e) => setDriver({ ...driver, licenceExpiry: e.target.value })} />}</Field>
+              <Field id="drv-dob" label="Driver’s date of birth" error={errorFor(act.fields, 'dateOfBirth')}>{(c) => <input {...c} type="date" value={driver.dateOfBirth} onChange={(e) => setDriver({ ...driver, dateOfBirth: e.target.value })} />}</Field>
+              <button type="submit" disabled={act.busy}>Add driver</button>
+            </fieldset>
+          </form>
+        </div>
+      )}
+    </section>
+  );
+}

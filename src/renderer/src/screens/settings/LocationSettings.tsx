@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { LocationDetail, OpeningHours } from '../../../../shared/contract/locations';
+import { Field } from '../../components/Field';
+import { errorFor, useChange, useLoad } from './adminKit';
+
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+type Draft = {
+  code: string; name: string; address: string; timeZone: string; currency: string;
+  hours: { open: boolean; opens: string; closes: string }[];
+  turnaround: string; taxName: string; taxRate: string;
+};
+
+function toDraft(l: LocationDetail | null): Draft {
+  const hours = DAYS.map((_, i) => {
+    const h = l?.openingHours.find((x) => x.day === i + 1);
+    return { open: h !== undefined, opens: h?.opens ?? '08:00', closes: h?.closes ?? '18:00' };
+  });
+  return {
+    code: l?.code ?? '', name: l?.name ?? '', address: l?.address ?? '', timeZone: l?.timeZone ?? '', currency: l?.currency ?? '', hours,
+    turnaround: l?.turnaroundMinutes === null || l === null ? '' : String(l.turnaroundMinutes),
+    taxName: l?.taxName ?? '', taxRate: l?.taxRateBp === null || l === null ? '' : String(l.taxRateBp / 100),
+  };
+}
+
+/** Locations: address, time zone, currency, opening hours, turnaround gap and tax. Empty means "the shop's setting". */
+export function LocationSettings() {
+  const list = useLoad('locations.manage.list', {});
+  const save = useChange();
+  const [editing, setEditing] = useState<LocationDetail | null>(null);
+  const [d, setD] = useState<Draft>(toDraft(null));
+
+  async function onSave(e: FormEvent) {
+    e.preventDefault();
+    const local: Record<string, string> = {};
+    if (d.turnaround.trim() !== '' && !/^\d+$/.test(d.turnaround.trim())) local.turnaroundMinutes = d.turnaround.trim().startsWith('-') ? 'Turnaround cannot be negative' : 'Whole minutes only';
+    if (d.taxRate.trim() !== '' && !/^\d{1,3}([.,]\d{1,2})?$/.test(d.taxRate.trim())) local.taxRateBp = 'Enter a percentage like 21 or 9.5';
+    if (Object.keys(local).length > 0) {
+      save.setFields(local);
+      return;
+    }
+    const openingHours: OpeningHours = d.hours.flatMap((h, i) => (h.open ? [{ day: i + 1, opens: h.opens, closes: h.closes }] : []));
+    const res = await save.run('locations.upsert', {
+      ...(editing ? { id: editing.id, expectedVersion: editing.version } : {}),
+      code: d.code, name: d.name, address: d.address, timeZone: d.timeZone.trim(), currency: d.currency.trim(), openingHours,
+      turnaroundMinutes: d.turnaround.trim() === '' ? null : Number(d.turnaround),
+      taxName: d.taxName, taxRateBp: d.taxRate.trim() === '' ? null : Math.round(Number(d.taxRate.replace(',', '.')) * 100),
+    }, editing ? `${d.name} saved.` : `${d.name} added.`);
+    if (res) {
+      setEditing(null);
+      setD(toDraft(null));
+      await list.reload();
+    }
+  }
+
+  const text = (k: keyof Omit<Draft, 'hours'>, id: string, label: string, field: string, hint?: string) => (
+    <Field id={id} label={label} hint={hint} error={errorFor(save.fields, field)}>
+      {(c) => <input {...c} value={d[k]} onChange={(e) => setD({ ...d, [k]: e.target.value })} />}
+    </Field>
+  );
+
+  return (
+    <div className="admin-section">
+      <h2>Locations</h2>
+      {list.error && <p role="alert" className="panel-error">{list.error}</p>}
+      <table className="admin-table" aria-label="Locations">
+        <thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Time zone</th><th scope="col">Actions</th></tr></thead>
+        <tbody>
+          {list.data?.locations.map((l) => (
+            <tr key={l.id}>
+              <th scope="row" className="mono">{l.code}</th>
+              <td>{l.name}{l.isHome ? ' (this counter)' : ''}</td>
+              <td>{l.address || '—'}</td>
+              <td>{l.timeZone || 'Shop’s'}</td>
+              <td><button type="button" onClick={() => { setEditing(l); setD(toDraft(l)); save.setFields({}); }}>Change {l.name}</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="settings-form" aria-label={editing ? `Change ${editing.name}` : 'Add a location'} onSubmit={(e) => void onSave(e)} noValidate>
+        <fieldset>
+          <legend>{editing ? `Change ${editing.name}` : 'Add a location'}</legend>
+          {text('code', 'loc-code', 'Code', 'code', 'Short, e.g. AMS')}
+          {text('name', 'loc-name', 'Name', 'name')}
+          {text('address', 'loc-address', 'Address', 'address')}
+          {text('timeZone', 'loc-tz', 'Time zone', 'timeZone', 'e.g. Europe/Amsterdam; empty: the shop’s')}
+          {text('currency', 'loc-currency', 'Currency', 'currency', 'e.g. EUR; empty: the rate card’s')}
+          {text('turnaround', 'loc-turnaround', 'Turnaround between rentals (minutes)', 'turnaroundMinutes', 'Empty: the shop’s setting')}
+          {text('taxName', 'loc-taxname', 'Tax name', 'taxName', 'e.g. VAT')}
+          {text('taxRate', 'loc-taxrate', 'Tax rate (%)', 'taxRateBp', 'Empty: the rate card’s')}
+        </fieldset>
+        <fieldset aria-describedby={errorFor(save.fields, 'openingHours') ? 'loc-hours-err' : undefined}>
+          <legend>Opening hours</legend>
+          {d.hours.map((h, i) => (
+            <div key={DAYS[i]} className="hours-row">
+              <label><input type="checkbox" checked={h.open} onChange={(e) => setD({ ...d, hours: d.hours.map((x, j) => (j === i ? { ...x, open: e.target.checked } : x)) })} /> Open on {DAYS[i]}</label>
+              <label className="visually-hidden" htmlFor={`loc-opens-${i}`}>{DAYS[i]} opens</label>
+              <input id={`loc-opens-${i}`} type="time" disabled={!h.open} value={h.opens} onChange={(e) => setD({ ...d, hours: d.hours.map((x, j) => (j === i ? { ...x, opens: e.target.value } : x)) })} />
+              <label className="visually-hidden" htmlFor={`loc-closes-${i}`}>{DAYS[i]} closes</label>
+              <input id={`loc-closes-${i}`} type="time" disabled={!h.open} value={h.closes} onChange={(e) => setD({ ...d, hours: d.hours.map((x, j) => (j === i ? { ...x, closes: e.target.value } : x)) })} />
+            </div>
+          ))}
+          {errorFor(save.fields, 'openingHours') && <p id="loc-hours-err" className="field-error span-all">{errorFor(save.fields, 'openingHours')}</p>}
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.busy}>{editing ? 'Save location' : 'Add location'}</button>
+          {editing && <button type="button" onClick={() => { setEditing(null); setD(toDraft(null)); save.setFields({}); }}>Cancel change</button>}
+        </div>
+      </form>
+    </div>
+  );
+}
