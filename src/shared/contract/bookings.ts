@@ -127,6 +127,8 @@ export const bookingDetailSchema = bookingSummarySchema.extend({
   fees: z.array(z.object({ code: z.string(), quantity: z.number().int() })),
   notes: z.string(),
   quote: quoteSchema,
+  /** What the booking owes: its total, or once cancelled or a no-show, its fee (zero if none). */
+  owed: moneySchema,
   /** Σ captured payments. */
   paid: moneySchema,
   /** Σ refunds not failed or cancelled. */
@@ -326,6 +328,12 @@ export const bookingsMethods = {
     summary: 'Mark a reserved booking as a no-show (after its pickup time)',
     input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), reason: noteSchema('Reason', 500).default('') }).strict(),
     output: bookingDetailSchema,
+  }),
+  'bookings.endFee': method({
+    access: 'clerk',
+    summary: 'The cancellation or no-show fee this booking would owe now, from its rate card; writes nothing',
+    input: z.object({ id: idSchema, kind: z.enum(['cancel', 'no_show']) }).strict(),
+    output: z.object({ fee: moneySchema, quote: quoteSchema.nullable(), rule: z.string() }),
   }),
   'bookings.checkOut': method({
     access: 'clerk',

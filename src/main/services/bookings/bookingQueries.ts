@@ -12,7 +12,7 @@ import { buildFtsQuery } from '../search/index';
 import { notFound } from '../../core/errors';
 import { priceFacts } from './bookingPricing';
 import type { SummaryRow } from './bookingsRepo';
-import { describeAudit, toQuoteView, toSummary } from './bookingView';
+import { describeAudit, owedOn, toQuoteView, toSummary } from './bookingView';
 import { dayBounds, localDate, toStored } from '../../core/shopTime';
 import type { BookingContext, QuoteInput, SearchResult, Selection } from './bookingContext';
 import { quoteToView } from './bookingView';
@@ -51,6 +51,7 @@ export function createBookingQueries(k: BookingContext) {
       fees: JSON.parse(b.fees_json) as Selection[],
       notes: b.notes,
       quote: toQuoteView(quote, repo.linesOf(quote.id)),
+      owed: { amount: owedOn(b.status, b.total, b.end_fee), currency: cur },
       paid: { amount: s.paid, currency: cur },
       refunded: { amount: s.refunded, currency: cur },
       checkOut: out

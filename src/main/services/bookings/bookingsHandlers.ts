@@ -12,6 +12,7 @@ export function bookingsHandlers(bookings: BookingsService): PartialHandlerTable
     'bookings.extend': (input, ctx) => bookings.extend(input, ctx),
     'bookings.cancel': (input, ctx) => bookings.cancel(input, ctx),
     'bookings.noShow': (input, ctx) => bookings.noShow(input, ctx),
+    'bookings.endFee': (input) => bookings.endFee(input),
     'bookings.checkOut': (input, ctx) => bookings.checkOut(input, ctx),
     'bookings.checkIn': (input, ctx) => bookings.checkIn(input, ctx),
     'bookings.checkInPreview': (input, ctx) => bookings.checkInPreview(input, ctx),

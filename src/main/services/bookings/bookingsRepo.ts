@@ -24,6 +24,8 @@ export type BookingRow = {
   cancelled_at: string | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
+  /** What a cancelled or no-show booking owes (its fee quote's total); null/absent: nothing. */
+  end_fee?: number | null;
   closed_at: string | null;
   created_by: string | null;
   install_id: string;
@@ -103,6 +105,7 @@ export type SummaryRow = {
   pickup_at: string;
   return_at: string;
   total: number;
+  end_fee: number | null;
   currency: string;
   version: number;
   customer_id: string;
@@ -157,7 +160,7 @@ export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.retur
      ORDER BY 4`;
 
 const SUMMARY_SELECT = `
-  SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.currency, b.version,
+  SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.end_fee, b.currency, b.version,
     c.id AS customer_id, c.first_name, c.last_name, c.phone,
     v.id AS vehicle_id, v.plate, b.vehicle_class, v.make, v.model,
     pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
@@ -172,7 +175,7 @@ const SUMMARY_SELECT = `
 
 const BOOKING_COLUMNS = [
   'id', 'ref', 'status', 'customer_id', 'vehicle_id', 'vehicle_class', 'pickup_location_id', 'return_location_id', 'pickup_at', 'return_at',
-  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'closed_at',
+  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'end_fee', 'closed_at',
   'created_by', 'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
@@ -260,9 +263,9 @@ export function createBookingsRepo(db: Db) {
   return {
     get: (id: string) => get.get(id),
     refTaken: (ref: string) => refTaken.get(ref) !== undefined,
-    insert: (row: BookingRow) => void insert.run(row),
+    insert: (row: BookingRow) => void insert.run({ end_fee: null, ...row }),
     /** Returns false when the row's version moved on (a concurrent write); the caller refuses. */
-    update: (row: BookingRow) => update.run(row).changes === 1,
+    update: (row: BookingRow) => update.run({ end_fee: null, ...row }).changes === 1,
     insertQuote: (row: QuoteRow) => void insertQuote.run(row),
     insertLine: (row: LineRow) => void insertLine.run(row),
     getQuote: (id: string) => getQuote.get(id),

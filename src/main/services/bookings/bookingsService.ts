@@ -29,6 +29,8 @@ export type BookingsService = {
   extend(input: { id: string; expectedVersion?: number | undefined; returnAt: string }, ctx: Ctx): BookingDetail;
   cancel(input: { id: string; expectedVersion?: number | undefined; reason: string }, ctx: Ctx): BookingDetail;
   noShow(input: { id: string; expectedVersion?: number | undefined; reason: string }, ctx: Ctx): BookingDetail;
+  /** The cancellation or no-show fee the booking would owe now; writes nothing. */
+  endFee(input: { id: string; kind: 'cancel' | 'no_show' }): { fee: BookingDetail['total']; quote: QuoteView | null; rule: string };
   checkOut(input: CheckOutInput, ctx: Ctx): BookingDetail;
   checkIn(input: CheckInInput, ctx: Ctx): BookingDetail;
   /** What checkIn would charge for these readings; writes nothing. */
@@ -44,7 +46,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
   const { get, today, search, quote, list, customerWithBookings } = createBookingQueries(k);
   const { create, modify, extend } = createBookingWrites(k, get);
   const { checkOut, checkIn, checkInPreview } = createHandovers(k, get);
-  const { endReservation, close } = createLifecycle(k, get);
+  const { endReservation, close, endFee } = createLifecycle(k, get);
   return {
     today,
     search,
@@ -56,6 +58,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     extend,
     cancel: (input, ctx) => endReservation('cancel', input, ctx),
     noShow: (input, ctx) => endReservation('no_show', input, ctx),
+    endFee,
     checkOut,
     checkIn,
     checkInPreview,
