@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
 import { ShopDateTime } from '../../components/ShopDateTime';
 import { PriceChange } from './PriceChange';
+import { EndFee } from './EndFee';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -92,8 +93,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
 
   const base = { id: b.id, expectedVersion: b.version };
   const confirm = {
-    cancel: () => void run(() => store.cancel({ ...base, reason }), (d) => `${d.ref} is cancelled.`, { reason: 'Reason' }),
-    noShow: () => void run(() => store.noShow({ ...base, reason }), (d) => `${d.ref} is marked as a no-show.`, { reason: 'Reason' }),
+    cancel: () => void run(() => store.cancel({ ...base, reason }), (d) => `${d.ref} is cancelled.${d.balanceDue.amount > 0 ? ` ${money(d.balanceDue)} fee to take.` : ''}`, { reason: 'Reason' }),
+    noShow: () => void run(() => store.noShow({ ...base, reason }), (d) => `${d.ref} is marked as a no-show.${d.balanceDue.amount > 0 ? ` ${money(d.balanceDue)} fee to take.` : ''}`, { reason: 'Reason' }),
     close: () => void run(() => store.close(base), (d) => `${d.ref} is closed.`, {}),
     extend: () => {
       const at = fromLocalInput(newReturn, timeZone);
@@ -268,6 +269,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         busy={busy}
         onConfirm={confirm.cancel}
       >
+        {dialog === 'cancel' && <EndFee b={b} kind="cancel" locale={locale} />}
         <Field id="cancel-reason" label="Reason (required)" error={fieldMessage(fields, 'reason')}>
           {(c) => <textarea {...c} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
@@ -281,6 +283,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         busy={busy}
         onConfirm={confirm.noShow}
       >
+        {dialog === 'noShow' && <EndFee b={b} kind="no_show" locale={locale} />}
         <Field id="noshow-reason" label="Note (optional)" error={fieldMessage(fields, 'reason')}>
           {(c) => <textarea {...c} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>

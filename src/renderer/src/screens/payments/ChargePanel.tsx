@@ -99,7 +99,8 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
     }
   });
 
-  const closed = ['cancelled', 'no_show', 'closed'].includes(data.bookingStatus);
+  // A cancelled or no-show booking stays open for the fee it owes (main refuses anything more).
+  const closed = data.bookingStatus === 'closed' || (['cancelled', 'no_show'].includes(data.bookingStatus) && data.balanceDue.amount <= 0);
   const problem = method === 'card' ? readerProblem(data.reader) : null;
 
   async function submit(e: FormEvent) {
