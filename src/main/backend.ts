@@ -25,10 +25,11 @@ import { SIGNED_OUT, createSessionStore } from './core/session';
 import type { SessionStore } from './core/session';
 import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSession, ensureInstallId, rememberSession } from './services/app/index';
 import type { StatusMonitor } from './services/app/index';
-import { createBookingsModule } from './services/bookings/index';
+import { createBookingsModule, isStoredFile } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
 import { createFleetModule } from './services/fleet/index';
 import { createPricingModule } from './services/pricing/index';
+import { createPhotosModule } from './services/photos/index';
 import { createSearchModule } from './services/search/index';
 import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
@@ -231,7 +232,8 @@ export function createBackend(opts: BackendOptions): Backend {
 
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
   const database = createDatabaseModule({ db, dbPath, log, now });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, payments, deposits, refunds, sync, database];
+  const photos = createPhotosModule({ dataDir: opts.dataDir, isStored: (ref) => isStoredFile(opts.dataDir, ref, 'photos') });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, customers, bookings, search, payments, deposits, refunds, sync, database, photos];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

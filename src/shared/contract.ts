@@ -7,6 +7,7 @@ import { databaseMethods } from './contract/database';
 import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
 import { paymentEvents, paymentMethods } from './contract/payments';
+import { photosMethods } from './contract/photos';
 import { pricingMethods } from './contract/pricing';
 import { refundsEvents, refundsMethods } from './contract/refunds';
 import { searchMethods } from './contract/search';
@@ -31,6 +32,7 @@ export const contract = {
   ...paymentMethods,
   ...refundsMethods,
   ...depositMethods,
+  ...photosMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */
