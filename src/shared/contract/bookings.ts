@@ -80,12 +80,24 @@ export type QuoteView = z.infer<typeof quoteSchema>;
 
 export const damageSchema = z.object({ description: z.string(), amount: moneySchema });
 
+/** A point marked on the car's top-view diagram, in the diagram's 0–1000 coordinates, with what is there. */
+export const damageMarkSchema = z
+  .object({
+    x: z.number().int().min(0).max(1000),
+    y: z.number().int().min(0).max(1000),
+    note: requiredText('Damage note', 200),
+  })
+  .strict();
+export type DamageMark = z.infer<typeof damageMarkSchema>;
+const marksSchema = z.array(damageMarkSchema).max(40, { message: 'At most 40 marks on the diagram' }).default([]);
+
 export const checkOutRecordSchema = z.object({
   at: instantSchema,
   odometer: z.number().int(),
   fuelEighths: z.number().int(),
   damageNotes: z.string(),
   photos: z.array(z.string()),
+  marks: z.array(damageMarkSchema),
   /** Where the signature image is stored (relative to the data folder), or null when none was taken. */
   signatureRef: z.string().nullable(),
   staffId: z.string().nullable(),
@@ -97,6 +109,9 @@ export const checkInRecordSchema = z.object({
   odometer: z.number().int(),
   fuelEighths: z.number().int(),
   newDamage: z.array(damageSchema),
+  photos: z.array(z.string()),
+  /** Every mark on the diagram at return; those not at check-out are new. */
+  marks: z.array(damageMarkSchema),
   notes: z.string(),
   staffId: z.string().nullable(),
   staffName: z.string(),
@@ -237,6 +252,8 @@ export const bookingCheckOutSchema = z
       })
       .nullable()
       .default(null),
+    /** Damage already on the car, marked on its diagram. */
+    marks: marksSchema,
     /** Default: now. */
     at: instantSchema.optional(),
   })
@@ -261,6 +278,12 @@ export const bookingCheckInSchema = z
           .strict(),
       )
       .max(50, { message: 'At most 50 damage items' })
+      .default([]),
+    /** The diagram at return: the marks from check-out plus any new ones. */
+    marks: marksSchema,
+    photos: z
+      .array(storedFileRefSchema('photos', 'Photo'))
+      .max(20, { message: 'At most 20 photos' })
       .default([]),
     notes: noteSchema('Notes').default(''),
   })

@@ -1,5 +1,5 @@
 /** Reads: one booking in full, today's board, search, lists, and a price quote that writes nothing. */
-import type { BookingDetail, BookingStatus, QuoteView } from '../../../shared/contract/bookings';
+import type { BookingDetail, BookingStatus, DamageMark, QuoteView } from '../../../shared/contract/bookings';
 import { PosError } from '../../../shared/errors';
 import { assertWithinHorizon } from '../../../shared/contract/bookingHorizon';
 import type { CurrencyCode } from '../../../shared/money';
@@ -61,6 +61,7 @@ export function createBookingQueries(k: BookingContext) {
             fuelEighths: out.fuel_eighths,
             damageNotes: out.damage_notes,
             photos: JSON.parse(out.photos_json) as string[],
+            marks: JSON.parse(out.marks_json ?? '[]') as DamageMark[],
             signatureRef: out.signature_ref,
             staffId: out.staff_id,
             staffName: nameOf(out.staff_id),
@@ -75,6 +76,8 @@ export function createBookingQueries(k: BookingContext) {
               description: d.description,
               amount: { amount: d.amount, currency: d.currency },
             })),
+            photos: JSON.parse(back.photos_json) as string[],
+            marks: JSON.parse(back.marks_json ?? '[]') as DamageMark[],
             notes: back.damage_notes,
             staffId: back.staff_id,
             staffName: nameOf(back.staff_id),

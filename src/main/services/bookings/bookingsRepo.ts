@@ -88,6 +88,8 @@ export type HandoverRow = {
   damage_notes: string;
   damage_json: string;
   photos_json: string;
+  /** Diagram marks [{x, y, note}]; absent on rows written before 0150 (read as '[]'). */
+  marks_json?: string;
   signature_ref: string | null;
   staff_id: string | null;
   install_id: string;
@@ -190,7 +192,7 @@ const LINE_COLUMNS = [
 ] as const;
 
 const HANDOVER_COLUMNS = [
-  'id', 'booking_id', 'kind', 'at', 'odometer', 'fuel_eighths', 'damage_notes', 'damage_json', 'photos_json', 'signature_ref', 'staff_id',
+  'id', 'booking_id', 'kind', 'at', 'odometer', 'fuel_eighths', 'damage_notes', 'damage_json', 'photos_json', 'marks_json', 'signature_ref', 'staff_id',
   'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
@@ -270,7 +272,7 @@ export function createBookingsRepo(db: Db) {
     insertLine: (row: LineRow) => void insertLine.run(row),
     getQuote: (id: string) => getQuote.get(id),
     linesOf: (quoteId: string) => linesOf.all(quoteId),
-    insertHandover: (row: HandoverRow) => void insertHandover.run(row),
+    insertHandover: (row: HandoverRow) => void insertHandover.run({ marks_json: '[]', ...row }),
     handovers: (bookingId: string) => handovers.all(bookingId),
     openFlags: (bookingId: string) => openFlags.all(bookingId),
     conflicts: (vehicleId: string, w: BlockWindow) => conflicts.all({ vehicleId, ...w }),
