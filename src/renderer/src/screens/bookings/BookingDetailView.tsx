@@ -6,6 +6,8 @@ import { Field } from '../../components/Field';
 import { ShopDateTime } from '../../components/ShopDateTime';
 import { PriceChange } from './PriceChange';
 import { EndFee } from './EndFee';
+import { DamageDiagram } from '../../components/DamageDiagram';
+import { PhotoThumbs } from '../../components/PhotoThumbs';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -210,9 +212,10 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
                 <dt>Odometer</dt><dd>{b.checkOut.odometer.toLocaleString(locale)}</dd>
                 <dt>Fuel</dt><dd>{fuelLabel(b.checkOut.fuelEighths)}</dd>
                 <dt>Damage noted</dt><dd>{b.checkOut.damageNotes || 'None'}</dd>
-                <dt>Photos</dt><dd>{b.checkOut.photos.length > 0 ? b.checkOut.photos.join(', ') : 'None'}</dd>
                 <dt>Signature</dt><dd>{b.checkOut.signatureRef ? 'Signed on screen' : 'Signed on paper'}</dd>
               </dl>
+              <DamageDiagram id="bk-out-diagram" caption="Damage at check-out" marks={b.checkOut.marks} />
+              <PhotoThumbs refs={b.checkOut.photos} />
             </section>
           )}
           {b.checkIn && (
@@ -226,6 +229,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
                 <dd>{b.checkIn.newDamage.length === 0 ? 'None' : b.checkIn.newDamage.map((d) => `${d.description} (${money(d.amount)})`).join('; ')}</dd>
                 <dt>Notes</dt><dd>{b.checkIn.notes || '—'}</dd>
               </dl>
+              <DamageDiagram id="bk-in-diagram" caption="Damage at return" marks={b.checkIn.marks} before={b.checkOut?.marks ?? []} />
+              <PhotoThumbs refs={b.checkIn.photos} />
             </section>
           )}
           {b.cancellation && (

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BookingDetail } from '../../../../shared/contract/bookings';
+import type { BookingDetail, DamageMark } from '../../../../shared/contract/bookings';
+import { DamageDiagram } from '../../components/DamageDiagram';
+import { PhotoCapture } from '../../components/PhotoCapture';
 import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import { Field } from '../../components/Field';
 import { FuelPicker } from '../../components/FuelPicker';
@@ -60,7 +62,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
   const [odometer, setOdometer] = useState(String(b.vehicle.odometer));
   const [fuel, setFuel] = useState<number | null>(b.vehicle.fuelEighths);
   const [damage, setDamage] = useState('');
-  const [photos, setPhotos] = useState('');
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [marks, setMarks] = useState<DamageMark[]>([]);
   const [signature, setSignature] = useState<string | null>(null);
   const [paper, setPaper] = useState(false);
   const [licenceChecked, setLicenceChecked] = useState(false);
@@ -94,7 +97,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
       odometer: reading,
       fuelEighths: fuel,
       damageNotes: damage,
-      photos: photos.split('\n').map((p) => p.trim()).filter(Boolean),
+      photos,
+      marks,
       signature: paper ? null : signature,
     });
     setSaving(false);
@@ -147,9 +151,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
           <Field id="co-damage" label="Damage already on the vehicle" error={err('damageNotes')} hint="Scratches, dents, chips: where and how big.">
             {(c) => <textarea {...c} rows={3} value={damage} onChange={(e) => setDamage(e.target.value)} />}
           </Field>
-          <Field id="co-photos" label="Photo files (optional, one per line)" error={err('photos')}>
-            {(c) => <textarea {...c} rows={2} value={photos} placeholder="photos/KD-123/front.jpg" onChange={(e) => setPhotos(e.target.value)} />}
-          </Field>
+          <DamageDiagram id="co-diagram" caption="Damage at check-out" marks={marks} onChange={setMarks} />
+          <PhotoCapture id="co-photos" refs={photos} onChange={setPhotos} error={err('photos')} />
         </fieldset>
 
         <fieldset className="card">
