@@ -358,6 +358,19 @@ export const bookingsMethods = {
     input: z.object({ id: idSchema, kind: z.enum(['cancel', 'no_show']) }).strict(),
     output: z.object({ fee: moneySchema, quote: quoteSchema.nullable(), rule: z.string() }),
   }),
+  'bookings.agreement': method({
+    access: 'clerk',
+    summary: "The rental agreement's parts main keeps: the shop's terms and, once signed at check-out, the signature",
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({
+      shopName: z.string(),
+      terms: z.string(),
+      /** The customer's signature taken at check-out (a data URL), or null before it / when signed on paper. */
+      signature: z.string().nullable(),
+      signedAt: instantSchema.nullable(),
+      signedOnPaper: z.boolean(),
+    }),
+  }),
   'bookings.checkOut': method({
     access: 'clerk',
     summary: 'Hand the vehicle over: odometer, fuel, damage notes, photos, signature',

@@ -13,6 +13,7 @@ export function bookingsHandlers(bookings: BookingsService): PartialHandlerTable
     'bookings.cancel': (input, ctx) => bookings.cancel(input, ctx),
     'bookings.noShow': (input, ctx) => bookings.noShow(input, ctx),
     'bookings.endFee': (input) => bookings.endFee(input),
+    'bookings.agreement': (input) => bookings.agreement(input),
     'bookings.checkOut': (input, ctx) => bookings.checkOut(input, ctx),
     'bookings.checkIn': (input, ctx) => bookings.checkIn(input, ctx),
     'bookings.checkInPreview': (input, ctx) => bookings.checkInPreview(input, ctx),

@@ -8,6 +8,7 @@ import { createBookingQueries } from './bookingQueries';
 import { createBookingWrites } from './bookingWrites';
 import { createHandovers } from './handovers';
 import { createLifecycle } from './lifecycle';
+import { createAgreement } from './agreement';
 
 export type { BookingsDeps } from './bookingContext';
 type CreateInput = z.output<typeof bookingCreateSchema>;
@@ -36,6 +37,8 @@ export type BookingsService = {
   /** What checkIn would charge for these readings; writes nothing. */
   checkInPreview(input: CheckInInput, ctx: Ctx): CheckInPreview;
   close(input: { id: string; expectedVersion?: number | undefined }, ctx: Ctx): BookingDetail;
+  /** Terms from settings and the signature taken at check-out, for the printed agreement. */
+  agreement(input: { id: string }): { shopName: string; terms: string; signature: string | null; signedAt: string | null; signedOnPaper: boolean };
   customerWithBookings(id: string): { customer: Customer; bookings: BookingSummary[] };
 };
 
@@ -47,6 +50,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
   const { create, modify, extend } = createBookingWrites(k, get);
   const { checkOut, checkIn, checkInPreview } = createHandovers(k, get);
   const { endReservation, close, endFee } = createLifecycle(k, get);
+  const { agreement } = createAgreement(k);
   return {
     today,
     search,
@@ -63,6 +67,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     checkIn,
     checkInPreview,
     close,
+    agreement,
     customerWithBookings,
   };
 }
