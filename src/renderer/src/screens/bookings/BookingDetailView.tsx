@@ -8,6 +8,8 @@ import { PriceChange } from './PriceChange';
 import { EndFee } from './EndFee';
 import { DamageDiagram } from '../../components/DamageDiagram';
 import { PhotoThumbs } from '../../components/PhotoThumbs';
+import { AgreementDialog } from '../../agreement/AgreementDialog';
+import { usePrint } from '../../stores/printStore';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -62,6 +64,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
   const [newReturn, setNewReturn] = useState('');
   const [busy, setBusy] = useState(false);
   const [fields, setFields] = useState<FieldErrors>({});
+  // Opened from the toolbar or from the palette ("Print rental agreement").
+  const agreementOpen = usePrint((s) => s.agreementFor === b.id);
   const money = (m: BookingDetail['total']) => showMoney(m, locale);
   const when = (iso: string) => showDateTime(iso, timeZone, locale);
   const actions = actionsFor(b.status);
@@ -139,6 +143,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
           {actions.includes('extend') && <button type="button" onClick={() => openDialog('extend')}>Extend</button>}
           {actions.includes('modify') && <button type="button" onClick={() => open({ kind: 'bookingForm', id: b.id })}>Modify</button>}
           {actions.includes('noShow') && <button type="button" onClick={() => openDialog('noShow')}>No-show</button>}
+          {(b.status === 'reserved' || b.status === 'checked_out') && <button type="button" onClick={() => usePrint.getState().showAgreement(b.id)}>Rental agreement</button>}
           {actions.includes('cancel') && <button type="button" className="danger-outline" onClick={() => openDialog('cancel')}>Cancel booking</button>}
         </div>
       )}
@@ -307,6 +312,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         </Field>
         {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, timeZone)} locale={locale} />}
       </ConfirmDialog>
+      <AgreementDialog b={b} open={agreementOpen} onOpenChange={(o) => usePrint.getState().showAgreement(o ? b.id : null)} />
       <ConfirmDialog
         open={dialog === 'close'}
         onOpenChange={(o) => !o && closeDialog()}

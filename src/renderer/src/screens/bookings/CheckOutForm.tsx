@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { BookingDetail, DamageMark } from '../../../../shared/contract/bookings';
 import { DamageDiagram } from '../../components/DamageDiagram';
 import { PhotoCapture } from '../../components/PhotoCapture';
+import { AgreementDialog } from '../../agreement/AgreementDialog';
 import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import { Field } from '../../components/Field';
 import { FuelPicker } from '../../components/FuelPicker';
@@ -64,6 +65,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
   const [damage, setDamage] = useState('');
   const [photos, setPhotos] = useState<string[]>([]);
   const [marks, setMarks] = useState<DamageMark[]>([]);
+  const [agreement, setAgreement] = useState(false);
   const [signature, setSignature] = useState<string | null>(null);
   const [paper, setPaper] = useState(false);
   const [licenceChecked, setLicenceChecked] = useState(false);
@@ -156,7 +158,11 @@ function CheckOut({ b }: { b: BookingDetail }) {
         </fieldset>
 
         <fieldset className="card">
-          <legend>3. Customer signature</legend>
+          <legend>3. Rental agreement and signature</legend>
+          <p>
+            <button type="button" onClick={() => setAgreement(true)}>Print rental agreement</button>{' '}
+            <span className="muted">The customer reads it and signs below (or on the printout).</span>
+          </p>
           {!paper && <SignaturePad label="Signature pad" describedBy={err('signature') ? 'co-sign-err' : undefined} onChange={setSignature} />}
           <label className="check">
             <input type="checkbox" checked={paper} onChange={(e) => setPaper(e.target.checked)} />
@@ -171,6 +177,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
           <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Hand over vehicle'}</button>
         </div>
       </form>
+      <AgreementDialog b={b} open={agreement} onOpenChange={setAgreement} />
     </main>
   );
 }
