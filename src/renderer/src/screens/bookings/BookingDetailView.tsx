@@ -10,6 +10,7 @@ import { DamageDiagram } from '../../components/DamageDiagram';
 import { PhotoThumbs } from '../../components/PhotoThumbs';
 import { AgreementDialog } from '../../agreement/AgreementDialog';
 import { usePrint } from '../../stores/printStore';
+import { usePayments } from '../../stores/paymentStore';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -90,6 +91,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
     setBusy(false);
     if (res.ok) {
       closeDialog();
+      // What is left to pay changes with the booking (a cancellation fee replaces the rental's total).
+      void usePayments.getState().load(b.id);
       notify('success', done(res.value));
     } else {
       setFields(res.error.fields ?? {});
