@@ -56,7 +56,9 @@ export function AgreementView({ b, parts, deposit, locale, timeZone }: { b: Book
         <h3>Deposit</h3>
         {'view' in deposit ? (
           <p>
-            {deposit.view.required.amount > 0 ? `${showMoney(deposit.view.required, locale)} held on the renter's card: ${deposit.view.reason}.` : 'No deposit is required for this rental.'}
+            {deposit.view.required.amount > 0
+              ? `${showMoney(deposit.view.required, locale)}, held on the renter's card at pickup and released or settled at return (${deposit.view.reason}).`
+              : 'No deposit is required for this rental.'}
             {deposit.view.held.amount > 0 && ` Held now: ${showMoney(deposit.view.held, locale)}.`}
           </p>
         ) : (

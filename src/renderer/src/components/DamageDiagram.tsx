@@ -6,6 +6,10 @@ import type { DamageMark } from '../../../shared/contract/bookings';
 function CarOutline() {
   return (
     <g className="car-outline" aria-hidden="true">
+      <text x="500" y="40" textAnchor="middle">Front</text>
+      <text x="500" y="990" textAnchor="middle">Rear</text>
+      {/* Shrunk a little and moved down so the labels sit clear of the car. */}
+      <g transform="translate(30 55) scale(0.94 0.89)">
       <path d="M380 60 Q500 20 620 60 Q700 90 710 200 L720 820 Q715 930 620 950 Q500 975 380 950 Q285 930 280 820 L290 200 Q300 90 380 60 Z" />
       <path d="M340 250 Q500 200 660 250 L640 380 Q500 350 360 380 Z" className="glass" />
       <path d="M360 700 Q500 730 640 700 L655 820 Q500 860 345 820 Z" className="glass" />
@@ -13,8 +17,7 @@ function CarOutline() {
       <rect x="710" y="170" width="40" height="110" rx="12" className="wheel" />
       <rect x="250" y="700" width="40" height="110" rx="12" className="wheel" />
       <rect x="710" y="700" width="40" height="110" rx="12" className="wheel" />
-      <text x="500" y="45" textAnchor="middle">Front</text>
-      <text x="500" y="995" textAnchor="middle">Rear</text>
+      </g>
     </g>
   );
 }
@@ -77,11 +80,11 @@ export function DamageDiagram({
           <CarOutline />
           {numbered.map(({ m, n, fresh }) => (
             <g key={`${m.x}-${m.y}-${n}`} className={fresh ? 'mark new' : 'mark'}>
-              <circle cx={m.x} cy={m.y} r="28" />
-              <text x={m.x} y={m.y + 10} textAnchor="middle">{n}</text>
+              <circle cx={m.x} cy={m.y} r="40" />
+              <text x={m.x} y={m.y + 15} textAnchor="middle">{n}</text>
             </g>
           ))}
-          {spot && <circle cx={spot.x} cy={spot.y} r="28" className="mark pending" />}
+          {spot && <circle cx={spot.x} cy={spot.y} r="40" className="mark pending" />}
         </svg>
         <div className="diagram-side">
           {onChange && spot && (
