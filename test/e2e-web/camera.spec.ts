@@ -46,7 +46,7 @@ test('check-out: a photo taken with the camera is kept and shown', async ({ page
   await page.getByRole('button', { name: 'Take photo with camera' }).click();
   const preview = page.getByLabel('Camera preview');
   await expect(preview).toBeVisible();
-  await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+  await expect.poll(() => preview.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth)).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Capture photo' }).click();
   await expect(page.getByRole('img', { name: 'Photo 1' })).toBeVisible();
   await page.getByRole('button', { name: 'Close camera' }).click();

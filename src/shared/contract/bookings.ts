@@ -358,6 +358,21 @@ export const bookingsMethods = {
     input: z.object({ id: idSchema, kind: z.enum(['cancel', 'no_show']) }).strict(),
     output: z.object({ fee: moneySchema, quote: quoteSchema.nullable(), rule: z.string() }),
   }),
+  'bookings.assignable': method({
+    access: 'clerk',
+    summary: 'Free cars of the booked class or better for a reserved booking, by plate (type-ahead); upgrades with what charging them would add',
+    input: z.object({ id: idSchema, query: z.string().max(20, { message: 'At most 20 characters' }).default('') }).strict(),
+    output: z.object({
+      bookedClass: z.string(),
+      cars: z.array(vehicleSchema.extend({ current: z.boolean(), upgrade: z.boolean(), upgradeCharge: moneySchema })),
+    }),
+  }),
+  'bookings.assign': method({
+    access: 'clerk',
+    summary: 'Give a reserved booking a car of its class or better; an upgrade is charged (re-priced) or free (audited)',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), vehicleId: idSchema, upgrade: z.enum(['charge', 'free']).optional() }).strict(),
+    output: bookingDetailSchema,
+  }),
   'bookings.agreement': method({
     access: 'clerk',
     summary: "The rental agreement's parts main keeps: the shop's terms and, once signed at check-out, the signature",

@@ -14,6 +14,8 @@ export function bookingsHandlers(bookings: BookingsService): PartialHandlerTable
     'bookings.noShow': (input, ctx) => bookings.noShow(input, ctx),
     'bookings.endFee': (input) => bookings.endFee(input),
     'bookings.agreement': (input) => bookings.agreement(input),
+    'bookings.assignable': (input) => bookings.assignable(input),
+    'bookings.assign': (input, ctx) => bookings.assign(input, ctx),
     'bookings.checkOut': (input, ctx) => bookings.checkOut(input, ctx),
     'bookings.checkIn': (input, ctx) => bookings.checkIn(input, ctx),
     'bookings.checkInPreview': (input, ctx) => bookings.checkInPreview(input, ctx),

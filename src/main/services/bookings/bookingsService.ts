@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { BookingDetail, BookingStatus, BookingSummary, QuoteView, bookingCheckInPreviewSchema, bookingCheckInSchema, bookingCheckOutSchema, bookingCreateSchema, bookingModifySchema, bookingQuoteSchema } from '../../../shared/contract/bookings';
 import type { bookingSearchResultSchema } from '../../../shared/contract/search';
 import type { Customer } from '../../../shared/contract/customers';
+import type { Vehicle } from '../../../shared/contract/fleet';
 import type { BookingsDeps, Ctx } from './bookingContext';
 import { createBookingContext } from './bookingContext';
 import { createBookingQueries } from './bookingQueries';
@@ -9,6 +10,8 @@ import { createBookingWrites } from './bookingWrites';
 import { createHandovers } from './handovers';
 import { createLifecycle } from './lifecycle';
 import { createAgreement } from './agreement';
+import { createAssignCar } from './assignCar';
+import type { AssignInput } from './assignCar';
 
 export type { BookingsDeps } from './bookingContext';
 type CreateInput = z.output<typeof bookingCreateSchema>;
@@ -37,6 +40,8 @@ export type BookingsService = {
   /** What checkIn would charge for these readings; writes nothing. */
   checkInPreview(input: CheckInInput, ctx: Ctx): CheckInPreview;
   close(input: { id: string; expectedVersion?: number | undefined }, ctx: Ctx): BookingDetail;
+  assignable(input: { id: string; query: string }): { bookedClass: string; cars: (Vehicle & { current: boolean; upgrade: boolean; upgradeCharge: BookingDetail['total'] })[] };
+  assign(input: AssignInput, ctx: Ctx): BookingDetail;
   /** Terms from settings and the signature taken at check-out, for the printed agreement. */
   agreement(input: { id: string }): { shopName: string; terms: string; signature: string | null; signedAt: string | null; signedOnPaper: boolean };
   customerWithBookings(id: string): { customer: Customer; bookings: BookingSummary[] };
@@ -51,6 +56,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
   const { checkOut, checkIn, checkInPreview } = createHandovers(k, get);
   const { endReservation, close, endFee } = createLifecycle(k, get);
   const { agreement } = createAgreement(k);
+  const { assignable, assign } = createAssignCar(k, get);
   return {
     today,
     search,
@@ -68,6 +74,8 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     checkInPreview,
     close,
     agreement,
+    assignable,
+    assign,
     customerWithBookings,
   };
 }
