@@ -88,6 +88,7 @@ test('the palette takes a payment and prints the receipt of the booking on scree
 
   await rpc.ok('payments.cash', { bookingId: b.id, tendered: b.total.amount });
   await openBooking(page, b.ref);
+  await expect(page.getByRole('region', { name: 'Payment' }).getByRole('status', { name: 'Balance due' })).toHaveText(eur(0));
   await page.keyboard.press('Control+k');
   await palette.getByRole('combobox').fill('receipt');
   await palette.getByRole('option', { name: `Print receipt for ${b.ref}` }).click();
@@ -150,4 +151,26 @@ test('the rental agreement renders to PDF with the terms, the lines, the driver 
   // Only the agreement is printed: no navigation, no dialog buttons.
   expect(text).not.toContain('Print agreement');
   expect(text).not.toMatch(/Find a booking/);
+});
+
+test('at pickup the car is found by plate and given as a free upgrade; the price stays and the history says so', async ({ page }) => {
+  const b = await booking('Kees', 'Bosma', -60_000);
+  await rpc.ok('payments.cash', { bookingId: b.id, tendered: b.total.amount });
+  const { cars } = await rpc.ok('bookings.assignable', { id: b.id, query: '' });
+  const up = cars.find((c) => c.upgrade);
+  if (!up) throw new Error('no better car is free');
+  await openBooking(page, b.ref);
+  await page.getByRole('toolbar', { name: 'Booking actions' }).getByRole('button', { name: 'Check out' }).click();
+  await page.getByLabel('Find another car by plate').fill(up.plate.slice(0, 4));
+  await page.getByRole('list', { name: 'Free cars' }).getByRole('button', { name: new RegExp(up.plate) }).click();
+  const give = page.getByRole('group', { name: `Give ${up.plate}` });
+  await give.getByRole('button', { name: 'Give this car' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Choose whether the customer pays' })).toBeVisible();
+  await give.getByRole('radio', { name: /Free upgrade/ }).check();
+  await give.getByRole('button', { name: 'Give this car' }).click();
+  await expect(page.getByText(`Car now: ${up.plate}`)).toBeVisible();
+  const after = await rpc.ok('bookings.get', { id: b.id });
+  expect(after.vehicle.plate).toBe(up.plate);
+  expect(after.total).toEqual(b.total);
+  expect(after.audit.at(-1)?.summary).toMatch(new RegExp(`Free upgrade to .* ${up.plate}`));
 });

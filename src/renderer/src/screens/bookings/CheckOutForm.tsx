@@ -4,6 +4,7 @@ import type { BookingDetail, DamageMark } from '../../../../shared/contract/book
 import { DamageDiagram } from '../../components/DamageDiagram';
 import { PhotoCapture } from '../../components/PhotoCapture';
 import { AgreementDialog } from '../../agreement/AgreementDialog';
+import { CarPicker } from './CarPicker';
 import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import { Field } from '../../components/Field';
 import { FuelPicker } from '../../components/FuelPicker';
@@ -66,6 +67,13 @@ function CheckOut({ b }: { b: BookingDetail }) {
   const [photos, setPhotos] = useState<string[]>([]);
   const [marks, setMarks] = useState<DamageMark[]>([]);
   const [agreement, setAgreement] = useState(false);
+  // Another car given at the counter: its own last readings.
+  const [readingsOf, setReadingsOf] = useState(b.vehicle.id);
+  if (readingsOf !== b.vehicle.id) {
+    setReadingsOf(b.vehicle.id);
+    setOdometer(String(b.vehicle.odometer));
+    setFuel(b.vehicle.fuelEighths);
+  }
   const [signature, setSignature] = useState<string | null>(null);
   const [paper, setPaper] = useState(false);
   const [licenceChecked, setLicenceChecked] = useState(false);
@@ -143,7 +151,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
         </fieldset>
 
         <fieldset className="card">
-          <legend>2. Vehicle readings</legend>
+          <legend>2. Car and readings</legend>
+          <CarPicker b={b} locale={locale} />
           <div className="grid-2">
             <Field id="co-odometer" label="Odometer" error={err('odometer')} hint={`Last recorded: ${b.vehicle.odometer.toLocaleString(locale)}`}>
               {(c) => <input {...c} inputMode="numeric" autoComplete="off" autoFocus value={odometer} onChange={(e) => setOdometer(e.target.value)} />}
