@@ -142,6 +142,8 @@ export const bookingDetailSchema = bookingSummarySchema.extend({
   fees: z.array(z.object({ code: z.string(), quantity: z.number().int() })),
   notes: z.string(),
   quote: quoteSchema,
+  /** False for a booking made by class: the car shown is held for it, the car is given at pickup. */
+  carAssigned: z.boolean(),
   /** What the booking owes: its total, or once cancelled or a no-show, its fee (zero if none). */
   owed: moneySchema,
   /** Σ captured payments. */
@@ -179,7 +181,9 @@ const ORDER_MESSAGE = { path: ['returnAt'], message: 'Return must be after picku
 export const bookingCreateSchema = z
   .object({
     customerId: idSchema,
-    vehicleId: idSchema,
+    /** The car; omit it and give `vehicleClass` to book the class (a free car is held, the car is given at pickup). */
+    vehicleId: idSchema.optional(),
+    vehicleClass: codeSchema.optional(),
     pickupAt: instantSchema,
     returnAt: instantSchema,
     /** Default: the shop's home location. */
@@ -191,7 +195,8 @@ export const bookingCreateSchema = z
     notes: noteSchema('Notes').default(''),
   })
   .strict()
-  .refine(returnAfterPickup, ORDER_MESSAGE);
+  .refine(returnAfterPickup, ORDER_MESSAGE)
+  .refine((v) => v.vehicleId !== undefined || v.vehicleClass !== undefined, { path: ['vehicleId'], message: 'Choose a vehicle or a class' });
 export type BookingCreate = z.input<typeof bookingCreateSchema>;
 
 export const bookingQuoteSchema = z

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dbAt, insertBooking, insertCustomer, insertLocation, insertVehicle, migrateTo } from './testHelpers';
 
 describe('migration 0150 damage marks', () => {
-  it('gives hand-overs already stored no marks, and refuses marks that are not JSON', () => {
+  it('gives hand-overs already stored no marks (refusing marks that are not JSON) and bookings already stored their car', () => {
     const db = dbAt(140);
     insertLocation(db);
     insertVehicle(db);
@@ -15,5 +15,7 @@ describe('migration 0150 damage marks', () => {
     migrateTo(db, 150);
     expect(db.prepare('SELECT marks_json FROM handovers').get()).toEqual({ marks_json: '[]' });
     expect(() => db.prepare("UPDATE handovers SET marks_json = 'nope'").run()).toThrow(/CHECK/);
+    // Bookings already stored have their car.
+    expect(db.prepare('SELECT car_assigned FROM bookings').get()).toEqual({ car_assigned: 1 });
   });
 });

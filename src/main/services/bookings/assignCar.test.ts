@@ -88,3 +88,28 @@ describe('assigning the car at pickup', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 });
+
+describe('booking by class', () => {
+  it('holds a free car of the class, refuses when the class is full (turnaround included), and the car is given at pickup', async () => {
+    shop = await openTestShop();
+    const a = await shop.vehicle({ class: 'van', plate: 'VA-001-A' });
+    const b2 = await shop.vehicle({ class: 'van', plate: 'VA-002-B' });
+    const first = await shop.ok('bookings.create', { customerId: (await shop.customer()).id, vehicleClass: 'van', pickupAt: at(2, 9), returnAt: at(3, 9) });
+    expect(first.carAssigned).toBe(false);
+    expect([a.id, b2.id]).toContain(first.vehicle.id);
+    await shop.ok('bookings.create', { customerId: (await shop.customer()).id, vehicleClass: 'van', pickupAt: at(2, 12), returnAt: at(4, 9) });
+    // Both vans are taken; a third starting 30 minutes after the first returns is inside the 60-minute turnaround.
+    const full = await shop.fail('bookings.create', { customerId: (await shop.customer()).id, vehicleClass: 'van', pickupAt: '2025-06-03T09:30:00+02:00', returnAt: at(3, 18) });
+    expect(full.code).toBe('conflict');
+    expect(full.message).toMatch(/Every Van car \(2\) is booked/);
+    expect(full.fields?.vehicleClass).toMatch(/All 2 Van cars/);
+    // Past the turnaround: free again.
+    await shop.ok('bookings.create', { customerId: (await shop.customer()).id, vehicleClass: 'van', pickupAt: at(3, 11), returnAt: at(3, 18) });
+    expect((await shop.fail('bookings.create', { customerId: (await shop.customer()).id, vehicleClass: 'limo', pickupAt: at(2, 9), returnAt: at(3, 9) })).fields?.vehicleClass).toMatch(/no limo car/);
+
+    // At pickup: the held car is confirmed as it is.
+    const given = await shop.ok('bookings.assign', { id: first.id, vehicleId: first.vehicle.id });
+    expect(given.carAssigned).toBe(true);
+    expect(given.audit.at(-1)?.summary).toBe(`Car ${first.vehicle.plate} given`);
+  });
+});

@@ -60,7 +60,7 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
     requireStatus(before, ['reserved'], 'given another car');
     const vehicle = vehicleOf(input.vehicleId);
     checkInService(vehicle);
-    if (vehicle.id === before.vehicle_id) return get(before.id);
+    if (vehicle.id === before.vehicle_id && before.car_assigned !== 0) return get(before.id);
     const rank = rankOn(before);
     const bookedName = fleet.className(before.vehicle_class);
     if (rank(vehicle.class) < rank(before.vehicle_class)) {
@@ -71,19 +71,19 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
       throw badInput('upgrade', `${vehicle.plate} is ${fleet.className(vehicle.class)}, an upgrade from ${bookedName}: choose whether the customer pays for it`);
     }
     const charged = upgrade && input.upgrade === 'charge';
-    const next: BookingRow = { ...before, vehicle_id: vehicle.id, vehicle_class: charged ? vehicle.class : before.vehicle_class, updated_at: at.toISOString() };
+    const next: BookingRow = { ...before, vehicle_id: vehicle.id, vehicle_class: charged ? vehicle.class : before.vehicle_class, car_assigned: 1, updated_at: at.toISOString() };
     const pl = fleetRepo.getLocation(before.pickup_location_id) as LocationRow;
     const rl = fleetRepo.getLocation(before.return_location_id) as LocationRow;
     const q = charged ? priceFacts(bookingCard(before), facts(next, customerOf(before.customer_id), pl, rl), shop().timeZone, at) : null;
     const oldPlate = fleetRepo.getVehicle(before.vehicle_id)?.plate ?? '';
     const money = (n: number) => formatMoney({ amount: n, currency: before.currency as CurrencyCode }, shop().locale);
     const summary = !upgrade
-      ? `Car ${oldPlate} → ${vehicle.plate}`
+      ? vehicle.id === before.vehicle_id ? `Car ${vehicle.plate} given` : `Car ${oldPlate} → ${vehicle.plate}`
       : charged
         ? `Upgraded to ${fleet.className(vehicle.class)} ${vehicle.plate} (was ${oldPlate}), charged: total ${money(q?.total ?? before.total)}`
         : `Free upgrade to ${fleet.className(vehicle.class)} ${vehicle.plate} (was ${oldPlate}); price stays ${money(before.total)}`;
     db.transaction(() => {
-      checkConflicts(vehicle, next.pickup_at, next.return_at, before.id);
+      if (vehicle.id !== before.vehicle_id) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id);
       if (q) {
         next.quote_id = writeQuote(repo, before.id, q, 'modify', installId, at.toISOString());
         next.total = q.total;

@@ -51,6 +51,7 @@ export function createBookingQueries(k: BookingContext) {
       fees: JSON.parse(b.fees_json) as Selection[],
       notes: b.notes,
       quote: toQuoteView(quote, repo.linesOf(quote.id)),
+      carAssigned: b.car_assigned !== 0,
       owed: { amount: owedOn(b.status, b.total, b.end_fee), currency: cur },
       paid: { amount: s.paid, currency: cur },
       refunded: { amount: s.refunded, currency: cur },

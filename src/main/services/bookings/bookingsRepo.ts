@@ -26,6 +26,8 @@ export type BookingRow = {
   cancel_reason: string | null;
   /** What a cancelled or no-show booking owes (its fee quote's total); null/absent: nothing. */
   end_fee?: number | null;
+  /** 0 for a booking made by class while its car is a placeholder (given at pickup); absent means 1. */
+  car_assigned?: number;
   closed_at: string | null;
   created_by: string | null;
   install_id: string;
@@ -177,7 +179,7 @@ const SUMMARY_SELECT = `
 
 const BOOKING_COLUMNS = [
   'id', 'ref', 'status', 'customer_id', 'vehicle_id', 'vehicle_class', 'pickup_location_id', 'return_location_id', 'pickup_at', 'return_at',
-  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'end_fee', 'closed_at',
+  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'end_fee', 'car_assigned', 'closed_at',
   'created_by', 'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
@@ -262,12 +264,22 @@ export function createBookingsRepo(db: Db) {
             (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
 
+  // Live bookings of a class overlapping a window widened by the turnaround (out and overdue ones hold on).
+  const classLoad = db.prepare<{ cls: string; startG: string; endG: string; now: string; excludeId: string | null }, { n: number }>(
+    `SELECT count(*) AS n FROM bookings b
+     WHERE b.vehicle_class = @cls AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId
+       AND b.pickup_at < @endG AND (b.return_at > @startG OR (b.status = 'checked_out' AND b.return_at < @now))`,
+  );
+  const classCars = db.prepare<{ cls: string }, { n: number }>("SELECT count(*) AS n FROM vehicles WHERE class = @cls AND status <> 'in_service'");
+
   return {
+    /** How many cars of a class there are, and how many of its bookings overlap the window. */
+    classCount: (cls: string, w: BlockWindow) => ({ cars: classCars.get({ cls })?.n ?? 0, booked: classLoad.get({ cls, ...w })?.n ?? 0 }),
     get: (id: string) => get.get(id),
     refTaken: (ref: string) => refTaken.get(ref) !== undefined,
-    insert: (row: BookingRow) => void insert.run({ end_fee: null, ...row }),
+    insert: (row: BookingRow) => void insert.run({ end_fee: null, car_assigned: 1, ...row }),
     /** Returns false when the row's version moved on (a concurrent write); the caller refuses. */
-    update: (row: BookingRow) => update.run({ end_fee: null, ...row }).changes === 1,
+    update: (row: BookingRow) => update.run({ end_fee: null, car_assigned: 1, ...row }).changes === 1,
     insertQuote: (row: QuoteRow) => void insertQuote.run(row),
     insertLine: (row: LineRow) => void insertLine.run(row),
     getQuote: (id: string) => getQuote.get(id),

@@ -41,7 +41,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();
-    const next: BookingRow = { ...before, status: 'checked_out', updated_at: stamp };
+    const next: BookingRow = { ...before, status: 'checked_out', car_assigned: 1, updated_at: stamp };
     const handover: HandoverRow = {
       id: newId(at.getTime()),
       booking_id: before.id,
