@@ -8,6 +8,7 @@ import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, freeVehicle, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
+import { fillDateTime } from './shopDates';
 
 /**
  * The rental basics a counter expects (issue #11): cancellation fee shown then charged, the
@@ -173,4 +174,59 @@ test('at pickup the car is found by plate and given as a free upgrade; the price
   expect(after.vehicle.plate).toBe(up.plate);
   expect(after.total).toEqual(b.total);
   expect(after.audit.at(-1)?.summary).toMatch(new RegExp(`Free upgrade to .* ${up.plate}`));
+});
+
+/** "YYYY-MM-DDTHH:MM" on the demo shop's wall clock (Europe/Amsterdam), `ms` from now. */
+function shopLocal(ms: number): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(Date.now() + ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+test('book by class without choosing a car, then give the car at pickup by its plate', async ({ page }) => {
+  const customer = await addCustomer(rpc, 'Lotte', 'Zijlstra');
+  await page.goto(harness.launchUrl);
+  await expect(page.getByRole('heading', { level: 1, name: 'Counter' })).toBeVisible();
+  await page.keyboard.press('Control+n');
+  await page.getByLabel('Find customer').fill('Zijlstra');
+  await page.getByRole('button', { name: /^Choose Lotte Zijlstra/ }).click();
+  await fillDateTime(page, 'Pickup (shop time)', 'Pickup', shopLocal(30 * 60_000));
+  await fillDateTime(page, 'Return (shop time)', 'Return', shopLocal(5 * 3_600_000));
+  const form = page.getByRole('form', { name: 'New booking' });
+  let cls = '';
+  for (const c of ['economy', 'compact', 'midsize']) {
+    const { vehicles } = await rpc.ok('vehicles.availability', { from: new Date(Date.now() + 30 * 60_000).toISOString(), to: new Date(Date.now() + 5 * 3_600_000).toISOString(), class: c });
+    if (vehicles.length >= 2) {
+      cls = c;
+      break;
+    }
+  }
+  if (!cls) throw new Error('no class has two free cars');
+  await form.getByLabel('Vehicle class').selectOption(cls);
+  await expect(page.getByRole('note').filter({ hasText: 'No car chosen' })).toBeVisible();
+  await page.getByRole('complementary', { name: 'Price' }).getByRole('button', { name: 'Save booking' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Booking KD-/ })).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: 'Booked by class: this car is held' })).toBeVisible();
+  const ref = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Booking ', '');
+  const [b] = (await rpc.ok('bookings.list', { from: new Date(Date.now() - DAY).toISOString(), to: new Date(Date.now() + DAY).toISOString(), customerId: customer.id })).bookings;
+  expect(b?.ref).toBe(ref);
+  await rpc.ok('payments.cash', { bookingId: b!.id, tendered: b!.total.amount });
+
+  const other = (await rpc.ok('bookings.assignable', { id: b!.id, query: '' })).cars.find((c) => !c.current && !c.upgrade);
+  if (!other) throw new Error('no second car of the class');
+  await openBooking(page, ref);
+  await page.getByRole('toolbar', { name: 'Booking actions' }).getByRole('button', { name: 'Check out' }).click();
+  await page.getByLabel('Find another car by plate').fill(other.plate.slice(-4));
+  await page.getByRole('list', { name: 'Free cars' }).getByRole('button', { name: new RegExp(other.plate) }).click();
+  await page.getByRole('group', { name: `Give ${other.plate}` }).getByRole('button', { name: 'Give this car' }).click();
+  await expect(page.getByText(`Car now: ${other.plate}`)).toBeVisible();
+  await page.getByRole('checkbox', { name: /I have seen the licence/ }).check();
+  await page.getByRole('checkbox', { name: 'The customer signed the paper agreement instead' }).check();
+  await page.getByRole('button', { name: 'Hand over vehicle' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Booking ${ref}` })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Vehicle' })).toContainText(other.plate);
+  await expect(page.getByRole('note').filter({ hasText: 'Booked by class' })).toBeHidden();
 });

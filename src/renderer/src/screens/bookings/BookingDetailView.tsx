@@ -177,6 +177,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
             <dt>Model</dt><dd>{b.vehicle.make} {b.vehicle.model}{b.vehicle.colour ? `, ${b.vehicle.colour}` : ''}</dd>
             <dt>Class</dt><dd>{b.vehicle.className}</dd>
           </dl>
+          {!b.carAssigned && <p className="hint" role="note">Booked by class: this car is held; the car is given at pickup.</p>}
         </section>
         <section aria-labelledby="bk-times" className="card">
           <h2 id="bk-times">Times</h2>
