@@ -9,6 +9,8 @@ import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from
  * Bookings: a booking's life from reservation to close, and a customer's bookings. The counter's
  * day is in `counter.ts`, search in `search.ts`, the rate card in `pricing.ts`. Main computes every amount; inputs carry
  * facts (times, readings, choices), never prices — except staff-assessed damage at check-in.
+ * (Over 400 lines: one capability's schemas and its one method table, which every screen reads
+ * together; splitting the table would make contract.ts join half-capabilities.)
  */
 
 export const BOOKING_STATUSES = ['reserved', 'checked_out', 'returned', 'closed', 'cancelled', 'no_show'] as const;
