@@ -25,13 +25,14 @@ import { SIGNED_OUT, createSessionStore } from './core/session';
 import type { SessionStore } from './core/session';
 import { CONNECTIVITY_JOB, createAppModule, createStatusMonitor, demoStartSession, ensureInstallId, rememberSession } from './services/app/index';
 import type { StatusMonitor } from './services/app/index';
-import { createBookingsModule } from './services/bookings/index';
+import { createBookingsModule, isStoredFile } from './services/bookings/index';
 import { createCustomersModule } from './services/customers/index';
 import { createDiscountsModule } from './services/discounts/index';
 import { createDriversModule } from './services/drivers/index';
 import { createFleetModule } from './services/fleet/index';
 import { createLocationsModule } from './services/locations/index';
 import { createPricingModule } from './services/pricing/index';
+import { createPhotosModule } from './services/photos/index';
 import { createSearchModule } from './services/search/index';
 import { applyDemoSettings, seedDemo } from './services/seed/index';
 import type { DemoSeedOptions } from './services/seed/index';
@@ -256,7 +257,8 @@ export function createBackend(opts: BackendOptions): Backend {
   const app = createAppModule({ info, status, session, stripe: () => links.current().stripe, probeEveryMs: opts.probeEveryMs });
   const setup = createSetupModule({ ...(opts.setup ?? setupUnavailable()), mode, dataDir: opts.dataDir });
   const database = createDatabaseModule({ db, dbPath, log, now });
-  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, payments, deposits, refunds, sync, database, setup];
+  const photos = createPhotosModule({ dataDir: opts.dataDir, isStored: (ref) => isStoredFile(opts.dataDir, ref, 'photos') });
+  const modules: readonly Module[] = [app, settings, staff, pricing, fleet, locations, customers, bookings, drivers, discounts, search, payments, deposits, refunds, sync, database, setup, photos];
   const handlers = joinHandlers(
     modules.map((m) => m.handlers),
     Object.keys(contract) as MethodName[],

@@ -14,7 +14,7 @@ describe('startMainApp in test mode', () => {
     const app = await startMainApp({ dataDir, dbPath: ':memory:', version: 'test', transport: 'http', log: memoryLogger(), mode: 'test' });
     try {
       expect(app.demo).toBeNull();
-      expect(app.backend.modules.map((m) => m.name)).toEqual(['app', 'settings', 'staff', 'pricing', 'fleet', 'locations', 'customers', 'bookings', 'drivers', 'discounts', 'search', 'payments', 'deposits', 'refunds', 'sync', 'database', 'setup']);
+      expect(app.backend.modules.map((m) => m.name)).toEqual(['app', 'settings', 'staff', 'pricing', 'fleet', 'locations', 'customers', 'bookings', 'drivers', 'discounts', 'search', 'payments', 'deposits', 'refunds', 'sync', 'database', 'setup', 'photos']);
       const res = await app.backend.call(app.backend.session.context('internal'), 'app.status', {});
       if (!res.ok) throw new Error(res.error.message);
       expect(res.value.jobs.filter((j) => LINK_JOBS.includes(j.name)).map((j) => [j.name, j.health])).toEqual([

@@ -9,6 +9,7 @@ import { depositMethods } from './contract/deposits';
 import { fleetMethods } from './contract/fleet';
 import { locationAdminMethods } from './contract/locations';
 import { paymentEvents, paymentMethods } from './contract/payments';
+import { photosMethods } from './contract/photos';
 import { pricingMethods } from './contract/pricing';
 import { rateCardAdminMethods } from './contract/rateCardAdmin';
 import { refundsEvents, refundsMethods } from './contract/refunds';
@@ -41,6 +42,7 @@ export const contract = {
   ...refundsMethods,
   ...depositMethods,
   ...setupMethods,
+  ...photosMethods,
 } as const;
 
 /** Events main pushes to the renderer (`pos.on`). */

@@ -6,6 +6,7 @@ import { useSession } from './stores/sessionStore';
 import { currentWorkScreen, useViews } from './stores/viewStore';
 import type { ScreenId } from './screens/registry';
 import { usePayments } from './stores/paymentStore';
+import { usePrint } from './stores/printStore';
 
 /**
  * The one keymap. Every shortcut in the app is listed here so the palette, the navigation
@@ -87,6 +88,10 @@ export function paletteActions(): PaletteAction[] {
   const b = top?.kind === 'booking' ? useBookings.getState().byId[top.id]?.detail : undefined;
   if (b?.status === 'reserved') actions.push({ id: 'check-out', label: `Check out ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkOut', id: b.id }) });
   if (b?.status === 'checked_out') actions.push({ id: 'check-in', label: `Check in ${b.ref}`, run: () => useViews.getState().open({ kind: 'checkIn', id: b.id }) });
+  if (b && b.balanceDue.amount > 0) actions.push({ id: 'take-payment', label: `Take payment on ${b.ref}`, run: openCharge });
+  if (b && b.paid.amount > 0) actions.push({ id: 'print-receipt', label: `Print receipt for ${b.ref}`, run: () => usePrint.getState().showReceipt(b.id) });
+  if (b && (b.status === 'reserved' || b.status === 'checked_out')) actions.push({ id: 'print-agreement', label: `Print rental agreement for ${b.ref}`, run: () => usePrint.getState().showAgreement(b.id) });
+  // New booking is in the palette already, as its shortcut (Ctrl+N).
   actions.push({ id: 'sign-out', label: 'Sign out', run: () => void useSession.getState().signOut() });
   return actions;
 }

@@ -9,6 +9,8 @@ import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from
  * Bookings: a booking's life from reservation to close, and a customer's bookings. The counter's
  * day is in `counter.ts`, search in `search.ts`, the rate card in `pricing.ts`. Main computes every amount; inputs carry
  * facts (times, readings, choices), never prices — except staff-assessed damage at check-in.
+ * (Over 400 lines: one capability's schemas and its one method table, which every screen reads
+ * together; splitting the table would make contract.ts join half-capabilities.)
  */
 
 export const BOOKING_STATUSES = ['reserved', 'checked_out', 'returned', 'closed', 'cancelled', 'no_show'] as const;
@@ -80,12 +82,24 @@ export type QuoteView = z.infer<typeof quoteSchema>;
 
 export const damageSchema = z.object({ description: z.string(), amount: moneySchema });
 
+/** A point marked on the car's top-view diagram, in the diagram's 0–1000 coordinates, with what is there. */
+export const damageMarkSchema = z
+  .object({
+    x: z.number().int().min(0).max(1000),
+    y: z.number().int().min(0).max(1000),
+    note: requiredText('Damage note', 200),
+  })
+  .strict();
+export type DamageMark = z.infer<typeof damageMarkSchema>;
+const marksSchema = z.array(damageMarkSchema).max(40, { message: 'At most 40 marks on the diagram' }).default([]);
+
 export const checkOutRecordSchema = z.object({
   at: instantSchema,
   odometer: z.number().int(),
   fuelEighths: z.number().int(),
   damageNotes: z.string(),
   photos: z.array(z.string()),
+  marks: z.array(damageMarkSchema),
   /** Where the signature image is stored (relative to the data folder), or null when none was taken. */
   signatureRef: z.string().nullable(),
   staffId: z.string().nullable(),
@@ -97,6 +111,9 @@ export const checkInRecordSchema = z.object({
   odometer: z.number().int(),
   fuelEighths: z.number().int(),
   newDamage: z.array(damageSchema),
+  photos: z.array(z.string()),
+  /** Every mark on the diagram at return; those not at check-out are new. */
+  marks: z.array(damageMarkSchema),
   notes: z.string(),
   staffId: z.string().nullable(),
   staffName: z.string(),
@@ -127,6 +144,10 @@ export const bookingDetailSchema = bookingSummarySchema.extend({
   fees: z.array(z.object({ code: z.string(), quantity: z.number().int() })),
   notes: z.string(),
   quote: quoteSchema,
+  /** False for a booking made by class: the car shown is held for it, the car is given at pickup. */
+  carAssigned: z.boolean(),
+  /** What the booking owes: its total, or once cancelled or a no-show, its fee (zero if none). */
+  owed: moneySchema,
   /** Σ captured payments. */
   paid: moneySchema,
   /** Σ refunds not failed or cancelled. */
@@ -162,7 +183,9 @@ const ORDER_MESSAGE = { path: ['returnAt'], message: 'Return must be after picku
 export const bookingCreateSchema = z
   .object({
     customerId: idSchema,
-    vehicleId: idSchema,
+    /** The car; omit it and give `vehicleClass` to book the class (a free car is held, the car is given at pickup). */
+    vehicleId: idSchema.optional(),
+    vehicleClass: codeSchema.optional(),
     pickupAt: instantSchema,
     returnAt: instantSchema,
     /** Default: the shop's home location. */
@@ -174,7 +197,8 @@ export const bookingCreateSchema = z
     notes: noteSchema('Notes').default(''),
   })
   .strict()
-  .refine(returnAfterPickup, ORDER_MESSAGE);
+  .refine(returnAfterPickup, ORDER_MESSAGE)
+  .refine((v) => v.vehicleId !== undefined || v.vehicleClass !== undefined, { path: ['vehicleId'], message: 'Choose a vehicle or a class' });
 export type BookingCreate = z.input<typeof bookingCreateSchema>;
 
 export const bookingQuoteSchema = z
@@ -235,6 +259,8 @@ export const bookingCheckOutSchema = z
       })
       .nullable()
       .default(null),
+    /** Damage already on the car, marked on its diagram. */
+    marks: marksSchema,
     /** Default: now. */
     at: instantSchema.optional(),
   })
@@ -259,6 +285,12 @@ export const bookingCheckInSchema = z
           .strict(),
       )
       .max(50, { message: 'At most 50 damage items' })
+      .default([]),
+    /** The diagram at return: the marks from check-out plus any new ones. */
+    marks: marksSchema,
+    photos: z
+      .array(storedFileRefSchema('photos', 'Photo'))
+      .max(20, { message: 'At most 20 photos' })
       .default([]),
     notes: noteSchema('Notes').default(''),
   })
@@ -326,6 +358,40 @@ export const bookingsMethods = {
     summary: 'Mark a reserved booking as a no-show (after its pickup time)',
     input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), reason: noteSchema('Reason', 500).default('') }).strict(),
     output: bookingDetailSchema,
+  }),
+  'bookings.endFee': method({
+    access: 'clerk',
+    summary: 'The cancellation or no-show fee this booking would owe now, from its rate card; writes nothing',
+    input: z.object({ id: idSchema, kind: z.enum(['cancel', 'no_show']) }).strict(),
+    output: z.object({ fee: moneySchema, quote: quoteSchema.nullable(), rule: z.string() }),
+  }),
+  'bookings.assignable': method({
+    access: 'clerk',
+    summary: 'Free cars of the booked class or better for a reserved booking, by plate (type-ahead); upgrades with what charging them would add',
+    input: z.object({ id: idSchema, query: z.string().max(20, { message: 'At most 20 characters' }).default('') }).strict(),
+    output: z.object({
+      bookedClass: z.string(),
+      cars: z.array(vehicleSchema.extend({ current: z.boolean(), upgrade: z.boolean(), upgradeCharge: moneySchema })),
+    }),
+  }),
+  'bookings.assign': method({
+    access: 'clerk',
+    summary: 'Give a reserved booking a car of its class or better; an upgrade is charged (re-priced) or free (audited)',
+    input: z.object({ id: idSchema, expectedVersion: versionSchema.optional(), vehicleId: idSchema, upgrade: z.enum(['charge', 'free']).optional() }).strict(),
+    output: bookingDetailSchema,
+  }),
+  'bookings.agreement': method({
+    access: 'clerk',
+    summary: "The rental agreement's parts main keeps: the shop's terms and, once signed at check-out, the signature",
+    input: z.object({ id: idSchema }).strict(),
+    output: z.object({
+      shopName: z.string(),
+      terms: z.string(),
+      /** The customer's signature taken at check-out (a data URL), or null before it / when signed on paper. */
+      signature: z.string().nullable(),
+      signedAt: instantSchema.nullable(),
+      signedOnPaper: z.boolean(),
+    }),
   }),
   'bookings.checkOut': method({
     access: 'clerk',

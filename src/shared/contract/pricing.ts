@@ -142,6 +142,18 @@ export const rateCardSchema = z
       .optional(),
     /** Whether damage amounts carry tax; ask the office's accountant (many treat damage as compensation, outside VAT). */
     damageTaxable: z.boolean().default(false),
+    /**
+     * Fees when a reservation ends without a rental. Absent on older cards: nothing is charged.
+     * A cancellation less than `freeUntilHours` before pickup pays `lateCancelFee`; a no-show pays `noShowFee`.
+     */
+    endFees: z
+      .strictObject({
+        freeUntilHours: cardCountSchema(24 * 90).default(24),
+        lateCancelFee: nonNegativeMinorSchema.default(0),
+        noShowFee: nonNegativeMinorSchema.default(0),
+        taxable: z.boolean().default(true),
+      })
+      .optional(),
   })
   .superRefine((card, ctx) => {
     if (new Set(card.weekendDays).size !== card.weekendDays.length) {

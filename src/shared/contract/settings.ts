@@ -38,6 +38,8 @@ export const settingsSchema = z.object({
   /** Office relay that streams Stripe's webhooks to this counter; empty when not used. */
   relayUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Must be an http(s) address' })]),
   receiptFooter: noteSchema('Receipt footer', 500),
+  /** Terms printed on the rental agreement the customer signs at pickup. */
+  rentalTerms: noteSchema('Rental terms', 8000),
   /** How many days ahead a booking may start or end (default two years). */
   bookingHorizonDays: z
     .number()

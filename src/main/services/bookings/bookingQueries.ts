@@ -1,5 +1,5 @@
 /** Reads: one booking in full, today's board, search, lists, and a price quote that writes nothing. */
-import type { BookingDetail, BookingStatus, QuoteView } from '../../../shared/contract/bookings';
+import type { BookingDetail, BookingStatus, DamageMark, QuoteView } from '../../../shared/contract/bookings';
 import { PosError } from '../../../shared/errors';
 import { assertWithinHorizon } from '../../../shared/contract/bookingHorizon';
 import type { CurrencyCode } from '../../../shared/money';
@@ -12,7 +12,7 @@ import { buildFtsQuery } from '../search/index';
 import { notFound } from '../../core/errors';
 import { priceFacts } from './bookingPricing';
 import type { SummaryRow } from './bookingsRepo';
-import { describeAudit, toQuoteView, toSummary } from './bookingView';
+import { describeAudit, owedOn, toQuoteView, toSummary } from './bookingView';
 import { dayBounds, localDate, toStored } from '../../core/shopTime';
 import type { BookingContext, QuoteInput, SearchResult, Selection } from './bookingContext';
 import { quoteToView } from './bookingView';
@@ -51,6 +51,8 @@ export function createBookingQueries(k: BookingContext) {
       fees: JSON.parse(b.fees_json) as Selection[],
       notes: b.notes,
       quote: toQuoteView(quote, repo.linesOf(quote.id)),
+      carAssigned: b.car_assigned !== 0,
+      owed: { amount: owedOn(b.status, b.total, b.end_fee), currency: cur },
       paid: { amount: s.paid, currency: cur },
       refunded: { amount: s.refunded, currency: cur },
       checkOut: out
@@ -60,6 +62,7 @@ export function createBookingQueries(k: BookingContext) {
             fuelEighths: out.fuel_eighths,
             damageNotes: out.damage_notes,
             photos: JSON.parse(out.photos_json) as string[],
+            marks: JSON.parse(out.marks_json ?? '[]') as DamageMark[],
             signatureRef: out.signature_ref,
             staffId: out.staff_id,
             staffName: nameOf(out.staff_id),
@@ -74,6 +77,8 @@ export function createBookingQueries(k: BookingContext) {
               description: d.description,
               amount: { amount: d.amount, currency: d.currency },
             })),
+            photos: JSON.parse(back.photos_json) as string[],
+            marks: JSON.parse(back.marks_json ?? '[]') as DamageMark[],
             notes: back.damage_notes,
             staffId: back.staff_id,
             staffName: nameOf(back.staff_id),

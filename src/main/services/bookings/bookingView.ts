@@ -8,13 +8,17 @@ import type { PriceQuote } from '../pricing/index';
 
 const m = (amount: number, currency: string): Money => ({ amount, currency: currency as CurrencyCode });
 
+/** What a booking owes: its total, or for a cancelled or no-show booking its fee (nothing before fees existed). */
+export function owedOn(status: string, total: number, endFee: number | null | undefined): number {
+  return status === 'cancelled' || status === 'no_show' ? (endFee ?? 0) : total;
+}
+
 /**
  * What the counter still has to take (negative: owed back). A cancelled or no-show booking owes
- * nothing until a cancellation fee exists; whatever was paid on it is owed back.
+ * its cancellation or no-show fee; whatever was paid above it is owed back.
  */
-export function balanceDue(status: string, total: number, paid: number, refunded: number): number {
-  const owed = status === 'cancelled' || status === 'no_show' ? 0 : total;
-  return owed - paid + refunded;
+export function balanceDue(status: string, total: number, paid: number, refunded: number, endFee: number | null = null): number {
+  return owedOn(status, total, endFee) - paid + refunded;
 }
 
 export function toSummary(r: SummaryRow): BookingSummary {
@@ -29,7 +33,7 @@ export function toSummary(r: SummaryRow): BookingSummary {
     pickupLocation: { id: r.pl_id, code: r.pl_code, name: r.pl_name },
     returnLocation: { id: r.rl_id, code: r.rl_code, name: r.rl_name },
     total: m(r.total, r.currency),
-    balanceDue: m(balanceDue(r.status, r.total, r.paid, r.refunded), r.currency),
+    balanceDue: m(balanceDue(r.status, r.total, r.paid, r.refunded, r.end_fee), r.currency),
     version: r.version,
   };
 }

@@ -4,6 +4,8 @@ import { assertWithinHorizon } from '../../../shared/contract/bookingHorizon';
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import type { LocationRow } from '../fleet/index';
 import { badInput, staleVersion } from '../../core/errors';
+import { PosError } from '../../../shared/errors';
+import { blockWindow } from '../fleet/index';
 import { priceFacts } from './bookingPricing';
 import { uniqueBookingRef } from './bookingRef';
 import type { BookingRow } from './bookingsRepo';
@@ -14,12 +16,32 @@ import type { BookingContext, CreateInput, Ctx, ModifyInput } from './bookingCon
 export function createBookingWrites(k: BookingContext, get: (id: string) => BookingDetail) {
   const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot } = k;
 
+  /**
+   * Booking by class: refused when the class is full for those times (its cars against its
+   * overlapping bookings, turnaround included); else a free car of the class is held for it, to
+   * be confirmed or swapped at pickup. The per-car check in the write transaction still decides.
+   */
+  function heldCarOf(cls: string, pickupAt: string, returnAt: string) {
+    const { gap } = shop();
+    const name = k.fleet.className(cls);
+    const { cars, booked } = repo.classCount(cls, blockWindow(pickupAt, returnAt, gap, now(), null));
+    if (cars === 0) throw badInput('vehicleClass', `The fleet has no ${name} car; choose another class`);
+    const free = k.fleet.availability({ from: pickupAt, to: returnAt, class: cls });
+    if (booked >= cars || free.length === 0) {
+      throw new PosError('conflict', `Every ${name} car (${cars}) is booked from ${fmt(pickupAt)} to ${fmt(returnAt)}, turnaround included. Choose another class or other times.`, {
+        fields: { vehicleClass: `All ${cars} ${name} cars are booked for these times` },
+      });
+    }
+    return vehicleOf((free[0] as { id: string }).id, 'vehicleClass');
+  }
+
   // ─── commands ───────────────────────────────────────────────────────────────────────────────
 
   function create(input: CreateInput, ctx: Ctx): BookingDetail {
     const at = now();
     const customer = customerOf(input.customerId);
-    const vehicle = vehicleOf(input.vehicleId);
+    const byClass = input.vehicleId === undefined;
+    const vehicle = byClass ? heldCarOf(input.vehicleClass ?? '', toStored(input.pickupAt), toStored(input.returnAt)) : vehicleOf(input.vehicleId ?? '');
     checkInService(vehicle);
     const pl = locationOf(input.pickupLocationId, 'pickupLocationId', fleetRepo.home());
     const rl = locationOf(input.returnLocationId, 'returnLocationId', pl);
@@ -43,6 +65,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
         customer_id: customer.id,
         vehicle_id: vehicle.id,
         vehicle_class: vehicle.class,
+        car_assigned: byClass ? 0 : 1,
         pickup_location_id: pl.id,
         return_location_id: rl.id,
         pickup_at: pickupAt,
@@ -87,6 +110,8 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
       customer_id: customer.id,
       vehicle_id: vehicle.id,
       vehicle_class: vehicle.class,
+      // Choosing the car on a booking made by class gives it its car.
+      car_assigned: input.vehicleId !== undefined ? 1 : before.car_assigned ?? 1,
       pickup_location_id: pl.id,
       return_location_id: rl.id,
       pickup_at: input.pickupAt !== undefined ? toStored(input.pickupAt) : before.pickup_at,

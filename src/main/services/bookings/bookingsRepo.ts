@@ -24,6 +24,10 @@ export type BookingRow = {
   cancelled_at: string | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
+  /** What a cancelled or no-show booking owes (its fee quote's total); null/absent: nothing. */
+  end_fee?: number | null;
+  /** 0 for a booking made by class while its car is a placeholder (given at pickup); absent means 1. */
+  car_assigned?: number;
   closed_at: string | null;
   created_by: string | null;
   install_id: string;
@@ -86,6 +90,8 @@ export type HandoverRow = {
   damage_notes: string;
   damage_json: string;
   photos_json: string;
+  /** Diagram marks [{x, y, note}]; absent on rows written before 0150 (read as '[]'). */
+  marks_json?: string;
   signature_ref: string | null;
   staff_id: string | null;
   install_id: string;
@@ -103,6 +109,7 @@ export type SummaryRow = {
   pickup_at: string;
   return_at: string;
   total: number;
+  end_fee: number | null;
   currency: string;
   version: number;
   customer_id: string;
@@ -157,7 +164,7 @@ export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.retur
      ORDER BY 4`;
 
 const SUMMARY_SELECT = `
-  SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.currency, b.version,
+  SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.end_fee, b.currency, b.version,
     c.id AS customer_id, c.first_name, c.last_name, c.phone,
     v.id AS vehicle_id, v.plate, b.vehicle_class, v.make, v.model,
     pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
@@ -172,7 +179,7 @@ const SUMMARY_SELECT = `
 
 const BOOKING_COLUMNS = [
   'id', 'ref', 'status', 'customer_id', 'vehicle_id', 'vehicle_class', 'pickup_location_id', 'return_location_id', 'pickup_at', 'return_at',
-  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'closed_at',
+  'extras_json', 'fees_json', 'notes', 'quote_id', 'total', 'currency', 'cancelled_at', 'cancelled_by', 'cancel_reason', 'end_fee', 'car_assigned', 'closed_at',
   'created_by', 'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
@@ -187,7 +194,7 @@ const LINE_COLUMNS = [
 ] as const;
 
 const HANDOVER_COLUMNS = [
-  'id', 'booking_id', 'kind', 'at', 'odometer', 'fuel_eighths', 'damage_notes', 'damage_json', 'photos_json', 'signature_ref', 'staff_id',
+  'id', 'booking_id', 'kind', 'at', 'odometer', 'fuel_eighths', 'damage_notes', 'damage_json', 'photos_json', 'marks_json', 'signature_ref', 'staff_id',
   'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
@@ -257,17 +264,27 @@ export function createBookingsRepo(db: Db) {
             (SELECT coalesce(sum(amount), 0) FROM refunds WHERE booking_id = @id AND status NOT IN ('failed', 'canceled') AND method <> 'release') AS refunded`,
   );
 
+  // Live bookings of a class overlapping a window widened by the turnaround (out and overdue ones hold on).
+  const classLoad = db.prepare<{ cls: string; startG: string; endG: string; now: string; excludeId: string | null }, { n: number }>(
+    `SELECT count(*) AS n FROM bookings b
+     WHERE b.vehicle_class = @cls AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId
+       AND b.pickup_at < @endG AND (b.return_at > @startG OR (b.status = 'checked_out' AND b.return_at < @now))`,
+  );
+  const classCars = db.prepare<{ cls: string }, { n: number }>("SELECT count(*) AS n FROM vehicles WHERE class = @cls AND status <> 'in_service'");
+
   return {
+    /** How many cars of a class there are, and how many of its bookings overlap the window. */
+    classCount: (cls: string, w: BlockWindow) => ({ cars: classCars.get({ cls })?.n ?? 0, booked: classLoad.get({ cls, ...w })?.n ?? 0 }),
     get: (id: string) => get.get(id),
     refTaken: (ref: string) => refTaken.get(ref) !== undefined,
-    insert: (row: BookingRow) => void insert.run(row),
+    insert: (row: BookingRow) => void insert.run({ end_fee: null, car_assigned: 1, ...row }),
     /** Returns false when the row's version moved on (a concurrent write); the caller refuses. */
-    update: (row: BookingRow) => update.run(row).changes === 1,
+    update: (row: BookingRow) => update.run({ end_fee: null, car_assigned: 1, ...row }).changes === 1,
     insertQuote: (row: QuoteRow) => void insertQuote.run(row),
     insertLine: (row: LineRow) => void insertLine.run(row),
     getQuote: (id: string) => getQuote.get(id),
     linesOf: (quoteId: string) => linesOf.all(quoteId),
-    insertHandover: (row: HandoverRow) => void insertHandover.run(row),
+    insertHandover: (row: HandoverRow) => void insertHandover.run({ marks_json: '[]', ...row }),
     handovers: (bookingId: string) => handovers.all(bookingId),
     openFlags: (bookingId: string) => openFlags.all(bookingId),
     conflicts: (vehicleId: string, w: BlockWindow) => conflicts.all({ vehicleId, ...w }),

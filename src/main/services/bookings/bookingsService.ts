@@ -2,12 +2,16 @@ import type { z } from 'zod';
 import type { BookingDetail, BookingStatus, BookingSummary, QuoteView, bookingCheckInPreviewSchema, bookingCheckInSchema, bookingCheckOutSchema, bookingCreateSchema, bookingModifySchema, bookingQuoteSchema } from '../../../shared/contract/bookings';
 import type { bookingSearchResultSchema } from '../../../shared/contract/search';
 import type { Customer } from '../../../shared/contract/customers';
+import type { Vehicle } from '../../../shared/contract/fleet';
 import type { BookingsDeps, Ctx } from './bookingContext';
 import { createBookingContext } from './bookingContext';
 import { createBookingQueries } from './bookingQueries';
 import { createBookingWrites } from './bookingWrites';
 import { createHandovers } from './handovers';
 import { createLifecycle } from './lifecycle';
+import { createAgreement } from './agreement';
+import { createAssignCar } from './assignCar';
+import type { AssignInput } from './assignCar';
 
 export type { BookingsDeps } from './bookingContext';
 type CreateInput = z.output<typeof bookingCreateSchema>;
@@ -29,11 +33,17 @@ export type BookingsService = {
   extend(input: { id: string; expectedVersion?: number | undefined; returnAt: string }, ctx: Ctx): BookingDetail;
   cancel(input: { id: string; expectedVersion?: number | undefined; reason: string }, ctx: Ctx): BookingDetail;
   noShow(input: { id: string; expectedVersion?: number | undefined; reason: string }, ctx: Ctx): BookingDetail;
+  /** The cancellation or no-show fee the booking would owe now; writes nothing. */
+  endFee(input: { id: string; kind: 'cancel' | 'no_show' }): { fee: BookingDetail['total']; quote: QuoteView | null; rule: string };
   checkOut(input: CheckOutInput, ctx: Ctx): BookingDetail;
   checkIn(input: CheckInInput, ctx: Ctx): BookingDetail;
   /** What checkIn would charge for these readings; writes nothing. */
   checkInPreview(input: CheckInInput, ctx: Ctx): CheckInPreview;
   close(input: { id: string; expectedVersion?: number | undefined }, ctx: Ctx): BookingDetail;
+  assignable(input: { id: string; query: string }): { bookedClass: string; cars: (Vehicle & { current: boolean; upgrade: boolean; upgradeCharge: BookingDetail['total'] })[] };
+  assign(input: AssignInput, ctx: Ctx): BookingDetail;
+  /** Terms from settings and the signature taken at check-out, for the printed agreement. */
+  agreement(input: { id: string }): { shopName: string; terms: string; signature: string | null; signedAt: string | null; signedOnPaper: boolean };
   customerWithBookings(id: string): { customer: Customer; bookings: BookingSummary[] };
 };
 
@@ -44,7 +54,9 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
   const { get, today, search, quote, list, customerWithBookings } = createBookingQueries(k);
   const { create, modify, extend } = createBookingWrites(k, get);
   const { checkOut, checkIn, checkInPreview } = createHandovers(k, get);
-  const { endReservation, close } = createLifecycle(k, get);
+  const { endReservation, close, endFee } = createLifecycle(k, get);
+  const { agreement } = createAgreement(k);
+  const { assignable, assign } = createAssignCar(k, get);
   return {
     today,
     search,
@@ -56,10 +68,14 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     extend,
     cancel: (input, ctx) => endReservation('cancel', input, ctx),
     noShow: (input, ctx) => endReservation('no_show', input, ctx),
+    endFee,
     checkOut,
     checkIn,
     checkInPreview,
     close,
+    agreement,
+    assignable,
+    assign,
     customerWithBookings,
   };
 }

@@ -41,7 +41,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
     const stamp = at.toISOString();
-    const next: BookingRow = { ...before, status: 'checked_out', updated_at: stamp };
+    const next: BookingRow = { ...before, status: 'checked_out', car_assigned: 1, updated_at: stamp };
     const handover: HandoverRow = {
       id: newId(at.getTime()),
       booking_id: before.id,
@@ -52,6 +52,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       damage_notes: input.damageNotes,
       damage_json: '[]',
       photos_json: JSON.stringify(input.photos),
+      marks_json: JSON.stringify(input.marks),
       signature_ref: signatureRef,
       staff_id: ctx.staffId,
       install_id: installId,
@@ -70,6 +71,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
         fuelEighths: input.fuelEighths,
         damageNotes: input.damageNotes,
         photos: input.photos,
+        marks: input.marks,
         signatureRef,
       }, at);
     })();
@@ -128,6 +130,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
   function checkIn(input: CheckInInput, ctx: Ctx): BookingDetail {
     const at = now();
     const { before, vehicle, returnedAt, q } = priceCheckIn(input, at);
+    requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const stamp = at.toISOString();
     const next: BookingRow = { ...before, status: 'returned', total: q.total, updated_at: stamp };
     db.transaction(() => {
@@ -140,7 +143,8 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
         fuel_eighths: input.fuelEighths,
         damage_notes: input.notes,
         damage_json: JSON.stringify(input.newDamage.map((d) => ({ description: d.description, amount: d.amount, currency: d.currency }))),
-        photos_json: '[]',
+        photos_json: JSON.stringify(input.photos),
+        marks_json: JSON.stringify(input.marks),
         signature_ref: null,
         staff_id: ctx.staffId,
         install_id: installId,
@@ -158,6 +162,8 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
         odometer: input.odometer,
         fuelEighths: input.fuelEighths,
         newDamage: input.newDamage,
+        photos: input.photos,
+        marks: input.marks,
         lateMinutes: q.lateMinutes,
         total: q.total,
         currency: q.currency,

@@ -14,6 +14,8 @@ export { uniqueBookingRef } from './bookingRef';
 export { CONFLICTS_SQL, createBookingsRepo } from './bookingsRepo';
 export type { BookingRow } from './bookingsRepo';
 export { writeQuote } from './quoteStore';
+// Photos are kept by the photos capability; this is the one check that a ref names a kept file.
+export { isStoredFile } from './signatureStore';
 
 export type BookingsApi = BookingsService & {
   /** Summaries of bookings by FTS rowid, for search's ranked hits. */

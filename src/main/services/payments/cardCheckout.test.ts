@@ -150,9 +150,11 @@ describe('bad input: a sentence, nothing charged, nothing written but the audit 
     const frac = await shop.fail('payments.startCard', { bookingId: b.id, amount: 10.5 });
     expect(JSON.stringify(frac.fields)).toMatch(/whole number/);
     expect(shop.count('payments')).toBe(0);
-    await shop.ok('bookings.cancel', { id: b.id, reason: 'Changed plans' });
-    const cancelled = await shop.fail('payments.cash', { bookingId: b.id, tendered: 100 });
-    expect(cancelled.message).toMatch(/is cancelled; nothing can be charged/);
+    // Cancelled late, it owes only the rate card's late-cancellation fee (€25 + VAT): no more may be taken.
+    const c = await shop.ok('bookings.cancel', { id: b.id, reason: 'Changed plans' });
+    expect(c.balanceDue.amount).toBe(3000);
+    const cancelled = await shop.fail('payments.cash', { bookingId: b.id, amount: 3001, tendered: 5000 });
+    expect(cancelled.message).toMatch(/more than the €30.00 still due/);
     expect(shop.count('payments')).toBe(0);
     expect((await shop.stripe.paymentIntents.list({ limit: 10 })).data).toHaveLength(0);
   });

@@ -71,7 +71,7 @@ export function refuse(kit: PaymentsKit, ctx: Ctx, action: string, bookingId: st
 /** What the counter may still take on a booking now: what is owed, minus paid and in-flight, plus refunds. */
 export function available(kit: PaymentsKit, b: BookingDetail): { due: number; inFlight: number; paid: number } {
   const s = kit.repo.sums(b.id);
-  const owed = b.status === 'cancelled' || b.status === 'no_show' ? 0 : b.total.amount;
+  const owed = b.owed.amount;
   const due = owed - s.paid + s.refunded;
   return { due: Math.max(0, due - s.in_flight), inFlight: s.in_flight, paid: s.paid - s.refunded };
 }

@@ -56,7 +56,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     // A deposit hold on the reader is the Deposit panel's to follow, not the Charge panel's.
     const active = [...payments].reverse().find((p) => p.thisTill && p.kind === 'charge' && p.method === 'card_present' && ['pending', 'requires_action', 'processing'].includes(p.status)) ?? null;
     const reader = await readers.selected().catch(() => null);
-    const owed = b.status === 'cancelled' || b.status === 'no_show' ? 0 : b.total.amount;
+    const owed = b.owed.amount;
     const dueNow = owed - a.paid;
     const override = overrideOf(b.id);
     return {
@@ -82,7 +82,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
       kit.db.transaction(() => audit(kit, ctx, 'handover.unpaid.refused', 'booking', b.id, null, { by: manager.id, reason: 'not a manager' }))();
       throw new PosError('forbidden', `${manager.name} is not a manager. A manager must enter their own PIN.`, { fields: { managerId: 'Not a manager' } });
     }
-    const due = Math.max(0, (b.status === 'cancelled' || b.status === 'no_show' ? 0 : b.total.amount) - available(kit, b).paid);
+    const due = Math.max(0, b.owed.amount - available(kit, b).paid);
     kit.db.transaction(() => {
       const id = newId();
       kit.repo.insertOverride({ id, booking_id: b.id, approved_by: manager.id, requested_by: ctx.staffId, reason: input.reason, amount_due: due, currency: b.total.currency, install_id: kit.installId, created_at: kit.now().toISOString() });

@@ -57,7 +57,8 @@ export function assertStillPayable(b: BookingDetail): void {
  */
 export function chooseAmount(kit: PaymentsKit, ctx: Ctx, action: string, b: BookingDetail, requested: number | undefined): number {
   const fmt = (n: number) => formatMoney(money(n, b.total.currency), kit.shop().locale);
-  if (!PAYABLE.has(b.status)) {
+  // A cancelled or no-show booking is payable only for the fee it owes.
+  if (!PAYABLE.has(b.status) && !((b.status === 'cancelled' || b.status === 'no_show') && b.owed.amount > 0)) {
     refuse(kit, ctx, action, b.id, new PosError('conflict', `${b.ref} is ${STATUS_WORDS[b.status] ?? b.status}; nothing can be charged on it.`));
   }
   const { due, inFlight } = available(kit, b);

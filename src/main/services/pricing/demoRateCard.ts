@@ -62,6 +62,7 @@ function eur(): RateCard {
     fuel: { unit: 'eighth', pricePerUnit: 1200, serviceFee: 1500 },
     mileage: { unit: 'km', included: 250, per: 'day', excessPrice: 25 },
     damageTaxable: false,
+    endFees: { freeUntilHours: 24, lateCancelFee: 2500, noShowFee: 5000 },
   };
 }
 

@@ -11,6 +11,8 @@ export { prepareRateCard, priceBooking } from './priceBooking';
 export type { PreparedRateCard } from './priceBooking';
 export { PricingError } from './pricingError';
 export { demoRateCard } from './demoRateCard';
+export { priceEndFee } from './endFee';
+export type { EndFee, EndKind } from './endFee';
 export type { PriceInput, PriceQuote, RateCard } from './schemas';
 export type { LoadedCard, RateCardService, RateCardSummary } from './rateCards';
 

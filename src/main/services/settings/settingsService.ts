@@ -6,6 +6,15 @@ import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
 import { readSettingRows, writeSetting } from './settingsRepo';
 
+/** Plain terms a shop starts from; a manager replaces them with the office's own in Settings. */
+export const DEFAULT_RENTAL_TERMS = [
+  '1. The renter returns the vehicle at the agreed time and place, with the same fuel level, in the condition shown on the damage diagram at check-out.',
+  '2. Late returns, missing fuel, extra mileage and new damage are charged at the rates on this agreement.',
+  '3. Only the drivers named on this agreement may drive the vehicle, each with a valid driving licence.',
+  '4. The deposit is held on the renter\'s card and released or settled when the vehicle comes back.',
+  '5. Traffic fines and tolls during the rental are the renter\'s responsibility.',
+].join('\n');
+
 export function defaultSettings(): Settings {
   return {
     shopName: 'Keydesk Demo Rentals',
@@ -17,6 +26,7 @@ export function defaultSettings(): Settings {
     refundPinThreshold: 100_00,
     relayUrl: '',
     receiptFooter: 'Thank you for renting with us.',
+    rentalTerms: DEFAULT_RENTAL_TERMS,
     bookingHorizonDays: DEFAULT_BOOKING_HORIZON_DAYS,
     readerDriver: 'server-driven',
   };

@@ -5,6 +5,12 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
 import { ShopDateTime } from '../../components/ShopDateTime';
 import { PriceChange } from './PriceChange';
+import { EndFee } from './EndFee';
+import { DamageDiagram } from '../../components/DamageDiagram';
+import { PhotoThumbs } from '../../components/PhotoThumbs';
+import { AgreementDialog } from '../../agreement/AgreementDialog';
+import { usePrint } from '../../stores/printStore';
+import { usePayments } from '../../stores/paymentStore';
 import { QuoteTable } from '../../components/QuoteTable';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -60,6 +66,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
   const [newReturn, setNewReturn] = useState('');
   const [busy, setBusy] = useState(false);
   const [fields, setFields] = useState<FieldErrors>({});
+  // Opened from the toolbar or from the palette ("Print rental agreement").
+  const agreementOpen = usePrint((s) => s.agreementFor === b.id);
   const money = (m: BookingDetail['total']) => showMoney(m, locale);
   const when = (iso: string) => showDateTime(iso, timeZone, locale);
   const actions = actionsFor(b.status);
@@ -84,6 +92,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
     setBusy(false);
     if (res.ok) {
       closeDialog();
+      // What is left to pay changes with the booking (a cancellation fee replaces the rental's total).
+      void usePayments.getState().load(b.id);
       notify('success', done(res.value));
     } else {
       setFields(res.error.fields ?? {});
@@ -93,8 +103,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
 
   const base = { id: b.id, expectedVersion: b.version };
   const confirm = {
-    cancel: () => void run(() => store.cancel({ ...base, reason }), (d) => `${d.ref} is cancelled.`, { reason: 'Reason' }),
-    noShow: () => void run(() => store.noShow({ ...base, reason }), (d) => `${d.ref} is marked as a no-show.`, { reason: 'Reason' }),
+    cancel: () => void run(() => store.cancel({ ...base, reason }), (d) => `${d.ref} is cancelled.${d.balanceDue.amount > 0 ? ` ${money(d.balanceDue)} fee to take.` : ''}`, { reason: 'Reason' }),
+    noShow: () => void run(() => store.noShow({ ...base, reason }), (d) => `${d.ref} is marked as a no-show.${d.balanceDue.amount > 0 ? ` ${money(d.balanceDue)} fee to take.` : ''}`, { reason: 'Reason' }),
     close: () => void run(() => store.close(base), (d) => `${d.ref} is closed.`, {}),
     extend: () => {
       const at = fromLocalInput(newReturn, timeZone);
@@ -137,6 +147,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
           {actions.includes('extend') && <button type="button" onClick={() => openDialog('extend')}>Extend</button>}
           {actions.includes('modify') && <button type="button" onClick={() => open({ kind: 'bookingForm', id: b.id })}>Modify</button>}
           {actions.includes('noShow') && <button type="button" onClick={() => openDialog('noShow')}>No-show</button>}
+          {(b.status === 'reserved' || b.status === 'checked_out') && <button type="button" onClick={() => usePrint.getState().showAgreement(b.id)}>Rental agreement</button>}
           {actions.includes('cancel') && <button type="button" className="danger-outline" onClick={() => openDialog('cancel')}>Cancel booking</button>}
         </div>
       )}
@@ -167,6 +178,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
             <dt>Model</dt><dd>{b.vehicle.make} {b.vehicle.model}{b.vehicle.colour ? `, ${b.vehicle.colour}` : ''}</dd>
             <dt>Class</dt><dd>{b.vehicle.className}</dd>
           </dl>
+          {!b.carAssigned && <p className="hint" role="note">Booked by class: this car is held; the car is given at pickup.</p>}
         </section>
         <section aria-labelledby="bk-times" className="card">
           <h2 id="bk-times">Times</h2>
@@ -211,9 +223,10 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
                 <dt>Odometer</dt><dd>{b.checkOut.odometer.toLocaleString(locale)}</dd>
                 <dt>Fuel</dt><dd>{fuelLabel(b.checkOut.fuelEighths)}</dd>
                 <dt>Damage noted</dt><dd>{b.checkOut.damageNotes || 'None'}</dd>
-                <dt>Photos</dt><dd>{b.checkOut.photos.length > 0 ? b.checkOut.photos.join(', ') : 'None'}</dd>
                 <dt>Signature</dt><dd>{b.checkOut.signatureRef ? 'Signed on screen' : 'Signed on paper'}</dd>
               </dl>
+              <DamageDiagram id="bk-out-diagram" caption="Damage at check-out" marks={b.checkOut.marks} />
+              <PhotoThumbs refs={b.checkOut.photos} />
             </section>
           )}
           {b.checkIn && (
@@ -227,6 +240,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
                 <dd>{b.checkIn.newDamage.length === 0 ? 'None' : b.checkIn.newDamage.map((d) => `${d.description} (${money(d.amount)})`).join('; ')}</dd>
                 <dt>Notes</dt><dd>{b.checkIn.notes || '—'}</dd>
               </dl>
+              <DamageDiagram id="bk-in-diagram" caption="Damage at return" marks={b.checkIn.marks} before={b.checkOut?.marks ?? []} />
+              <PhotoThumbs refs={b.checkIn.photos} />
             </section>
           )}
           {b.cancellation && (
@@ -270,6 +285,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         busy={busy}
         onConfirm={confirm.cancel}
       >
+        {dialog === 'cancel' && <EndFee b={b} kind="cancel" locale={locale} />}
         <Field id="cancel-reason" label="Reason (required)" error={fieldMessage(fields, 'reason')}>
           {(c) => <textarea {...c} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
@@ -283,6 +299,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         busy={busy}
         onConfirm={confirm.noShow}
       >
+        {dialog === 'noShow' && <EndFee b={b} kind="no_show" locale={locale} />}
         <Field id="noshow-reason" label="Note (optional)" error={fieldMessage(fields, 'reason')}>
           {(c) => <textarea {...c} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
@@ -301,6 +318,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         </Field>
         {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, timeZone)} locale={locale} />}
       </ConfirmDialog>
+      <AgreementDialog b={b} open={agreementOpen} onOpenChange={(o) => usePrint.getState().showAgreement(o ? b.id : null)} />
       <ConfirmDialog
         open={dialog === 'close'}
         onOpenChange={(o) => !o && closeDialog()}

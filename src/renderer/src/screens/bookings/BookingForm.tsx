@@ -153,15 +153,17 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
     if (!customer) local.customerId = 'Choose a customer, or add a new one';
     if (!pickupAt) local.pickupAt = 'Enter the pickup date and time';
     if (!returnAt) local.returnAt = 'Enter the return date and time';
-    if (!vehicle) local.vehicleId = 'Choose one of the available vehicles';
-    if (Object.keys(local).length > 0 || !customer || !vehicle || !pickupAt || !returnAt) {
+    // A new booking may name only the class: main holds a free car of it, given at pickup.
+    const byClass = !vehicle && !existing && vehicleClass !== '';
+    if (!vehicle && !byClass) local.vehicleId = 'Choose a vehicle class, or one of the available vehicles';
+    if (Object.keys(local).length > 0 || !customer || (!vehicle && !byClass) || !pickupAt || !returnAt) {
       setSaveErrors(local);
       notify('error', errorSentence({ code: 'invalid_input', message: DEFAULT_MESSAGES.invalid_input, fields: local }, LABELS));
       return;
     }
     const body = {
       customerId: customer.id,
-      vehicleId: vehicle.id,
+      ...(vehicle ? { vehicleId: vehicle.id } : { vehicleClass }),
       pickupAt,
       returnAt,
       ...(pickupLocationId ? { pickupLocationId } : {}),
@@ -171,7 +173,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
     };
     setSaving(true);
     const store = useBookings.getState();
-    const res = existing ? await store.modify({ id: existing.id, expectedVersion: existing.version, ...body }) : await store.create(body);
+    const res = existing ? await store.modify({ id: existing.id, expectedVersion: existing.version, ...body, ...(vehicle ? { vehicleId: vehicle.id } : {}) }) : await store.create(body);
     setSaving(false);
     if (!res.ok) {
       setSaveErrors(res.error.fields ?? {});
@@ -272,6 +274,9 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
                   />
                 ))}
                 {available !== null && listed.length === 0 && <p className="muted">No vehicle{vehicleClass ? ' of this class' : ''} is free for the whole window.</p>}
+                {!existing && !vehicle && vehicleClass && listed.length > 0 && (
+                  <p className="hint" role="note">No car chosen: saving books the class and holds a free car of it; the car is given at pickup.</p>
+                )}
                 {availableError && Object.keys(availableError.fields ?? {}).length === 0 && <p role="alert" className="panel-error">{availableError.message}</p>}
                 {err('vehicleId') && <p id="bf-vehicle-err" className="field-error">{err('vehicleId')}</p>}
               </div>

@@ -1,4 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { DamageMark } from '../../../../shared/contract/bookings';
+import { DamageDiagram } from '../../components/DamageDiagram';
+import { PhotoCapture } from '../../components/PhotoCapture';
 import type { FormEvent } from 'react';
 import type { Input } from '../../../../shared/contract';
 import type { BookingDetail } from '../../../../shared/contract/bookings';
@@ -83,6 +86,9 @@ function CheckIn({ b }: { b: BookingDetail }) {
   const [fuel, setFuel] = useState<number | null>(null);
   const [damage, setDamage] = useState<DamageDraft[]>([]);
   const [notes, setNotes] = useState('');
+  // The diagram starts from check-out's marks; marks added now are the new damage.
+  const [marks, setMarks] = useState<DamageMark[]>(() => [...(b.checkOut?.marks ?? [])]);
+  const [photos, setPhotos] = useState<string[]>([]);
   /** Errors from the last save attempt; cleared as soon as the clerk changes anything. */
   const [fields, setFields] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
@@ -121,7 +127,7 @@ function CheckIn({ b }: { b: BookingDetail }) {
     }
     live.stop();
     setSaving(true);
-    const res = await checkIn(input);
+    const res = await checkIn({ ...input, marks, photos });
     setSaving(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
@@ -180,6 +186,12 @@ function CheckIn({ b }: { b: BookingDetail }) {
             <button type="button" onClick={() => setDamage([...damage, { key: nextKey++, description: '', amount: '' }])}>
               Add damage item
             </button>
+          </fieldset>
+
+          <fieldset className="card">
+            <legend>3. Diagram and photos</legend>
+            <DamageDiagram id="ci-diagram" caption="Damage at return" marks={marks} before={b.checkOut?.marks ?? []} onChange={setMarks} />
+            <PhotoCapture id="ci-photos" refs={photos} onChange={setPhotos} error={err('photos')} />
           </fieldset>
 
           <div className="card">

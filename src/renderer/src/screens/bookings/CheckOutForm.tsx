@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { BookingDetail } from '../../../../shared/contract/bookings';
+import type { BookingDetail, DamageMark } from '../../../../shared/contract/bookings';
+import { DamageDiagram } from '../../components/DamageDiagram';
+import { PhotoCapture } from '../../components/PhotoCapture';
+import { AgreementDialog } from '../../agreement/AgreementDialog';
+import { CarPicker } from './CarPicker';
 import { DEFAULT_MESSAGES } from '../../../../shared/errors';
 import { Field } from '../../components/Field';
 import { FuelPicker } from '../../components/FuelPicker';
@@ -60,7 +64,16 @@ function CheckOut({ b }: { b: BookingDetail }) {
   const [odometer, setOdometer] = useState(String(b.vehicle.odometer));
   const [fuel, setFuel] = useState<number | null>(b.vehicle.fuelEighths);
   const [damage, setDamage] = useState('');
-  const [photos, setPhotos] = useState('');
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [marks, setMarks] = useState<DamageMark[]>([]);
+  const [agreement, setAgreement] = useState(false);
+  // Another car given at the counter: its own last readings.
+  const [readingsOf, setReadingsOf] = useState(b.vehicle.id);
+  if (readingsOf !== b.vehicle.id) {
+    setReadingsOf(b.vehicle.id);
+    setOdometer(String(b.vehicle.odometer));
+    setFuel(b.vehicle.fuelEighths);
+  }
   const [signature, setSignature] = useState<string | null>(null);
   const [paper, setPaper] = useState(false);
   const [licenceChecked, setLicenceChecked] = useState(false);
@@ -94,7 +107,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
       odometer: reading,
       fuelEighths: fuel,
       damageNotes: damage,
-      photos: photos.split('\n').map((p) => p.trim()).filter(Boolean),
+      photos,
+      marks,
       signature: paper ? null : signature,
     });
     setSaving(false);
@@ -137,7 +151,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
         </fieldset>
 
         <fieldset className="card">
-          <legend>2. Vehicle readings</legend>
+          <legend>2. Car and readings</legend>
+          <CarPicker b={b} locale={locale} />
           <div className="grid-2">
             <Field id="co-odometer" label="Odometer" error={err('odometer')} hint={`Last recorded: ${b.vehicle.odometer.toLocaleString(locale)}`}>
               {(c) => <input {...c} inputMode="numeric" autoComplete="off" autoFocus value={odometer} onChange={(e) => setOdometer(e.target.value)} />}
@@ -147,13 +162,16 @@ function CheckOut({ b }: { b: BookingDetail }) {
           <Field id="co-damage" label="Damage already on the vehicle" error={err('damageNotes')} hint="Scratches, dents, chips: where and how big.">
             {(c) => <textarea {...c} rows={3} value={damage} onChange={(e) => setDamage(e.target.value)} />}
           </Field>
-          <Field id="co-photos" label="Photo files (optional, one per line)" error={err('photos')}>
-            {(c) => <textarea {...c} rows={2} value={photos} placeholder="photos/KD-123/front.jpg" onChange={(e) => setPhotos(e.target.value)} />}
-          </Field>
+          <DamageDiagram id="co-diagram" caption="Damage at check-out" marks={marks} onChange={setMarks} />
+          <PhotoCapture id="co-photos" refs={photos} onChange={setPhotos} error={err('photos')} />
         </fieldset>
 
         <fieldset className="card">
-          <legend>3. Customer signature</legend>
+          <legend>3. Rental agreement and signature</legend>
+          <p>
+            <button type="button" onClick={() => setAgreement(true)}>Print rental agreement</button>{' '}
+            <span className="muted">The customer reads it and signs below (or on the printout).</span>
+          </p>
           {!paper && <SignaturePad label="Signature pad" describedBy={err('signature') ? 'co-sign-err' : undefined} onChange={setSignature} />}
           <label className="check">
             <input type="checkbox" checked={paper} onChange={(e) => setPaper(e.target.checked)} />
@@ -168,6 +186,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
           <button type="submit" className="primary" disabled={saving}>{saving ? 'Saving…' : 'Hand over vehicle'}</button>
         </div>
       </form>
+      <AgreementDialog b={b} open={agreement} onOpenChange={setAgreement} />
     </main>
   );
 }

@@ -100,7 +100,8 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
     }
   });
 
-  const closed = ['cancelled', 'no_show', 'closed'].includes(data.bookingStatus);
+  // A cancelled or no-show booking stays open for the fee it owes (main refuses anything more).
+  const closed = data.bookingStatus === 'closed' || (['cancelled', 'no_show'].includes(data.bookingStatus) && data.balanceDue.amount <= 0);
   const demo = useApp((s) => s.info?.mode === 'demo');
   const sdkProblem = usePayments((s) => s.sdkProblem);
   // terminal-js: the page's SDK reader is the one that matters, not the server-side reader's state.

@@ -100,6 +100,11 @@ export function ShopSettings() {
             <textarea id="set-receiptFooter" value={draft.receiptFooter} disabled={!canEdit} rows={2} onChange={(e) => setDraft({ ...draft, receiptFooter: e.target.value })} />
             {errors.receiptFooter && <p className="field-error">{errors.receiptFooter}</p>}
           </div>
+          <div className="field">
+            <label htmlFor="set-rentalTerms">Rental agreement terms</label>
+            <textarea id="set-rentalTerms" value={draft.rentalTerms} disabled={!canEdit} rows={6} onChange={(e) => setDraft({ ...draft, rentalTerms: e.target.value })} />
+            {errors.rentalTerms && <p className="field-error">{errors.rentalTerms}</p>}
+          </div>
         </fieldset>
         {canEdit && (
           <div className="actions">
