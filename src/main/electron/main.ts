@@ -19,7 +19,7 @@ import { readInstallConfig } from '../config/installConfig';
 import { decidePermission, originOf } from './permissions';
 import type { PermissionSettings } from './permissions';
 import { handlePrinting } from './printing';
-import { RENDERER_CSP } from '../rpc/httpTransport';
+import { RENDERER_CSP, rendererCsp } from '../rpc/httpTransport';
 import { resolveInside } from '../rpc/staticPath';
 import { APP_ORIGIN, isSafeExternalUrl, isTrustedUrl } from '../security/trustedUrl';
 import { APP_VERSION } from '../version';
@@ -52,7 +52,8 @@ function serveAppProtocol(): void {
     if (!file) return new Response('Not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', RENDERER_CSP);
+    // Locked, except that the terminal-js reader mode opens its SDK's origin (the HTTP transport does the same).
+    headers.set('Content-Security-Policy', mainApp ? rendererCsp(mainApp.backend.payments.api.terminalCsp()) : RENDERER_CSP);
     return new Response(res.body, { status: res.status, headers });
   });
 }

@@ -51,6 +51,7 @@ export function audit(kit: DepositsKit, ctx: Ctx | null, action: string, entityT
 /** What is still owed on a booking now: owed − captured + refunds that gave money back (never releases). */
 export function balanceOf(kit: DepositsKit, b: BookingDetail): { due: number; inFlight: number } {
   const m = kit.repo.money(b.id);
-  const owed = b.status === 'cancelled' || b.status === 'no_show' ? 0 : b.total.amount;
+  // A cancelled or no-show booking owes its fee (or nothing): bookings says what is owed.
+  const owed = b.owed.amount;
   return { due: owed - m.paid + m.refunded, inFlight: m.in_flight };
 }

@@ -1,4 +1,5 @@
 import type { StripeGateway } from '../../stripe/stripeGateway';
+import { roleRank } from '../../../shared/contract/define';
 import { idempotencyKey } from '../../stripe/stripeGateway';
 import { CURRENCY_EXPONENTS, formatMoney } from '../../../shared/money';
 import type { CurrencyCode } from '../../../shared/money';
@@ -96,7 +97,8 @@ export function createRefundsService(deps: RefundsDeps) {
 
   async function verifyApprovers(input: CreateInput, ctx: CallContext): Promise<string[]> {
     const ids: string[] = [];
-    if (ctx.role === 'manager' && ctx.staffId) ids.push(ctx.staffId);
+    // A signed-in manager (or admin) counts as one approver.
+    if (ctx.role && roleRank(ctx.role) >= roleRank('manager') && ctx.staffId) ids.push(ctx.staffId);
     for (const a of input.approvals) {
       if (ids.includes(a.staffId)) {
         throw new PosError('invalid_input', 'The same manager cannot approve twice. A second, different manager must enter their PIN.', { fields: { approvals: 'Two different managers' } });

@@ -1,4 +1,5 @@
 import type { Mode } from '../../../shared/contract/app';
+import { roleRank } from '../../../shared/contract/define';
 import type { setupPlanSchema } from '../../../shared/contract/setup';
 import type { SetupCheck, SetupState } from '../../../shared/contract/setup';
 import { PosError } from '../../../shared/errors';
@@ -61,7 +62,7 @@ export function createSetupService(deps: SetupDeps): SetupService {
 
   /** Before setup anyone at the counter may run it; afterwards only a manager (it changes keys and mode). */
   function guard(ctx: CallContext): void {
-    if (!firstRun() && ctx.role !== 'manager') throw new PosError('forbidden', 'Only a manager can change this counter’s setup.');
+    if (!firstRun() && (!ctx.role || roleRank(ctx.role) < roleRank('manager'))) throw new PosError('forbidden', 'Only a manager can change this counter’s setup.');
   }
 
   const stored = async (name: 'stripe.test' | 'stripe.live' | 'relay.test' | 'relay.live') => (store ? (await store.get(name)) !== null : false);
