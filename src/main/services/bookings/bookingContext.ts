@@ -177,9 +177,22 @@ export function createBookingContext(deps: BookingsDeps) {
   }
 
   /** Refuses an overlap (turnaround included) naming the booking in the way; run inside the write transaction. */
+  // Out of service for a date range (the office's downtime) overlapping the rental's window.
+  const downtimeOverlap = db.prepare<[string, string, string], { starts_at: string; ends_at: string; reason: string }>(
+    `SELECT starts_at, ends_at, reason FROM vehicle_downtime
+      WHERE vehicle_id = ? AND cancelled_at IS NULL AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT 1`,
+  );
+
   function checkConflicts(v: VehicleRow, pickupAt: string, returnAt: string, excludeId: string | null): void {
     const { gap } = shop();
     const at = now();
+    // A car named by id is held to the same rules as the availability list.
+    if (v.retired_at) throw badInput('vehicleId', `${v.plate} was retired from the fleet; choose another vehicle`);
+    const down = downtimeOverlap.get(v.id, returnAt, pickupAt);
+    if (down) {
+      const sentence = `${v.plate} is out of service ${fmt(down.starts_at)} – ${fmt(down.ends_at)} (${down.reason}). Choose another vehicle or other times.`;
+      throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
+    }
     const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gap, at, excludeId))[0];
     if (!clash) return;
     if (clash.status === 'returned' || clash.status === 'closed') {

@@ -48,6 +48,14 @@ describe('fleet administration', () => {
     expect(added.conflicts.map((x) => x.ref)).toEqual([b.ref]);
     expect(await free(at(5, 9), at(7, 9))).not.toContain(v.id);
     expect(await free(at(3, 9), at(4, 9))).toContain(v.id);
+    // Named by id, the car is refused for those times too (not only left out of the list); other times are fine.
+    const c2 = await shop.customer();
+    expect(await shop.fail('bookings.create', { customerId: c2.id, vehicleId: v.id, pickupAt: at(7, 9), returnAt: at(8, 9) })).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('out of service'),
+      fields: { vehicleId: expect.any(String) },
+    });
+    await shop.ok('bookings.create', { customerId: c2.id, vehicleId: v.id, pickupAt: at(13, 9), returnAt: at(14, 9) });
     expect((await shop.ok('vehicles.downtime.list', { vehicleId: v.id }, shop.manager)).downtime[0]?.conflicts[0]?.customerName).toBe(c.name);
     expect(await shop.fail('vehicles.downtime.add', { vehicleId: v.id, from: at(8, 0), to: at(9, 0), reason: 'Tyres' }, shop.manager)).toMatchObject({ code: 'conflict', fields: { from: expect.any(String) } });
     expect(await shop.fail('vehicles.downtime.add', { vehicleId: v.id, from: at(9, 0), to: at(8, 0), reason: 'Tyres' }, shop.manager)).toMatchObject({ fields: { to: expect.any(String) } });
