@@ -96,6 +96,13 @@ describe('money methods at the HTTP transport', () => {
     const st = shop.b.db.prepare('SELECT status FROM bookings WHERE id = ?').pluck().get(other.id);
     expect(st).toBe('cancelled');
     {
+      // A late cancellation owes its fee (the rate card's): that much and no more can be taken.
+      const owed = (await shop.ok('bookings.get', { id: other.id })).owed.amount;
+      if (owed > 0) {
+        const fee = (await rpc('payments.cash', { bookingId: other.id, tendered: 100_000 })) as Answer & { value: { payment: { amount: { amount: number } } } };
+        expect(fee.ok).toBe(true);
+        expect(fee.value.payment.amount.amount).toBe(owed);
+      }
       for (const m of ['payments.cash', 'payments.startCard']) {
         const out = await rpc(m, m === 'payments.cash' ? { bookingId: other.id, tendered: 100_000 } : { bookingId: other.id });
         expect(out.ok, m).toBe(false);
