@@ -87,16 +87,21 @@ describe('declines and races', () => {
     expect(pi.amount_received).toBe(extras);
   });
 
-  it('a booking cancelled after the hold was taken: the hold is released in full', async () => {
+  it('a booking cancelled after the hold was taken: its cancellation fee is captured from the hold and the rest released', async () => {
     shop = await openDepositShop();
     const b = await shop.rental();
     await shop.hold(b.id);
     await shop.ok('bookings.cancel', { id: b.id, reason: 'Customer changed plans' });
+    // A late cancellation owes the rate card's fee, nothing else; the hold covers it.
+    const fee = (await shop.ok('bookings.get', { id: b.id })).balanceDue.amount;
+    expect(fee).toBeGreaterThan(0);
     const preview = await shop.ok('deposits.forBooking', { bookingId: b.id });
-    expect(preview.settlement).toMatchObject({ capture: { amount: 0 }, release: { amount: 30_000 } });
+    expect(preview.settlement).toMatchObject({ capture: { amount: fee }, release: { amount: 30_000 - fee } });
     const v = await shop.ok('deposits.settle', { bookingId: b.id });
-    expect(v.holds[0]).toMatchObject({ state: 'released', released: { amount: 30_000 } });
-    expect((await shop.stripe.paymentIntents.list({ limit: 100 })).data.find((p) => p.capture_method === 'manual')!.status).toBe('canceled');
+    expect(v.holds[0]).toMatchObject({ state: 'captured', released: { amount: 30_000 - fee } });
+    const pi = (await shop.stripe.paymentIntents.list({ limit: 100 })).data.find((p) => p.capture_method === 'manual')!;
+    expect(pi).toMatchObject({ status: 'succeeded', amount_received: fee });
+    expect((await shop.ok('bookings.get', { id: b.id })).balanceDue.amount).toBe(0);
   });
 
   it('refunds refuse an uncaptured hold and point at the deposit panel', async () => {
