@@ -61,6 +61,7 @@ test('search: one letter asks for two; a full page says it shows the first of mo
 test('F2 on a booking opened from Bookings shows the list; Ctrl+N from the Counter and Esc come back to the Counter', async ({ page }) => {
   const booking = await bookFor('Oudewater', 3);
   await page.goto(harness.launchUrl);
+  await expect(page.getByRole('combobox', { name: /Find a booking/ })).toBeFocused();
   await page.keyboard.press('F2');
   await expect(page.getByRole('heading', { level: 1, name: 'Bookings' })).toBeVisible();
   await page.getByRole('button', { name: 'New booking' }).click();
@@ -133,6 +134,8 @@ test('messages belong to their screen; successes do not stack; a fixed field dro
 
 test('back to "Any class": the price pane drops the quote for the class left behind', async ({ page }) => {
   await page.goto(harness.launchUrl);
+  // The keymap listens once the counter is up (its search box takes focus on arrival).
+  await expect(page.getByRole('combobox', { name: /Find a booking/ })).toBeFocused();
   await page.keyboard.press('Control+n');
   await fillDateTime(page, 'Pickup (shop time)', 'Pickup', `${dateIn(80)}T09:00`);
   await fillDateTime(page, 'Return (shop time)', 'Return', `${dateIn(82)}T09:00`);

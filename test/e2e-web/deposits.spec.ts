@@ -159,6 +159,7 @@ test('a phone booking paid by link: QR code and link, paid on the Checkout page,
 
 test('a manager sets the deposit policy in Settings; a bad amount is refused with a sentence and nothing is saved', async ({ page }) => {
   await page.goto(harness.launchUrl);
+  await expect(page.getByRole('combobox', { name: /Find a booking/ })).toBeFocused();
   await page.keyboard.press('F6');
   const form = page.getByRole('form', { name: 'Deposit policy' });
   await expect(form.getByLabel('Van deposit', { exact: true })).toBeVisible();
