@@ -48,6 +48,14 @@ function serveOverHttp(reason) {
   return runChild(process.execPath, [join(root, 'out/main/harness.js')]);
 }
 
+// better-sqlite3 13 needs Node 22: under an older Node the app crashes at its first query.
+// `npm start` runs the project's own Node 22 (the `node` devDependency); a bare `node` may not.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  console.error(`Keydesk needs Node 22 or newer; this is Node ${process.versions.node}. Start it with "npm start", which uses the project's Node 22.`);
+  process.exit(1);
+}
+
 const electron = electronBinary();
 let result;
 if (electron.path) {
@@ -59,5 +67,10 @@ if (electron.path) {
   }
 } else {
   result = await serveOverHttp(electron.reason);
+}
+if (result.signal && result.signal !== 'SIGINT' && result.signal !== 'SIGTERM') {
+  // A crash must not look like a clean stop to whoever started us.
+  console.error(`Keydesk stopped unexpectedly (${result.signal}); see the log in the data folder.`);
+  process.exit(1);
 }
 process.exit(result.signal === 'SIGINT' || result.signal === 'SIGTERM' ? 0 : result.code);

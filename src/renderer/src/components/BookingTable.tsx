@@ -73,7 +73,8 @@ export function BookingTable({
               <span className="plate">{b.vehicle.plate}</span>
               <span className="sub">{className(b.vehicle.class)}</span>
             </td>
-            <td>
+            {/* The board's flag ("No-show? 9 h 31") goes under the status rather than past the card's edge. */}
+            <td className="wrap">
               <StatusBadge status={b.status} />
               {flagOf?.(b) && <span className={`flag ${flagOf(b)?.kind ?? ''}`}>{flagOf(b)?.text}</span>}
             </td>
