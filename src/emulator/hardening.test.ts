@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from './server';
 import { startHarness, stripeError, type EmulatorHarness } from './testHarness';
+import { fakeStripeKey } from '../../test/support/fakeStripeKey';
 
 let h: EmulatorHarness;
 let stripe: Stripe;
@@ -34,14 +35,14 @@ function client(key: string): Stripe {
 
 describe('API keys: only the keys this emulator issued (issue #14)', () => {
   it('refuses another sk_test_ key with Stripe\'s 401 and masked key', async () => {
-    const key = 'sk_test_51NotIssuedByThisEmulatorabcd';
+    const key = fakeStripeKey('sk_test', '51NotIssuedByThisEmulatorabcd');
     const err = await stripeError(client(key).customers.list());
     expect([err.type, err.rawType, err.statusCode]).toEqual(['StripeAuthenticationError', 'invalid_request_error', 401]);
     expect(err.message).toBe(`Invalid API Key provided: sk_test_${'*'.repeat(key.length - 'sk_test_'.length - 4)}abcd`);
   });
 
   it('refuses a live key likewise', async () => {
-    const err = await stripeError(client('sk_live_51Habcdefghijklmnop1234').paymentIntents.list());
+    const err = await stripeError(client(fakeStripeKey('sk_live', '51Habcdefghijklmnop1234')).paymentIntents.list());
     expect([err.type, err.statusCode]).toEqual(['StripeAuthenticationError', 401]);
     expect(err.message).toMatch(/^Invalid API Key provided: sk_live_\*+1234$/);
   });

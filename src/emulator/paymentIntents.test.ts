@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, stripeError, type EmulatorHarness } from './testHarness';
+import { fakeStripeKey } from '../../test/support/fakeStripeKey';
 
 let h: EmulatorHarness;
 let stripe: Stripe;
@@ -26,7 +27,7 @@ describe('authentication and error envelope', () => {
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toMatch(/did not provide an API key/);
     const Stripe = (await import('stripe')).default;
-    const live = new Stripe('sk_live_123456789', { ...h.emulator.stripeOptions, maxNetworkRetries: 0 });
+    const live = new Stripe(fakeStripeKey('sk_live', '123456789'), { ...h.emulator.stripeOptions, maxNetworkRetries: 0 });
     const err = await stripeError(live.paymentIntents.list());
     expect(err.type).toBe('StripeAuthenticationError');
     expect(err.statusCode).toBe(401);

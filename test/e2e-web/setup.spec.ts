@@ -3,6 +3,7 @@ import { startOfficeStack } from '../../src/main/testing/officeStack';
 import type { OfficeStack } from '../../src/main/testing/officeStack';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
+import { fakeStripeKey } from '../support/fakeStripeKey';
 
 // First-run setup in test mode, with the emulator standing in for Stripe and a real office relay.
 let office: OfficeStack;
@@ -31,7 +32,7 @@ test('first run: test mode set up against Stripe and the relay, ends on the coun
 
   // A live key is refused in test mode before it is sent anywhere.
   const key = form.getByLabel(/Stripe secret key/);
-  await key.fill('sk_live_51RealMoneyKey');
+  await key.fill(fakeStripeKey('sk_live', '51RealMoneyKey'));
   await form.getByRole('button', { name: 'Check key with Stripe' }).click();
   await expect(form.getByText(/This is a live key/)).toBeVisible();
   await expect(key).toHaveAttribute('aria-invalid', 'true');

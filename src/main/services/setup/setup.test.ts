@@ -11,6 +11,7 @@ import { plainFileSecretStore } from '../../secrets/secretStore';
 import { startOfficeStack } from '../../testing/officeStack';
 import type { OfficeStack } from '../../testing/officeStack';
 import { waitFor } from '../../../../test/support/waitFor';
+import { fakeStripeKey } from '../../../../test/support/fakeStripeKey';
 
 const ANYONE: CallContext = { role: null, staffId: null, transport: 'internal' };
 const CLERK: CallContext = { role: 'clerk', staffId: 'x', transport: 'internal' };
@@ -78,12 +79,12 @@ describe('setup checks against the emulator standing in for Stripe', () => {
     const h = await start();
     await expect(call(h, 'setup.checkStripeKey', { mode: 'test', stripeKey: office.apiKey })).resolves.toMatchObject({ livemode: false });
     // Stripe answers an unknown key with 401; the emulator does too once it refuses keys it did not issue.
-    await expect(call(h, 'setup.checkStripeKey', { mode: 'test', stripeKey: 'sk_test_NotAKeyStripeIssued123' })).rejects.toThrow(/does not recognise this key/);
+    await expect(call(h, 'setup.checkStripeKey', { mode: 'test', stripeKey: fakeStripeKey('sk_test', 'NotAKeyStripeIssued123') })).rejects.toThrow(/does not recognise this key/);
   });
 
   it('refuses a live key in test mode and a test key in live mode without sending it', async () => {
     const h = await start();
-    await expect(call(h, 'setup.checkStripeKey', { mode: 'test', stripeKey: 'sk_live_abcdef123' })).rejects.toThrow(/live key/);
+    await expect(call(h, 'setup.checkStripeKey', { mode: 'test', stripeKey: fakeStripeKey('sk_live', 'abcdef123') })).rejects.toThrow(/live key/);
     await expect(call(h, 'setup.checkStripeKey', { mode: 'live', stripeKey: office.apiKey })).rejects.toThrow(/test key/);
     const { checks, ready } = await call<{ checks: { id: string; ok: boolean }[]; ready: boolean }>(h, 'setup.check', plan({ mode: 'live', reader: 'server-driven' }));
     expect(ready).toBe(false);

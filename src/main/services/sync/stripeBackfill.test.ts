@@ -4,6 +4,7 @@ import type { EmulatorHarness } from '../../../emulator/testHarness';
 import { openTestShop } from '../../testing/testShop';
 import { createStripeEventApplier } from './stripeEventApplier';
 import { BACKFILL_STREAM, backfillFromStripe, outageWatcher } from './stripeBackfill';
+import { fakeStripeKey } from '../../../../test/support/fakeStripeKey';
 
 let h: EmulatorHarness;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('catch-up from Stripe’s events list', () => {
 
   it('a wrong key fails loudly rather than pretending to have caught up', async () => {
     const shop = await openTestShop();
-    await expect(backfillFromStripe({ stripe: { ok: true, value: { apiKey: 'sk_test_neverIssuedByStripe1', ...h.emulator.stripeOptions } }, applier: createStripeEventApplier(shop.b.db, 'i'), sinceSec: 0 })).rejects.toThrow();
+    await expect(backfillFromStripe({ stripe: { ok: true, value: { apiKey: fakeStripeKey('sk_test', 'neverIssuedByStripe1'), ...h.emulator.stripeOptions } }, applier: createStripeEventApplier(shop.b.db, 'i'), sinceSec: 0 })).rejects.toThrow();
   });
 });
 
