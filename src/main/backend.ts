@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { platform } from 'node:os';
 import { contract } from '../shared/contract';
-import type { Input, MethodName, Output } from '../shared/contract';
+import type { EventPayload, Input, MethodName, Output } from '../shared/contract';
 import type { AppInfo, Mode } from '../shared/contract/app';
 import type { Result } from '../shared/errors';
 import type { Db } from './db/connection';
@@ -168,16 +168,20 @@ export function createBackend(opts: BackendOptions): Backend {
     const s = settings.api.get();
     return { name: s.shopName, locale: s.locale, currency: s.currency, footer: s.receiptFooter };
   };
-  const payments = createPaymentsModule({
+  // What the two money capabilities share: the booking, Stripe, manager approvals, the shop, one push.
+  const money = {
     db,
     installId,
     now,
     mode,
-    booking: (id) => bookings.api.get(id),
+    booking: (id: string) => bookings.api.get(id),
     stripe: () => stripe.gateway(),
     verifyPin: approverPin,
     shop: shopFacts,
-    emit: (p) => events.emit('payments.changed', p),
+    emit: (p: EventPayload<'payments.changed'>) => events.emit('payments.changed', p),
+  };
+  const payments = createPaymentsModule({
+    ...money,
     // Called only when a receipt is printed, long after `deposits` below exists.
     depositLines: (id) => deposits.api.receiptLines(id),
     readerDriver: () => settings.api.get().readerDriver,
@@ -185,15 +189,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...opts.payments,
   });
   const deposits = createDepositsModule({
-    db,
-    installId,
-    now,
-    mode,
-    booking: (id) => bookings.api.get(id),
-    stripe: () => stripe.gateway(),
-    verifyPin: approverPin,
-    shop: shopFacts,
-    emit: (p) => events.emit('payments.changed', p),
+    ...money,
     selectedReader: () => payments.api.selectedReaderId(),
     readerPollMs: opts.payments?.readerPollMs,
     readerTimeoutMs: opts.payments?.readerTimeoutMs,
