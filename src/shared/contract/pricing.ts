@@ -220,6 +220,12 @@ const rateCardInputSchema = z.preprocess((value, ctx) => {
 
 const rateCardAnswer = z.object({ card: rateCardSummarySchema, raw: rateCardSchema });
 
+/**
+ * What to do with versions already scheduled after the one being saved (they would replace it
+ * on their dates): 'cancel' them, or 'keep' them knowingly. Required only when there are some.
+ */
+export const laterVersionsSchema = z.enum(['cancel', 'keep'], { message: 'Choose whether to cancel the scheduled version or keep it' });
+
 export const pricingMethods = {
   'rates.get': method({
     access: 'clerk',
@@ -230,7 +236,7 @@ export const pricingMethods = {
   'rates.update': method({
     access: 'manager',
     summary: 'Save a new version of the rate card; existing bookings keep the version they were priced with',
-    input: z.object({ card: rateCardInputSchema }).strict(),
+    input: z.object({ card: rateCardInputSchema, laterVersions: laterVersionsSchema.optional() }).strict(),
     output: rateCardAnswer,
   }),
 } as const;

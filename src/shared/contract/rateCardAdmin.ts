@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { moneySchema } from '../money';
 import { method } from './define';
-import { instantSchema } from './fields';
-import { rateCardSchema } from './pricing';
+import { instantSchema, requiredText } from './fields';
+import { laterVersionsSchema, rateCardSchema } from './pricing';
+
+export type LaterVersionsChoice = z.infer<typeof laterVersionsSchema>;
 
 /**
  * Rate-card editing for managers (issue 15): a preview that prices one sample booking with the
@@ -33,11 +35,27 @@ export type PreviewQuote = z.infer<typeof previewQuoteSchema>;
 
 const upcomingSchema = z.array(z.object({ id: z.string(), version: z.number().int(), effectiveFrom: instantSchema }));
 
+/** One saved version and what it is now. `effectiveFrom` is its date, or when it was saved if it applied at once. */
+export const rateCardVersionSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  savedAt: instantSchema,
+  savedBy: z.string().nullable(),
+  effectiveFrom: instantSchema,
+  state: z.enum(['in_force', 'scheduled', 'superseded', 'cancelled']),
+  /** The version that took (or will take) over from this one, and when; null if none. */
+  replacedBy: z.object({ version: z.number().int(), at: instantSchema }).nullable(),
+  cancelledAt: instantSchema.nullable(),
+  cancelledBy: z.string().nullable(),
+});
+export type RateCardVersionView = z.infer<typeof rateCardVersionSchema>;
+
 export const rateCardAdminMethods = {
   'rates.schedule': method({
     access: 'manager',
     summary: 'Save a new version of the rate card that takes effect at a future date and time',
-    input: z.object({ card: rateCardSchema, effectiveFrom: instantSchema }).strict(),
+    input: z.object({ card: rateCardSchema, effectiveFrom: instantSchema, laterVersions: laterVersionsSchema.optional() }).strict(),
     output: z.object({ version: z.number().int(), effectiveFrom: instantSchema, upcoming: upcomingSchema }),
   }),
   'rates.upcoming': method({
@@ -45,6 +63,18 @@ export const rateCardAdminMethods = {
     summary: 'Rate-card versions saved to take effect later',
     input: z.object({}).strict(),
     output: z.object({ upcoming: upcomingSchema }),
+  }),
+  'rates.versions': method({
+    access: 'manager',
+    summary: 'Every saved version of the rate card: in force, scheduled, superseded or cancelled',
+    input: z.object({}).strict(),
+    output: z.object({ versions: z.array(rateCardVersionSchema) }),
+  }),
+  'rates.cancelScheduled': method({
+    access: 'manager',
+    summary: 'Cancel a rate-card version scheduled for a later date, before it takes effect; audited',
+    input: z.object({ id: z.string().min(1), version: z.number().int().min(1), reason: requiredText('Reason', 200) }).strict(),
+    output: z.object({ versions: z.array(rateCardVersionSchema) }),
   }),
   'rates.preview': method({
     access: 'manager',

@@ -2,9 +2,10 @@ import type { Db } from '../../db/connection';
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { ModuleWithApi } from '../../core/module';
 import { withEffectiveDates } from './effectiveRates';
+import type { EffectiveRates } from './effectiveRates';
 import { checkClassesCovered, previewRateCard } from './rateCardAdmin';
 import { createRateCardService } from './rateCards';
-import type { LoadedCard, RateCardService } from './rateCards';
+import type { LoadedCard } from './rateCards';
 
 // The pure engine, for bookings (quotes) and the demo seed.
 export { prepareRateCard, priceBooking } from './priceBooking';
@@ -23,25 +24,32 @@ export type PricingDeps = {
   now: () => Date;
   /** Vehicle classes the fleet still has vehicles in (fleet is built after pricing, so this is read late). */
   classesInUse?: () => readonly string[];
+  /** The shop's clock and language, for the dates in sentences (settings are built before pricing). */
+  shop?: () => { timeZone: string; locale: string };
 };
 
-export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardService> {
+export function createPricingModule(deps: PricingDeps): ModuleWithApi<EffectiveRates> {
   // Versions take effect at their date (rateCards.ts stores them; effectiveRates picks the one in force).
-  const rates = withEffectiveDates(createRateCardService(deps), deps);
+  const rates = withEffectiveDates(createRateCardService(deps), { ...deps, shop: deps.shop ?? (() => ({ timeZone: 'UTC', locale: 'en-GB' })) });
   const answer = (l: LoadedCard) => ({ card: rates.summary(l), raw: l.raw });
   const handlers: PartialHandlerTable = {
     'rates.get': () => answer(rates.current()),
     // The contract has already parsed the card; save() parses again and stores only the parsed value.
     'rates.update': (input, ctx) => {
       checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
-      return answer(rates.save(input.card, ctx));
+      return answer(rates.saveNow(input.card, ctx, input.laterVersions));
     },
     'rates.schedule': (input, ctx) => {
       checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
-      const saved = rates.schedule(input.card, input.effectiveFrom, ctx);
+      const saved = rates.schedule(input.card, input.effectiveFrom, ctx, input.laterVersions);
       return { version: saved.version, effectiveFrom: saved.effectiveFrom, upcoming: rates.upcoming() };
     },
     'rates.upcoming': () => ({ upcoming: rates.upcoming() }),
+    'rates.versions': () => ({ versions: rates.versions() }),
+    'rates.cancelScheduled': (input, ctx) => {
+      rates.cancelScheduled(input, ctx);
+      return { versions: rates.versions() };
+    },
     'rates.preview': (input) => previewRateCard(rates, input.card, input.sample, deps.classesInUse?.() ?? [], deps.now()),
   };
   return { name: 'pricing', handlers, api: rates };

@@ -61,7 +61,8 @@ function priceSample(card: PreparedRateCard, s: Sample, computedAt: string): Pri
 export function previewRateCard(rates: RateCardService, edited: ParsedRateCard, sample: Sample, inUse: readonly string[], now: Date) {
   const at = now.toISOString();
   const next = rates.currentOrNull();
-  const proposedCard = prepareRateCard({ ...edited, version: (next?.id === edited.id ? next.version : 0) + 1 });
+  // The number saving would give it: after every stored version, scheduled ones included.
+  const proposedCard = prepareRateCard({ ...edited, version: rates.nextVersion(edited.id) });
   let proposed: PreviewQuote;
   try {
     proposed = view(priceSample(proposedCard, sample, at));

@@ -35,6 +35,10 @@ export type RateCardService = {
    * is stored: unknown keys, `__proto__` included, never reach the database.
    */
   save(raw: unknown, ctx: Pick<CallContext, 'staffId' | 'role'>): LoadedCard;
+  /** The card as `save` would store it; 'invalid_input' naming each bad field. Writes nothing. */
+  parse(raw: unknown): ParsedRateCard;
+  /** The number the next saved version of card `id` gets. */
+  nextVersion(id: string): number;
   summary(loaded: LoadedCard): RateCardSummary;
 };
 
@@ -77,22 +81,27 @@ export function createRateCardService(deps: { db: Db; installId: string; now: ()
     return load(row);
   }
 
-  function save(raw: unknown, ctx: Pick<CallContext, 'staffId' | 'role'>): LoadedCard {
+  function parse(raw: unknown): ParsedRateCard {
     const parsed = rateCardSchema.safeParse(raw, { error: fallbackMessage });
     if (!parsed.success) {
       const err = fromZodError(parsed.error, ['card']);
       throw new PosError('invalid_input', err.message, { fields: err.fields });
     }
+    return parsed.data;
+  }
+
+  function save(raw: unknown, ctx: Pick<CallContext, 'staffId' | 'role'>): LoadedCard {
+    const data = parse(raw);
     const saved = db.transaction(() => {
       const before = currentOrNull();
-      const version = repo.latestVersion(parsed.data.id) + 1;
-      const card: ParsedRateCard = { ...parsed.data, version };
+      const version = repo.latestVersion(data.id) + 1;
+      const card: ParsedRateCard = { ...data, version };
       const at = now().toISOString();
       repo.insert({
-        id: parsed.data.id,
+        id: data.id,
         version,
-        name: parsed.data.name,
-        currency: parsed.data.currency,
+        name: data.name,
+        currency: data.currency,
         card_json: JSON.stringify(card),
         install_id: installId,
         created_by: ctx.staffId,
@@ -104,11 +113,11 @@ export function createRateCardService(deps: { db: Db; installId: string; now: ()
         actorRole: ctx.role,
         action: 'rates.update',
         entityType: 'rate_card',
-        entityId: parsed.data.id,
+        entityId: data.id,
         before: before ? { id: before.id, version: before.version } : null,
-        after: { id: parsed.data.id, version },
+        after: { id: data.id, version },
       });
-      const row = repo.byVersion(parsed.data.id, version);
+      const row = repo.byVersion(data.id, version);
       if (!row) throw new Error('rate card vanished while saving');
       return load(row);
     })();
@@ -143,5 +152,5 @@ export function createRateCardService(deps: { db: Db; installId: string; now: ()
     };
   }
 
-  return { current, currentOrNull, version, save, summary };
+  return { current, currentOrNull, version, save, parse, nextVersion: (id) => repo.latestVersion(id) + 1, summary };
 }
