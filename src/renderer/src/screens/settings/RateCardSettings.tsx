@@ -8,6 +8,9 @@ import { majorText, parseAmount, showMoney } from '../../format/money';
 import { fromLocalInput, showDateTime } from '../../format/time';
 import { useApp } from '../../stores/appStore';
 import { errorFor, useChange, useLoad } from './adminKit';
+import { RateCardVersions } from './RateCardVersions';
+import { LaterVersionsChoice } from './LaterVersionsChoice';
+import type { PendingSave } from './LaterVersionsChoice';
 
 /**
  * The rate card as a form: each rate its own field, checked here as typed (amounts) and by main
@@ -109,7 +112,10 @@ export function RateCardSettings() {
   const [preview, setPreview] = useState<Output<'rates.preview'> | null>(null);
   // Empty: the new version applies as soon as it is saved.
   const [appliesFrom, setAppliesFrom] = useState('');
-  const upcoming = useLoad('rates.upcoming', {});
+  const versions = useLoad('rates.versions', {});
+  const scheduled = (versions.data?.versions ?? []).filter((v) => v.state === 'scheduled').sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
+  // A save that would take effect before a scheduled version: the manager chooses what happens to it.
+  const [pending, setPending] = useState<PendingSave | null>(null);
   const stored = rates.data?.raw as ParsedRateCard | undefined;
   // Vehicle classes are the card's classes: a new one is added to the draft and saved with it.
   const [added, setAdded] = useState<{ code: string; name: string }[]>([]);
@@ -181,21 +187,42 @@ export function RateCardSettings() {
     e.preventDefault();
     const card = draftCard();
     if (!card) return;
-    let ok: unknown;
-    if (appliesFrom.trim() === '') {
-      ok = await save.run('rates.update', { card }, 'Rate card saved as a new version. New bookings use it; existing bookings keep their price.');
-    } else {
-      const effectiveFrom = fromLocalInput(appliesFrom, tz);
+    let effectiveFrom: string | null = null;
+    if (appliesFrom.trim() !== '') {
+      effectiveFrom = fromLocalInput(appliesFrom, tz);
       if (!effectiveFrom) {
         save.setFields({ effectiveFrom: 'Enter the date and time the new prices apply from' });
         return;
       }
-      ok = await save.run('rates.schedule', { card, effectiveFrom }, 'Rate card saved as a new version that applies from the date you gave. Until then the current prices stay.');
     }
+    const from = effectiveFrom ?? new Date().toISOString();
+    const later = scheduled.filter((v) => v.effectiveFrom > from);
+    // Main asks too (and decides); asking first shows both dates before anything is sent.
+    if (later.length > 0) {
+      setPending({ card, effectiveFrom, later, message: null });
+      return;
+    }
+    await send({ card, effectiveFrom, later: [], message: null }, undefined);
+  }
+
+  async function send(p: PendingSave, laterVersions: 'cancel' | 'keep' | undefined) {
+    const choice = laterVersions === undefined ? {} : { laterVersions };
+    const ok =
+      p.effectiveFrom === null
+        ? await save.run('rates.update', { card: p.card, ...choice }, 'Rate card saved as a new version. New bookings use it; existing bookings keep their price.')
+        : await save.run('rates.schedule', { card: p.card, effectiveFrom: p.effectiveFrom, ...choice }, 'Rate card saved as a new version that applies from the date you gave. Until then the current prices stay.');
     if (ok) {
       setPreview(null);
       setAppliesFrom('');
-      await Promise.all([rates.reload(), upcoming.reload()]);
+      setPending(null);
+      await Promise.all([rates.reload(), versions.reload()]);
+      return;
+    }
+    const refused = save.lastError();
+    if (refused?.fields?.laterVersions !== undefined) {
+      // A version was scheduled meanwhile (another counter): ask with main's sentence.
+      await versions.reload();
+      setPending({ ...p, message: refused.fields.laterVersions });
     }
   }
 
@@ -267,17 +294,21 @@ export function RateCardSettings() {
           {Object.entries(save.fields)
             .filter(([k]) => /^card\.classes\.[^.]+$/.test(k) || k === 'card.classes')
             .map(([k, v]) => <p key={k} role="alert" className="field-error">{v}</p>)}
-          {(upcoming.data?.upcoming.length ?? 0) > 0 && (
+          {scheduled.length > 0 && (
             <p className="hint" role="note">
-              Already scheduled: {upcoming.data?.upcoming.map((u) => `version ${u.version} from ${showDateTime(u.effectiveFrom, tz, locale)}`).join('; ')}.
+              Already scheduled: {scheduled.map((u) => `version ${u.version} from ${showDateTime(u.effectiveFrom, tz, locale)}`).join('; ')}.
             </p>
           )}
           <Field id="rc-applies" label="New prices apply from" hint="Leave empty to apply them as soon as you save" error={errorFor(save.fields, 'effectiveFrom')}>
             {(c) => <input {...c} type="datetime-local" value={appliesFrom} onChange={(e) => setAppliesFrom(e.target.value)} />}
           </Field>
+          {pending && (
+            <LaterVersionsChoice pending={pending} nextVersion={preview?.proposed.rateCardVersion ?? null} tz={tz} locale={locale} busy={save.busy}
+              onChoose={(c) => void send(pending, c)} onBack={() => setPending(null)} />
+          )}
           <div className="actions">
-            <button type="submit" className="primary" disabled={save.busy}>Save as new version</button>
-            <button type="button" onClick={() => { void rates.reload(); setPreview(null); save.setFields({}); }}>Discard changes</button>
+            <button type="submit" className="primary" disabled={save.busy || pending !== null}>Save as new version</button>
+            <button type="button" onClick={() => { void rates.reload(); setPreview(null); setPending(null); save.setFields({}); }}>Discard changes</button>
           </div>
         </form>
 
@@ -306,6 +337,7 @@ export function RateCardSettings() {
           )}
         </section>
       </div>
+      {versions.data && <RateCardVersions versions={versions.data.versions} tz={tz} locale={locale} onChanged={async () => { await Promise.all([rates.reload(), versions.reload()]); }} />}
     </div>
   );
 }
