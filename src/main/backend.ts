@@ -162,7 +162,7 @@ export function createBackend(opts: BackendOptions): Backend {
     const m = await staff.api.verifyPin(id, pin);
     return { ...m, role: m.role === 'admin' ? ('manager' as const) : m.role };
   };
-  const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments });
+  const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments, pinThresholdBp: () => settings.api.get().discountPinThresholdBp, locale: () => settings.api.get().locale });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
   const shopFacts = () => {
     const s = settings.api.get();

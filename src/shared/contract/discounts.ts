@@ -3,6 +3,7 @@ import { moneySchema, nonNegativeMinorSchema } from '../money';
 import { method } from './define';
 import { idSchema, localDateSchema, requiredText } from './fields';
 import { pinSchema } from './staff';
+import { BOOKING_STATUSES } from './bookings';
 
 /**
  * Discounts and additional drivers on a booking (issue 15). Main re-prices the booking with the
@@ -31,9 +32,17 @@ export const bookingDriverSchema = z.object({
 export type BookingDriver = z.infer<typeof bookingDriverSchema>;
 
 const adjusted = z.object({
+  status: z.enum(BOOKING_STATUSES),
   discounts: z.array(bookingDiscountSchema),
   drivers: z.array(bookingDriverSchema),
   total: moneySchema,
+  /** Paid less refunded so far. */
+  paid: moneySchema,
+  /** Still to take; negative when more was paid than the booking now costs (owed back: refund it). */
+  balanceDue: moneySchema,
+  /** Discounts while reserved, out or returned (not yet closed); drivers while reserved or out. */
+  canDiscount: z.boolean(),
+  canChangeDrivers: z.boolean(),
 });
 
 export const discountMethods = {
@@ -45,7 +54,7 @@ export const discountMethods = {
   }),
   'bookings.discounts.add': method({
     access: 'clerk',
-    summary: 'Give a reserved booking a percentage or fixed discount with a reason; above the limit a manager’s PIN',
+    summary: 'Give a booking (reserved, out, or returned and not closed) a percentage or fixed discount with a reason; above the shop’s limit a manager’s PIN',
     input: z
       .object({
         bookingId: idSchema,
@@ -65,13 +74,13 @@ export const discountMethods = {
   }),
   'bookings.discounts.remove': method({
     access: 'clerk',
-    summary: 'Remove a discount from a reserved booking (it stays in the audit trail)',
+    summary: 'Remove a discount from a booking not yet closed (it stays in the audit trail)',
     input: z.object({ bookingId: idSchema, discountId: idSchema }).strict(),
     output: adjusted,
   }),
   'bookings.drivers.add': method({
     access: 'clerk',
-    summary: 'Add a driver to a reserved booking; the young-driver fee is priced for each driver',
+    summary: 'Add a driver to a booking that is reserved or out on rent; the young-driver fee is priced for each driver',
     input: z
       .object({
         bookingId: idSchema,
@@ -85,7 +94,7 @@ export const discountMethods = {
   }),
   'bookings.drivers.remove': method({
     access: 'clerk',
-    summary: 'Remove an additional driver from a reserved booking',
+    summary: 'Remove an additional driver from a booking that is reserved or out on rent',
     input: z.object({ bookingId: idSchema, driverId: idSchema }).strict(),
     output: adjusted,
   }),

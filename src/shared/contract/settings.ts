@@ -35,6 +35,12 @@ export const settingsSchema = z.object({
   turnaroundMinutes: z.number().int({ message: 'Whole minutes only' }).min(0).max(1440),
   /** Refunds above this amount (minor units, shop currency) need a manager's PIN. */
   refundPinThreshold: nonNegativeMinorSchema,
+  /** A clerk's discounts worth more than this share of the booking's price (basis points: 1000 = 10 %) need a manager's PIN. */
+  discountPinThresholdBp: z
+    .number({ message: 'Enter a percentage from 0 to 100' })
+    .int({ message: 'Use at most two decimals, e.g. 12.5' })
+    .min(0, { message: 'Cannot be below 0 %' })
+    .max(10_000, { message: 'Cannot be above 100 %' }),
   /** Office relay that streams Stripe's webhooks to this counter; empty when not used. */
   relayUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'Must be an http(s) address' })]),
   receiptFooter: noteSchema('Receipt footer', 500),

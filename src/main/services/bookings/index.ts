@@ -14,6 +14,8 @@ export { uniqueBookingRef } from './bookingRef';
 export { CONFLICTS_SQL, createBookingsRepo } from './bookingsRepo';
 export type { BookingRow } from './bookingsRepo';
 export { writeQuote } from './quoteStore';
+// What the counter still has to take (negative: owed back), for screens that re-price a booking.
+export { balanceDue } from './bookingView';
 // Photos are kept by the photos capability; this is the one check that a ref names a kept file.
 export { isStoredFile } from './signatureStore';
 

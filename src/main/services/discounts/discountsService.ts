@@ -7,18 +7,29 @@ import type { CallContext } from '../../core/handlers';
 import { badInput } from '../../core/errors';
 import { newId } from '../../core/ids';
 import { ageOn, localDate } from '../../core/shopTime';
-import { createBookingsRepo } from '../bookings/index';
+import { formatMoney } from '../../../shared/money';
+import { balanceDue, createBookingsRepo } from '../bookings/index';
 import type { BookingDiscountFact, BookingRow } from '../bookings/index';
 import type { DriversApi } from '../drivers/index';
 import type { Repricer } from './repricer';
 
 /**
- * Discounts (percentage or fixed, with a reason) and additional drivers on a reserved booking.
- * A discount worth more than DISCOUNT_PIN_SHARE_BP of the booking's price needs a manager's PIN
- * when a clerk gives it; a discount worth more than the price is refused. Each change re-prices
- * the booking with the rate-card version it was quoted on, in one transaction with its audit row.
+ * Discounts (percentage or fixed, with a reason) and additional drivers on a booking.
+ *
+ * When: a driver is added while the booking is reserved or the car is out (a second driver at
+ * pickup or during the rental); a discount while reserved, out, or returned and not yet closed
+ * (goodwill at the return). Never on a closed, cancelled or no-show booking.
+ *
+ * Limits: a clerk's discounts not approved by a manager, together, may take at most the shop's
+ * `discountPinThresholdBp` share of the undiscounted price; above it a manager's PIN. A fixed
+ * discount above what the booking still costs is refused. Both are checked again inside the
+ * write-locking transaction, so discounts given at the same moment cannot stack past either.
+ *
+ * Each change re-prices the booking with the rate-card version it was quoted on (a returned
+ * booking with its return: late hours, fuel, mileage, damage), in one transaction with its audit
+ * row. Money already paid stays; the balance follows, and a price below what was paid leaves a
+ * credit the refund flow returns.
  */
-export const DISCOUNT_PIN_SHARE_BP = 1000;
 
 type DiscountRow = {
   id: string;
@@ -32,7 +43,29 @@ type DiscountRow = {
 };
 
 type Actor = Pick<CallContext, 'staffId' | 'role'>;
-export type Adjusted = { discounts: BookingDiscount[]; drivers: BookingDriver[]; total: { amount: number; currency: CurrencyCode } };
+type Money = { amount: number; currency: CurrencyCode };
+export type Adjusted = {
+  status: BookingRow['status'];
+  discounts: BookingDiscount[];
+  drivers: BookingDriver[];
+  total: Money;
+  paid: Money;
+  /** Still to take; negative when more was paid than the booking now costs (owed back). */
+  balanceDue: Money;
+  canDiscount: boolean;
+  canChangeDrivers: boolean;
+};
+
+const DISCOUNT_STATUSES: readonly BookingRow['status'][] = ['reserved', 'checked_out', 'returned'];
+const DRIVER_STATUSES: readonly BookingRow['status'][] = ['reserved', 'checked_out'];
+const STATUS_WORDS: Record<BookingRow['status'], string> = {
+  reserved: 'reserved',
+  checked_out: 'out on rent',
+  returned: 'returned',
+  closed: 'closed',
+  cancelled: 'cancelled',
+  no_show: 'a no-show',
+};
 export type DiscountInput = {
   bookingId: string;
   kind: 'percent' | 'fixed';
@@ -52,6 +85,9 @@ export function createDiscountsService(deps: {
   drivers: DriversApi;
   repricer: () => Repricer;
   verifyManagerPin: (staffId: string, pin: string) => Promise<{ id: string; name: string }>;
+  /** The shop's PIN threshold for discounts, in basis points of the price (settings). */
+  pinThresholdBp: () => number;
+  locale: () => string;
 }) {
   const { db, installId, now, drivers } = deps;
   const bookings = createBookingsRepo(db);
@@ -71,13 +107,62 @@ export function createDiscountsService(deps: {
     );
   }
 
-  function reserved(bookingId: string): BookingRow {
+  function editable(bookingId: string, what: 'discount' | 'driver'): BookingRow {
     const b = bookings.get(bookingId);
     if (!b) throw badInput('bookingId', 'That booking could not be found; search for it again');
-    if (b.status !== 'reserved') {
-      throw new PosError('conflict', `${b.ref} is ${b.status.replace('_', ' ')}; discounts and drivers can be changed only while it is reserved.`, { fields: { bookingId: 'Not reserved' } });
+    const allowed = what === 'discount' ? DISCOUNT_STATUSES : DRIVER_STATUSES;
+    if (!allowed.includes(b.status)) {
+      const sentence =
+        what === 'discount'
+          ? `${b.ref} is ${STATUS_WORDS[b.status]}; discounts can be given or removed only until the booking is closed (reserved, out on rent, or returned)`
+          : `${b.ref} is ${STATUS_WORDS[b.status]}; drivers can be added or removed only while it is reserved or the car is out`;
+      throw new PosError('conflict', `${sentence}.`, { fields: { bookingId: sentence } });
     }
     return b;
+  }
+
+  const factOf = (d: Pick<DiscountRow, 'kind' | 'percent_bp' | 'amount' | 'reason'>): BookingDiscountFact =>
+    d.kind === 'percent' ? { kind: 'percent', percentBp: d.percent_bp ?? 0, reason: d.reason } : { kind: 'fixed', amount: d.amount ?? 0, reason: d.reason };
+
+  /**
+   * What the discounts a manager has not approved take off the price, with `added` among them,
+   * against the price with no discount at all: the PIN threshold is a share of the latter, so
+   * several small discounts cannot add up past it without a manager.
+   */
+  function unapprovedShare(b: BookingRow, added: BookingDiscountFact): { value: number; base: number } {
+    const r = deps.repricer();
+    const rows = live.all(b.id);
+    const base = r.price(b, []).total;
+    const approvedOnly = r.price(b, rows.filter((d) => d.approved_by !== null).map(factOf)).total;
+    const all = r.price(b, [...rows.map(factOf), added]).total;
+    return { value: approvedOnly - all, base };
+  }
+
+  function pinSentence(): string {
+    const bp = deps.pinThresholdBp();
+    return bp === 0 ? "Every discount given by a clerk needs a manager's PIN" : `Discounts above ${(bp / 100).toLocaleString(deps.locale())} % of the price need a manager's PIN`;
+  }
+
+  function needsPin(b: BookingRow, added: BookingDiscountFact, ctx: Actor): boolean {
+    if (ctx.role !== 'clerk') return false;
+    const { value, base } = unapprovedShare(b, added);
+    return value * 10_000 > base * deps.pinThresholdBp();
+  }
+
+  /**
+   * A fixed discount above what the booking still costs would be cut short by the engine: refused
+   * instead. The engine takes a fixed discount off the price before tax when tax is added on top
+   * (exclusive), so that is the price it is compared with.
+   */
+  function checkNotAbovePrice(b: BookingRow, input: DiscountInput): void {
+    if (input.kind !== 'fixed') return;
+    const q = b.quote_id ? bookings.getQuote(b.quote_id) : undefined;
+    const exclusive = q?.tax_mode === 'exclusive' && q.tax_total > 0;
+    const price = q ? q.subtotal + q.discount_total : b.total;
+    if ((input.amount ?? 0) <= price) return;
+    const m = (n: number) => formatMoney({ amount: n, currency: b.currency as CurrencyCode }, deps.locale());
+    const what = exclusive ? `${m(price)} before tax` : m(price);
+    throw badInput('amount', `The discount (${m(input.amount ?? 0)}) is more than the price of ${b.ref} as it stands (${what}); enter at most ${m(price)}`);
   }
 
   function view(bookingId: string): Adjusted {
@@ -85,7 +170,13 @@ export function createDiscountsService(deps: {
     if (!b) throw badInput('bookingId', 'That booking could not be found; search for it again');
     const currency = b.currency as CurrencyCode;
     const pickup = localDate(Date.parse(b.pickup_at), deps.timeZone());
+    const { paid, refunded } = bookings.money(b.id);
     return {
+      status: b.status,
+      paid: { amount: paid - refunded, currency },
+      balanceDue: { amount: balanceDue(b.status, b.total, paid, refunded, b.end_fee), currency },
+      canDiscount: DISCOUNT_STATUSES.includes(b.status),
+      canChangeDrivers: DRIVER_STATUSES.includes(b.status),
       discounts: live.all(bookingId).map((d) => ({
         id: d.id,
         kind: d.kind,
@@ -116,24 +207,25 @@ export function createDiscountsService(deps: {
   }
 
   async function addDiscount(input: DiscountInput, ctx: Actor): Promise<Adjusted> {
-    const b0 = reserved(input.bookingId);
-    // Value of the discount against the price before it: what the booking costs now.
-    const value = input.kind === 'percent' ? Math.round((b0.total * (input.percentBp ?? 0)) / 10_000) : (input.amount ?? 0);
-    if (input.kind === 'fixed' && value > b0.total) {
-      throw badInput('amount', `The discount (${(value / 100).toFixed(2)}) is more than the price of ${b0.ref} (${(b0.total / 100).toFixed(2)}); enter at most the price`);
-    }
-    let approvedBy: string | null = null;
-    const needsPin = ctx.role === 'clerk' && value * 10_000 > b0.total * DISCOUNT_PIN_SHARE_BP;
-    if (needsPin) {
-      if (!input.managerId || !input.managerPin) {
-        const sentence = `A discount above ${DISCOUNT_PIN_SHARE_BP / 100} % of the price needs a manager's PIN`;
-        throw new PosError('forbidden', `${sentence}. Ask a manager to enter theirs.`, { fields: { managerPin: sentence } });
-      }
+    const added = factOf({ kind: input.kind, percent_bp: input.percentBp ?? null, amount: input.amount ?? null, reason: input.reason });
+    const b0 = editable(input.bookingId, 'discount');
+    checkNotAbovePrice(b0, input);
+    // A manager giving a discount approves it; a clerk's above the limit needs a manager's PIN.
+    let approvedBy: string | null = ctx.role === 'clerk' ? null : ctx.staffId;
+    const askPin = () => {
+      const sentence = pinSentence();
+      return new PosError('forbidden', `${sentence}. Ask a manager to enter theirs.`, { fields: { managerPin: sentence } });
+    };
+    if (ctx.role === 'clerk' && input.managerId && input.managerPin) {
       approvedBy = (await deps.verifyManagerPin(input.managerId, input.managerPin)).id;
+    } else if (needsPin(b0, added, ctx)) {
+      throw askPin();
     }
     return db.transaction(() => {
-      const b = reserved(input.bookingId);
-      if (b.version !== b0.version) throw new PosError('conflict', `${b.ref} changed while the PIN was checked. Try again.`);
+      // Checked again under the write lock: another discount may have been given meanwhile.
+      const b = editable(input.bookingId, 'discount');
+      checkNotAbovePrice(b, input);
+      if (approvedBy === null && needsPin(b, added, ctx)) throw askPin();
       const id = newId();
       insert.run({
         id,
@@ -148,25 +240,25 @@ export function createDiscountsService(deps: {
         install_id: installId,
         at: now().toISOString(),
       });
-      commit(b, 'booking.discount', ctx, { discountId: id, kind: input.kind, percentBp: input.percentBp ?? null, amount: input.amount ?? null, reason: input.reason, approvedBy });
+      commit(b, 'booking.discount', ctx, { discountId: id, kind: input.kind, percentBp: input.percentBp ?? null, amount: input.amount ?? null, reason: input.reason, approvedBy, status: b.status });
       return view(b.id);
-    })();
+    }).immediate();
   }
 
   function removeDiscount(input: { bookingId: string; discountId: string }, ctx: Actor): Adjusted {
     return db.transaction(() => {
-      const b = reserved(input.bookingId);
+      const b = editable(input.bookingId, 'discount');
       if (remove.run({ id: input.discountId, bookingId: b.id, at: now().toISOString() }).changes !== 1) {
         throw badInput('discountId', 'That discount is not on this booking; reload it');
       }
       commit(b, 'booking.discount_removed', ctx, { discountId: input.discountId });
       return view(b.id);
-    })();
+    }).immediate();
   }
 
   function addDriver(input: DriverInput, ctx: Actor): Adjusted {
     return db.transaction(() => {
-      const b = reserved(input.bookingId);
+      const b = editable(input.bookingId, 'driver');
       if (input.licenceExpiry < b.return_at.slice(0, 10)) throw badInput('licenceExpiry', `The licence expires before the return on ${b.return_at.slice(0, 10)}`);
       if (input.dateOfBirth >= localDate(now().getTime(), deps.timeZone())) throw badInput('dateOfBirth', 'Date of birth must be in the past');
       const d = drivers.add(input, now().toISOString());
@@ -178,16 +270,16 @@ export function createDiscountsService(deps: {
         throw err;
       }
       return view(b.id);
-    })();
+    }).immediate();
   }
 
   function removeDriver(input: { bookingId: string; driverId: string }, ctx: Actor): Adjusted {
     return db.transaction(() => {
-      const b = reserved(input.bookingId);
+      const b = editable(input.bookingId, 'driver');
       drivers.remove(b.id, input.driverId, now().toISOString());
       commit(b, 'booking.driver_removed', ctx, { driverId: input.driverId });
       return view(b.id);
-    })();
+    }).immediate();
   }
 
   return { facts, view, addDiscount, removeDiscount, addDriver, removeDriver };

@@ -6,8 +6,6 @@ import type { RateCardService } from '../pricing/index';
 import { createDiscountsService } from './discountsService';
 import { createRepricer } from './repricer';
 
-export { DISCOUNT_PIN_SHARE_BP } from './discountsService';
-
 export type DiscountsApi = {
   /** Discounts of a saved booking, for bookings to price into every quote. */
   facts(bookingId: string): BookingDiscountFact[];
@@ -22,6 +20,9 @@ export function createDiscountsModule(deps: {
   rates: RateCardService;
   drivers: DriversApi;
   verifyManagerPin: (staffId: string, pin: string) => Promise<{ id: string; name: string }>;
+  /** The shop's PIN threshold for discounts (basis points of the price) and language, read at each call. */
+  pinThresholdBp: () => number;
+  locale: () => string;
   adjustments: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
 }): ModuleWithApi<DiscountsApi> {
   const repricer = createRepricer(deps);

@@ -2,7 +2,7 @@ import { PosError } from '../../../shared/errors';
 import type { Selection } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import { createBookingsRepo, priceFacts, writeQuote } from '../bookings/index';
-import type { BookingRow, PriceFacts } from '../bookings/index';
+import type { BookingDiscountFact, BookingRow, PriceFacts } from '../bookings/index';
 import { createCustomersRepo } from '../customers/index';
 import { createFleetRepo } from '../fleet/index';
 import type { RateCardService } from '../pricing/index';
@@ -11,10 +11,12 @@ import type { PriceQuote } from '../pricing/index';
 /**
  * Prices a saved booking again with the rate-card version it was quoted on, its drivers and
  * discounts included, and stores the new quote as the booking's price. The same facts as the
- * bookings service builds; call `save` inside the transaction that made the change.
+ * bookings service builds (for a returned booking, its return as check-in priced it: the time,
+ * fuel, odometer and damage recorded then); call `save` inside the transaction that made the change.
  */
 export type Repricer = {
-  price(b: BookingRow): PriceQuote;
+  /** `discounts` instead of the booking's own: what the price would be with those. */
+  price(b: BookingRow, discounts?: readonly BookingDiscountFact[]): PriceQuote;
   save(b: BookingRow, q: PriceQuote, at: string): void;
 };
 
@@ -29,10 +31,26 @@ export function createRepricer(deps: {
   const bookings = createBookingsRepo(deps.db);
   const customers = createCustomersRepo(deps.db);
   const fleet = createFleetRepo(deps.db);
+  /** What check-in priced a return with, read back from its hand-over rows. */
+  function returnFacts(b: BookingRow): Pick<PriceFacts, 'actualReturnAt' | 'fuel' | 'odometer' | 'damages'> {
+    const hs = bookings.handovers(b.id);
+    const out = hs.find((h) => h.kind === 'out');
+    const back = hs.find((h) => h.kind === 'in');
+    if (!out || !back) throw new PosError('internal', `${b.ref} is returned but its hand-over records are missing.`);
+    const tank = fleet.getVehicle(b.vehicle_id)?.tank_litres ?? 0;
+    return {
+      actualReturnAt: back.at,
+      fuel: { outEighths: out.fuel_eighths, inEighths: back.fuel_eighths, tankLitres: tank },
+      odometer: { out: out.odometer, in: back.odometer },
+      damages: (JSON.parse(back.damage_json) as { description: string; amount: number }[]).map((d) => ({ description: d.description, amount: d.amount })),
+    };
+  }
+
   return {
-    price(b) {
+    price(b, discounts) {
       const quote = b.quote_id ? bookings.getQuote(b.quote_id) : undefined;
       const card = quote ? deps.rates.version(quote.rate_card_id, quote.rate_card_version) : deps.rates.current();
+      const adjustments = deps.adjustments(b.id);
       const facts: PriceFacts = {
         vehicleClass: b.vehicle_class,
         pickupAt: b.pickup_at,
@@ -42,7 +60,9 @@ export function createRepricer(deps: {
         dateOfBirth: customers.get(b.customer_id)?.date_of_birth ?? null,
         extras: JSON.parse(b.extras_json) as Selection[],
         fees: JSON.parse(b.fees_json) as Selection[],
-        ...deps.adjustments(b.id),
+        ...adjustments,
+        discounts: discounts ?? adjustments.discounts ?? [],
+        ...(b.status === 'returned' ? returnFacts(b) : {}),
       };
       return priceFacts(card, facts, deps.timeZone(), deps.now());
     },

@@ -24,6 +24,7 @@ export function defaultSettings(): Settings {
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     turnaroundMinutes: 60,
     refundPinThreshold: 100_00,
+    discountPinThresholdBp: 1000,
     relayUrl: '',
     receiptFooter: 'Thank you for renting with us.',
     rentalTerms: DEFAULT_RENTAL_TERMS,
