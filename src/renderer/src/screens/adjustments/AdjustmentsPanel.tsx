@@ -9,15 +9,17 @@ import { Field } from '../../components/Field';
 import { parseAmount, showMoney } from '../../format/money';
 import { call } from '../../rpc/client';
 import { useShop } from '../../lib/useShop';
+import { useApp } from '../../stores/appStore';
 import { errorFor, useChange } from '../settings/adminKit';
 
 type Adjusted = Output<'bookings.adjustments'>;
 
 /**
- * A booking's discounts and additional drivers. While it is reserved a clerk adds a discount
- * (percentage or amount, with a reason; above the limit a manager enters their PIN) or a driver
- * (the young-driver fee is priced for each). Main re-prices the booking; this panel never sends
- * a total.
+ * A booking's discounts and additional drivers. A clerk adds a driver while the booking is
+ * reserved or the car is out (the young-driver fee is priced for each), and a discount
+ * (percentage or amount, with a reason; above the shop's limit a manager enters their PIN) until
+ * the booking is closed, goodwill at the return included. Main re-prices the booking and says
+ * what is still due, or owed back when more was paid; this panel never sends a total.
  */
 export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetail; onChanged: () => void }) {
   const { locale } = useShop();
@@ -31,7 +33,8 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
   const [managerId, setManagerId] = useState('');
   const [managerPin, setManagerPin] = useState('');
   const [driver, setDriver] = useState({ name: '', licenceNumber: '', licenceExpiry: '', dateOfBirth: '' });
-  const editable = booking.status === 'reserved';
+  const canDiscount = data?.canDiscount ?? false;
+  const canDrivers = data?.canChangeDrivers ?? false;
   const currency = booking.total.currency as CurrencyCode;
 
   useEffect(() => {
@@ -43,13 +46,21 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
   // Main asked for a manager's PIN (the discount is above the limit): keep asking until it is given.
   const showPin = needPin || act.fields.managerPin !== undefined;
 
-  if (!data || (!editable && data.discounts.length === 0 && data.drivers.length === 0)) return null;
+  if (!data || (!canDiscount && !canDrivers && data.discounts.length === 0 && data.drivers.length === 0)) return null;
 
   function changed(next: Adjusted | null) {
     if (!next) return false;
     setData(next);
     onChanged();
     return true;
+  }
+
+  /** What the re-priced booking means at the till, in one sentence. */
+  function moneyNow(next: Adjusted): string {
+    const b = next.balanceDue;
+    if (b.amount < 0) return `The booking now costs ${money(next.total)} and ${money(next.paid)} was paid: ${money({ ...b, amount: -b.amount })} is owed back to the customer. Refund it with Refund… on this booking.`;
+    if (b.amount > 0 && next.paid.amount > 0) return `The booking now costs ${money(next.total)}; ${money(b)} is still to pay.`;
+    return `The booking now costs ${money(next.total)}.`;
   }
 
   async function addDiscount(e: FormEvent) {
@@ -70,7 +81,8 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
       amountPart = { amount: p.minor };
     }
     const pin = showPin && managerId ? { managerId, managerPin } : {};
-    const res = await act.run('bookings.discounts.add', { bookingId: booking.id, kind, reason, ...amountPart, ...pin }, 'Discount added; the booking is re-priced.');
+    const res = await act.run('bookings.discounts.add', { bookingId: booking.id, kind, reason, ...amountPart, ...pin });
+    if (res) useApp.getState().notify('success', `Discount added. ${moneyNow(res)}`);
     if (changed(res)) {
       setValue('');
       setReason('');
@@ -101,11 +113,16 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
     <section aria-labelledby="bk-adjust" className="card adjustments">
       <h2 id="bk-adjust">Discounts and drivers</h2>
       {act.error && <p role="alert" className="panel-error">{act.error}</p>}
+      {data.balanceDue.amount < 0 && (
+        <p className="panel-warn" role="status">
+          {money({ ...data.balanceDue, amount: -data.balanceDue.amount })} is owed back to the customer: the booking now costs {money(data.total)} and {money(data.paid)} was paid. Refund it with Refund… on this booking before closing it.
+        </p>
+      )}
       <ul className="plain-list" aria-label="Discounts">
         {data.discounts.map((d) => (
           <li key={d.id}>
             {d.kind === 'percent' ? pct(d.percentBp ?? 0) : money(d.amount ?? { amount: 0, currency })} off — {d.reason}
-            {editable && <button type="button" onClick={() => void act.run('bookings.discounts.remove', { bookingId: booking.id, discountId: d.id }, 'Discount removed.').then(changed)}>Remove discount {d.reason}</button>}
+            {canDiscount && <button type="button" onClick={() => void act.run('bookings.discounts.remove', { bookingId: booking.id, discountId: d.id }).then((r) => { if (r) useApp.getState().notify('success', `Discount removed. ${moneyNow(r)}`); changed(r); })}>Remove discount {d.reason}</button>}
           </li>
         ))}
         {data.discounts.length === 0 && <li className="muted">No discount.</li>}
@@ -114,13 +131,14 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
         {data.drivers.map((d) => (
           <li key={d.id}>
             {d.name}, {d.ageAtPickup} at pickup, licence {d.licenceNumber}
-            {editable && <button type="button" onClick={() => void act.run('bookings.drivers.remove', { bookingId: booking.id, driverId: d.id }, `${d.name} removed.`).then(changed)}>Remove driver {d.name}</button>}
+            {canDrivers && <button type="button" onClick={() => void act.run('bookings.drivers.remove', { bookingId: booking.id, driverId: d.id }, `${d.name} removed.`).then(changed)}>Remove driver {d.name}</button>}
           </li>
         ))}
         {data.drivers.length === 0 && <li className="muted">No additional driver.</li>}
       </ul>
-      {editable && (
+      {(canDiscount || canDrivers) && (
         <div className="adjust-forms">
+          {canDiscount && (
           <form aria-label="Add a discount" onSubmit={(e) => void addDiscount(e)} noValidate>
             <fieldset className="plain">
               <legend>Add a discount</legend>
@@ -151,6 +169,8 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
               <button type="submit" disabled={act.busy}>Add discount</button>
             </fieldset>
           </form>
+          )}
+          {canDrivers && (
           <form aria-label="Add a driver" onSubmit={(e) => void addDriver(e)} noValidate>
             <fieldset className="plain">
               <legend>Add a driver</legend>
@@ -161,6 +181,7 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
               <button type="submit" disabled={act.busy}>Add driver</button>
             </fieldset>
           </form>
+          )}
         </div>
       )}
     </section>

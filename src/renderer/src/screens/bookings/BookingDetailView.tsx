@@ -323,7 +323,13 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         open={dialog === 'close'}
         onOpenChange={(o) => !o && closeDialog()}
         title={`Close ${b.ref}?`}
-        description={b.balanceDue.amount > 0 ? `${money(b.balanceDue)} is still due; Keydesk will refuse to close it until it is paid.` : 'Nothing is left to pay. The booking is finished.'}
+        description={
+          b.balanceDue.amount > 0
+            ? `${money(b.balanceDue)} is still due; Keydesk will refuse to close it until it is paid.`
+            : b.balanceDue.amount < 0
+              ? `${money({ ...b.balanceDue, amount: -b.balanceDue.amount })} is owed back to the customer (paid more than the booking now costs). Refund it first with Refund…; closing does not return it.`
+              : 'Nothing is left to pay. The booking is finished.'
+        }
         confirmLabel="Close booking"
         busy={busy}
         onConfirm={confirm.close}

@@ -8,10 +8,16 @@ import { useApp } from '../../stores/appStore';
 import { DepositPolicyForm } from '../deposits/DepositPolicyForm';
 import { SetupSummary } from '../setup/SetupSummary';
 
-type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold'> & { turnaroundMinutes: string; refundPinThreshold: string };
+type Draft = Omit<Settings, 'turnaroundMinutes' | 'refundPinThreshold' | 'discountPinThresholdBp'> & { turnaroundMinutes: string; refundPinThreshold: string; discountPinThresholdBp: string };
 
 function toDraft(s: Settings): Draft {
-  return { ...s, turnaroundMinutes: String(s.turnaroundMinutes), refundPinThreshold: majorText(s.refundPinThreshold, s.currency) };
+  return { ...s, turnaroundMinutes: String(s.turnaroundMinutes), refundPinThreshold: majorText(s.refundPinThreshold, s.currency), discountPinThresholdBp: String(s.discountPinThresholdBp / 100) };
+}
+
+/** "12.5" → 1250 basis points; null when it is not a percentage with at most two decimals. */
+function percentToBp(text: string): number | null {
+  const t = text.trim().replace(',', '.');
+  return /^\d{1,3}(\.\d{1,2})?$/.test(t) ? Math.round(Number(t) * 100) : null;
 }
 
 /** The shop-wide settings and what this counter is. */
@@ -56,12 +62,15 @@ export function ShopSettings() {
     const local: Record<string, string> = {};
     if (!parsed.ok) local.refundPinThreshold = parsed.problem;
     if (!/^\d+$/.test(draft.turnaroundMinutes.trim())) local.turnaroundMinutes = 'Whole minutes only';
+    const discountBp = percentToBp(draft.discountPinThresholdBp);
+    if (discountBp === null) local.discountPinThresholdBp = draft.discountPinThresholdBp.trim().startsWith('-') ? 'Cannot be below 0 %' : 'Enter a percentage from 0 to 100, e.g. 10 or 12.5';
+    else if (discountBp > 10_000) local.discountPinThresholdBp = 'Cannot be above 100 %';
     if (Object.keys(local).length > 0) {
       setErrors(local);
       return;
     }
     setSaving(true);
-    const res = await save({ ...draft, turnaroundMinutes: Number(draft.turnaroundMinutes), refundPinThreshold: threshold ?? 0 });
+    const res = await save({ ...draft, turnaroundMinutes: Number(draft.turnaroundMinutes), refundPinThreshold: threshold ?? 0, discountPinThresholdBp: discountBp ?? 0 });
     setSaving(false);
     if (res.ok) {
       setErrors({});
@@ -94,6 +103,7 @@ export function ShopSettings() {
           <legend>Counter rules</legend>
           {field('turnaroundMinutes', 'Turnaround between rentals (minutes)', { inputMode: 'numeric' })}
           {field('refundPinThreshold', `Refunds above this need a manager PIN (${draft.currency})`, { inputMode: 'decimal' })}
+          {field('discountPinThresholdBp', "A clerk's discounts above this share of the price need a manager PIN (%)", { inputMode: 'decimal' })}
           {field('relayUrl', 'Office relay address (changed in counter setup, below)', { type: 'url', disabled: true })}
           <div className="field">
             <label htmlFor="set-receiptFooter">Receipt footer</label>
