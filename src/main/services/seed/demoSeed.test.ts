@@ -24,7 +24,12 @@ describe('demo seed', () => {
     const ctx = b.session.context('internal');
     expect(count(b, 'SELECT count(*) AS n FROM vehicles')).toBe(40);
     expect(count(b, 'SELECT count(*) AS n FROM customers')).toBe(300);
-    expect(count(b, 'SELECT count(*) AS n FROM staff')).toBe(2);
+    // The demo manager and clerk, and an admin so the Staff tab shows its role rules.
+    expect(b.db.prepare('SELECT name, role FROM staff ORDER BY name').all()).toEqual([
+      { name: 'Demo admin', role: 'admin' },
+      { name: 'Demo clerk', role: 'clerk' },
+      { name: 'Demo manager', role: 'manager' },
+    ]);
     expect(count(b, "SELECT count(*) AS n FROM bookings WHERE return_at < '2025-06-01'")).toBeGreaterThan(100);
     expect(count(b, "SELECT count(*) AS n FROM bookings WHERE pickup_at > '2025-06-08'")).toBeGreaterThan(50);
     const res = await b.call(ctx, 'counter.today', {});
@@ -84,9 +89,29 @@ describe('demo seed', () => {
     first.close();
     const again = open(path, dir, new Date(NOW.getTime() + 86_400_000));
     expect(snapshot(again)).toEqual(before);
-    expect(count(again, 'SELECT count(*) AS n FROM staff')).toBe(2);
+    expect(count(again, 'SELECT count(*) AS n FROM staff')).toBe(3);
     expect(count(again, "SELECT count(*) AS n FROM audit_log WHERE action = 'demo.seed'")).toBe(1);
     again.close();
+  });
+
+  it('has a demo admin who signs in with 2580 and, as the only admin, cannot be demoted; a demo shop from before admins gets one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-seed-'));
+    const path = join(dir, 'k.sqlite');
+    const b = open(path, dir);
+    const admin = b.db.prepare("SELECT id FROM staff WHERE role = 'admin'").pluck().get() as string;
+    const nobody = { role: null, staffId: null, transport: 'http' as const };
+    expect(await b.call(nobody, 'session.signIn', { staffId: admin, pin: '2580' })).toMatchObject({ ok: true, value: { name: 'Demo admin', role: 'admin' } });
+    const asAdmin = { role: 'admin' as const, staffId: admin, transport: 'internal' as const };
+    expect(await b.call(asAdmin, 'staff.setRole', { id: admin, role: 'manager' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('last admin') } });
+    // A demo shop seeded before admins existed: its admin is missing until the next start.
+    b.db.prepare("UPDATE staff SET role = 'manager' WHERE id = ?").run(admin);
+    b.close();
+    const again = open(path, dir);
+    expect(count(again, "SELECT count(*) AS n FROM staff WHERE role = 'admin'")).toBe(1);
+    again.close();
+    const third = open(path, dir);
+    expect(count(third, "SELECT count(*) AS n FROM staff WHERE role = 'admin'")).toBe(1);
+    third.close();
   });
 
   it('looks like a real shop: realistic plates, emails, phones and names', () => {

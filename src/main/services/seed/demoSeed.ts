@@ -25,12 +25,16 @@ import type { Rng } from './prng';
 
 export const DEMO_MANAGER = { name: 'Demo manager', role: 'manager', pin: '1234' } as const;
 export const DEMO_CLERK = { name: 'Demo clerk', role: 'clerk', pin: '0000' } as const;
+/** The demo shop's admin, so the Staff tab shows its role rules (a manager cannot touch an admin; the last admin stays). */
+export const DEMO_ADMIN = { name: 'Demo admin', role: 'admin', pin: '2580' } as const;
 
 const MARKER = 'demo.seeded';
 
 // The demo PINs are printed on the screen, so their hashes may be shared by every backend this
 // process starts (tests start many); scrypt is deliberately slow.
 let demoPinHashes: { manager: string; clerk: string } | null = null;
+let demoAdminHash: string | null = null;
+const hasAdmin = (db: Db) => db.prepare("SELECT 1 FROM staff WHERE role = 'admin' LIMIT 1").get() !== undefined;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Days of history and of future bookings around today. */
@@ -90,7 +94,10 @@ export function demoCardFor(currency: CurrencyCode, timeZone: string, shop = fal
 
 /**
  * What every demo start needs, each part only when missing: a rate card in the shop's currency,
- * pickup locations, and the demo manager (PIN 1234) and clerk (PIN 0000). Returns the manager.
+ * pickup locations, and the demo manager (PIN 1234) and clerk (PIN 0000). The demo shop a user
+ * opens (`shop`) also gets the demo admin (PIN 2580) while it has no admin, a demo shop seeded
+ * before admins existed included; test shops (basics only) have none, as their role tests expect.
+ * Returns the manager.
  */
 export function ensureDemoBasics(deps: DemoSeedDeps, shop = false): { managerId: string; managerName: string } {
   const { db, installId, settings, staff, rates, now } = deps;
@@ -108,6 +115,10 @@ export function ensureDemoBasics(deps: DemoSeedDeps, shop = false): { managerId:
       demoPinHashes ??= { manager: hashPinSync(DEMO_MANAGER.pin), clerk: hashPinSync(DEMO_CLERK.pin) };
       staff.create({ ...DEMO_MANAGER, pinHash: demoPinHashes.manager });
       staff.create({ ...DEMO_CLERK, pinHash: demoPinHashes.clerk });
+    }
+    if (shop && !hasAdmin(db)) {
+      demoAdminHash ??= hashPinSync(DEMO_ADMIN.pin);
+      staff.create({ ...DEMO_ADMIN, pinHash: demoAdminHash });
     }
   })();
   const manager = staff.firstManager();

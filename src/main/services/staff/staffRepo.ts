@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection';
 export type StaffRow = {
   id: string;
   name: string;
-  role: 'clerk' | 'manager';
+  role: 'clerk' | 'manager' | 'admin';
   pin_hash: string;
   failed_attempts: number;
   locked_until: string | null;

@@ -31,7 +31,7 @@ export type StaffService = {
   verifyPin(staffId: string, pin: string): Promise<StaffMember>;
   signOut(): Session;
   /** Adds a member of staff (seed, setup); the PIN is hashed here and never stored or logged in clear. */
-  create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember;
+  create(input: { name: string; role: 'clerk' | 'manager' | 'admin'; pin: string; id?: string; pinHash?: string }): StaffMember;
   firstManager(): StaffMember | null;
 };
 
@@ -135,7 +135,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
     return session.current();
   }
 
-  function create(input: { name: string; role: 'clerk' | 'manager'; pin: string; id?: string; pinHash?: string }): StaffMember {
+  function create(input: { name: string; role: 'clerk' | 'manager' | 'admin'; pin: string; id?: string; pinHash?: string }): StaffMember {
     if (!/^\d{4,8}$/.test(input.pin)) throw new PosError('invalid_input', 'PIN is 4 to 8 digits', { fields: { pin: 'PIN is 4 to 8 digits' } });
     const at = now().toISOString();
     const row: StaffRow = {

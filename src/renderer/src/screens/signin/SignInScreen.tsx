@@ -114,7 +114,7 @@ export function SignInScreen() {
   return (
     <main className="screen signin" aria-labelledby="screen-title">
       <h1 id="screen-title">Sign in</h1>
-      {demo && <p className="hint">Demo shop: the demo manager’s PIN is 1234, the demo clerk’s 0000.</p>}
+      {demo && <p className="hint">Demo shop: the demo manager’s PIN is 1234, the demo clerk’s 0000, the demo admin’s 2580.</p>}
       <form aria-label="Sign in" onSubmit={(e) => void submit(e)} noValidate className="signin-grid">
         <fieldset className="card" aria-describedby={problem?.field === 'staffId' ? 'si-err' : undefined}>
           <legend>Who are you?</legend>
