@@ -36,6 +36,8 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
   const canDiscount = data?.canDiscount ?? false;
   const canDrivers = data?.canChangeDrivers ?? false;
   const currency = booking.total.currency as CurrencyCode;
+  // The engine takes a fixed discount off the price before tax when tax is added on top.
+  const beforeTax = booking.quote.taxMode === 'exclusive' && booking.quote.taxRateBp > 0;
 
   useEffect(() => {
     void call('bookings.adjustments', { bookingId: booking.id }).then((res) => {
@@ -146,7 +148,7 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
                 <label><input type="radio" name="disc-kind" checked={kind === 'percent'} onChange={() => setKind('percent')} /> Percentage</label>
                 <label><input type="radio" name="disc-kind" checked={kind === 'fixed'} onChange={() => setKind('fixed')} /> Fixed amount</label>
               </div>
-              <Field id="disc-value" label={kind === 'percent' ? 'Percentage off' : `Amount off (${currency})`} error={errorFor(act.fields, 'value') ?? errorFor(act.fields, kind === 'percent' ? 'percentBp' : 'amount')}>
+              <Field id="disc-value" label={kind === 'percent' ? 'Percentage off' : `Amount off (${currency})`} hint={kind === 'fixed' && beforeTax ? 'Taken off the price before tax: the total drops by this plus its tax' : undefined} error={errorFor(act.fields, 'value') ?? errorFor(act.fields, kind === 'percent' ? 'percentBp' : 'amount')}>
                 {(c) => <input {...c} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />}
               </Field>
               <Field id="disc-reason" label="Reason" error={errorFor(act.fields, 'reason')}>

@@ -30,12 +30,12 @@ export function LaterVersionsChoice({ pending, nextVersion, tz, locale, busy, on
   const [choice, setChoice] = useState<'cancel' | 'keep' | null>(null);
   const when = (iso: string) => showDateTime(iso, tz, locale);
   const yours = nextVersion === null ? 'Your change' : `Your change (version ${nextVersion})`;
-  const start = pending.effectiveFrom === null ? 'applies as soon as you save' : `applies from ${when(pending.effectiveFrom)}`;
+  const start = pending.effectiveFrom === null ? `applies as soon as you save (now, ${when(new Date().toISOString())})` : `applies from ${when(pending.effectiveFrom)}`;
   const list = pending.later.length === 0 ? 'the scheduled versions' : pending.later.map((v) => `version ${v.version} (from ${when(v.effectiveFrom)})`).join(' and ');
   const one = pending.later.length === 1;
   const first = pending.later[0];
   return (
-    <fieldset className="panel-warn span-all" aria-describedby="rc-later-why">
+    <fieldset className="panel-warn span-all rc-later" aria-describedby="rc-later-why">
       <legend>A later version is already scheduled</legend>
       <p id="rc-later-why" role="alert">
         {pending.message ?? `${yours} ${start}, but ${list} ${one ? 'is' : 'are'} already scheduled and would replace it on ${one ? 'that date' : 'those dates'}.`}
