@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
@@ -24,12 +27,13 @@ async function out(s: TestShop) {
   return b;
 }
 
-async function returned(s: TestShop, readings: { fuelEighths?: number; returnedAt?: string } = {}, booking?: { id: string }) {
+type Damage = { description: string; amount: number; currency: 'EUR' };
+async function returned(s: TestShop, readings: { fuelEighths?: number; returnedAt?: string; newDamage?: Damage[] } = {}, booking?: { id: string }) {
   const b = booking ?? (await booked(s));
   s.clock.now = new Date(at(2, 9, 5));
   await s.ok('bookings.checkOut', { id: b.id, odometer: 20_010, fuelEighths: 8 });
   s.clock.now = new Date(at(5, 12));
-  return s.ok('bookings.checkIn', { id: b.id, odometer: 20_300, fuelEighths: readings.fuelEighths ?? 8, returnedAt: readings.returnedAt ?? at(5, 9) });
+  return s.ok('bookings.checkIn', { id: b.id, odometer: 20_300, fuelEighths: readings.fuelEighths ?? 8, returnedAt: readings.returnedAt ?? at(5, 9), newDamage: readings.newDamage ?? [] });
 }
 
 describe('drivers and discounts after the reservation', () => {
@@ -54,15 +58,15 @@ describe('drivers and discounts after the reservation', () => {
 
   it('a goodwill discount at the return keeps the return charges, and removing it restores the price exactly', async () => {
     shop = await openTestShop();
-    // Two eighths of fuel missing and two hours late.
-    const back = await returned(shop, { fuelEighths: 6, returnedAt: at(5, 11) });
+    // Two eighths of fuel missing, two hours late, a scratch.
+    const back = await returned(shop, { fuelEighths: 6, returnedAt: at(5, 11), newDamage: [{ description: 'Scratch on the bumper', amount: 8000, currency: 'EUR' }] });
     const kinds = back.quote.lines.map((l) => l.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['late_return', 'fuel']));
+    expect(kinds).toEqual(expect.arrayContaining(['late_return', 'fuel', 'damage']));
     const given = await shop.ok('bookings.discounts.add', { bookingId: back.id, kind: 'percent', percentBp: 500, reason: 'Goodwill: slow desk' });
     expect(given.total.amount).toBe(Math.round(back.total.amount * 0.95));
     const detail = await shop.ok('bookings.get', { id: back.id });
     expect(detail.status).toBe('returned');
-    expect(detail.quote.lines.map((l) => l.kind)).toEqual(expect.arrayContaining(['late_return', 'fuel', 'discount']));
+    expect(detail.quote.lines.map((l) => l.kind)).toEqual(expect.arrayContaining(['late_return', 'fuel', 'damage', 'discount']));
     expect(detail.quote.rateCardVersion).toBe(back.quote.rateCardVersion);
     const removed = await shop.ok('bookings.discounts.remove', { bookingId: back.id, discountId: given.discounts[0]?.id ?? '' });
     expect(removed.total).toEqual(back.total);
@@ -123,6 +127,29 @@ describe('drivers and discounts after the reservation', () => {
     expect(small.filter((r) => r.ok)).toHaveLength(1);
     const asked = small.find((r) => !r.ok);
     expect(asked && !asked.ok && asked.error).toMatchObject({ code: 'forbidden', fields: { managerPin: expect.stringMatching(/above 10 % of the price/) } });
+  });
+});
+
+describe('two counters on one database file', () => {
+  it('give discounts to one booking at once: they never stack beyond the price', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-disc-'));
+    const dbPath = join(dir, 'shop.sqlite');
+    shop = await openTestShop({ dbPath });
+    const other = await openTestShop({ dbPath });
+    try {
+      const b = await booked(shop);
+      const pin = { managerId: shop.manager.staffId ?? '', managerPin: '1234' };
+      const sixty = Math.round((b.quote.subtotal.amount * 6) / 10);
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.all([shop, other, shop, other].map((s, n) => s.b.call(s.clerk, 'bookings.discounts.add', { bookingId: b.id, kind: 'fixed', amount: sixty, reason: `Round ${round} counter ${n}`, ...pin })));
+        expect(results.filter((r) => r.ok)).toHaveLength(round === 0 ? 1 : 0);
+        const now = await other.ok('bookings.adjustments', { bookingId: b.id });
+        expect(now.discounts).toHaveLength(1);
+        expect(now.total.amount).toBe(Math.round(((b.quote.subtotal.amount - sixty) * 12) / 10));
+      }
+    } finally {
+      other.close();
+    }
   });
 });
 
