@@ -100,12 +100,6 @@ export function createDiscountsService(deps: {
     'UPDATE booking_discounts SET removed_at = @at, version = version + 1, updated_at = @at WHERE id = @id AND booking_id = @bookingId AND removed_at IS NULL',
   );
 
-  /** What bookings price into every quote of this booking. */
-  function facts(bookingId: string): BookingDiscountFact[] {
-    return live.all(bookingId).map((d) =>
-      d.kind === 'percent' ? { kind: 'percent', percentBp: d.percent_bp ?? 0, reason: d.reason } : { kind: 'fixed', amount: d.amount ?? 0, reason: d.reason },
-    );
-  }
 
   function editable(bookingId: string, what: 'discount' | 'driver'): BookingRow {
     const b = bookings.get(bookingId);
@@ -123,6 +117,9 @@ export function createDiscountsService(deps: {
 
   const factOf = (d: Pick<DiscountRow, 'kind' | 'percent_bp' | 'amount' | 'reason'>): BookingDiscountFact =>
     d.kind === 'percent' ? { kind: 'percent', percentBp: d.percent_bp ?? 0, reason: d.reason } : { kind: 'fixed', amount: d.amount ?? 0, reason: d.reason };
+
+  /** What bookings price into every quote of this booking. */
+  const facts = (bookingId: string): BookingDiscountFact[] => live.all(bookingId).map(factOf);
 
   /**
    * What the discounts a manager has not approved take off the price, with `added` among them,
