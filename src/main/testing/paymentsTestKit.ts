@@ -95,9 +95,9 @@ export async function openPayShop(opts: { dbPath?: string; payments?: Partial<Pi
 }
 
 /** The sync applier on a test shop with the hooks backend.ts gives it: the one way tests play the relay. */
-export function appApplier(shop: TestShop): StripeEventApplier {
+export function appApplier(shop: Pick<TestShop, 'b'> & { clock?: TestShop['clock'] }): StripeEventApplier {
   const b = shop.b;
-  return createStripeEventApplier(b.db, b.info().installId, () => shop.clock.now, {
+  return createStripeEventApplier(b.db, b.info().installId, () => shop.clock?.now ?? new Date(), {
     refund: b.refunds.applyStripeRefund,
     payment: (type, obj) => b.deposits.api.applyStripeEvent(type, obj) ?? b.payments.api.applyStripeEvent(type, obj),
   });

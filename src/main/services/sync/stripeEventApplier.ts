@@ -14,7 +14,7 @@ import { appendAudit } from '../../core/audit';
  *
  * One writer per row: payment rows are written only by the payments/deposits hook, refund rows
  * only by the refunds hook (both required). This file writes the event record, the cursor and
- * the booking flags (disputes, failed refunds). An event about a PaymentIntent, charge or refund
+ * the dispute flags (a failed refund's flag is the refunds hook's). An event about a PaymentIntent, charge or refund
  * no capability knows (another shop's, a test payment in the Dashboard) is recorded and changes
  * nothing else.
  */
@@ -101,13 +101,13 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
   }
 
   function applyRefund(refund: Obj): void {
+    // The refunds hook also flags a failed refund on its booking (it does so for its own polling too).
     const id = hooks.refund(refund, 'relay');
     const booking = id ? (bookingOf.get(id, id, id) as string | undefined) : undefined;
     if (booking) touched.add(booking);
-    if (id && str(refund.status) === 'failed') flagFor(id, 'refund_failed', str(refund.id) ?? id, str(refund.failure_reason) ?? 'Stripe could not complete this refund.');
   }
 
-  function flagFor(refundOrPaymentId: string, kind: 'refund_failed' | 'dispute' | 'payment_failed', stripeId: string, detail: string): void {
+  function flagFor(refundOrPaymentId: string, kind: 'dispute', stripeId: string, detail: string): void {
     const bookingId = bookingOf.get(refundOrPaymentId, refundOrPaymentId, refundOrPaymentId) as string | undefined;
     if (!bookingId) return;
     const info = q.flag.run({ id: ulid(), bookingId, kind, stripeId, detail: detail.slice(0, 1000), install: installId, at: now().toISOString() });
