@@ -186,6 +186,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...money,
     // Called only when a receipt is printed, long after `deposits` below exists.
     depositLines: (id) => deposits.api.receiptLines(id),
+    holdOf: (id) => deposits.api.holdSummary(id),
     readerDriver: () => settings.api.get().readerDriver,
     stripeEndpoint: () => stripe.endpoint(),
     ...opts.payments,

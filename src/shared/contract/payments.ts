@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_MINOR, exponentOf, moneySchema, minorSchema } from '../money';
 import type { CurrencyCode } from '../money';
+import { HOLD_STATES } from './deposits';
 import { method } from './define';
 import { idSchema, instantSchema, requiredText } from './fields';
 import { pinSchema } from './staff';
@@ -34,6 +35,20 @@ export const paymentAttemptSchema = z.object({
   cardLast4: z.string().nullable(),
 });
 
+/**
+ * A deposit hold's story for the payment history (the deposits capability's numbers): what the
+ * card has held, what was captured from it and what went back. A top-up (incremental
+ * authorization) is its own payment row and names the hold it grew.
+ */
+export const paymentHoldSchema = z.object({
+  state: z.enum(HOLD_STATES),
+  authorized: moneySchema,
+  captured: moneySchema.nullable(),
+  released: moneySchema.nullable(),
+  topUpOf: idSchema.nullable(),
+});
+export type PaymentHold = z.infer<typeof paymentHoldSchema>;
+
 export const paymentSchema = z.object({
   id: idSchema,
   bookingId: idSchema,
@@ -61,6 +76,8 @@ export const paymentSchema = z.object({
   /** True when this till started the payment (only this till may cancel or retry it). */
   thisTill: z.boolean(),
   attempts: z.array(paymentAttemptSchema),
+  /** Deposit holds only (kind `deposit_hold`): held, captured, released; null for a charge. */
+  hold: paymentHoldSchema.nullable().default(null),
   staffName: z.string(),
   createdAt: instantSchema,
   updatedAt: instantSchema,
