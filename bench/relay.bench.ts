@@ -89,7 +89,8 @@ async function blast(port: number, installId: string, n: number, inflight: numbe
 function createRealApplier(path: string) {
   const db = openDatabase(path);
   migrate(db, MIGRATIONS);
-  const applier = createStripeEventApplier(db, 'bench-install');
+  // No payments or refunds capability on a bare database: every event is recorded only (no payment of ours matches).
+  const applier = createStripeEventApplier(db, 'bench-install', () => new Date(), { payment: () => null, refund: () => null });
   const countStmt = db.prepare('SELECT count(*) FROM stripe_events').pluck();
   let onCommitted: ((batch: readonly RelayEvent[]) => void) | null = null;
   return {

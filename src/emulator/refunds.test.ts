@@ -80,6 +80,26 @@ describe('refunds', () => {
     expect((await stripe.refunds.create({ payment_intent: pi.id, amount: 100 })).status).toBe('pending');
   });
 
+  it('pendingRefund card: the refund is pending, then succeeds with refund.updated and charge.refund.updated', async () => {
+    const pi = await paid(2500, 'pm_card_pendingRefund');
+    const refund = await stripe.refunds.create({ payment_intent: pi.id, amount: 2000 });
+    expect(refund.status).toBe('pending');
+    h.emulator.advanceClock(30);
+    expect((await stripe.refunds.retrieve(refund.id)).status).toBe('pending');
+    h.emulator.advanceClock(31);
+    const done = await stripe.refunds.retrieve(refund.id);
+    expect([done.status, done.failure_reason ?? null]).toEqual(['succeeded', null]);
+    const charge = await stripe.charges.retrieve(pi.latest_charge as string);
+    expect([charge.amount_refunded, charge.refunded]).toEqual([2000, false]);
+    for (const type of ['refund.updated', 'charge.refund.updated'] as const) {
+      const ev = (await stripe.events.list({ type })).data.find((e) => (e.data.object as { id: string }).id === refund.id);
+      expect(ev?.data.previous_attributes).toEqual({ status: 'pending' });
+    }
+    // Applied once: a later clock move changes nothing more.
+    h.emulator.advanceClock(600);
+    expect((await stripe.events.list({ type: 'refund.updated' })).data.filter((e) => (e.data.object as { id: string }).id === refund.id)).toHaveLength(1);
+  });
+
   it('pm_card_refundFail by card number: a real timer fails the refund without a clock advance', async () => {
     const quick = await startHarness({ refundFailureDelaySeconds: 1 });
     try {

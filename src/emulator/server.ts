@@ -56,7 +56,7 @@ export type EmulatorOptions = {
   webhookTimeoutMs?: number;
   /** Base clock in unix ms (tests may pin it); advanceClock adds to it. */
   now?: () => number;
-  /** How long (emulator seconds) a refund on the refund_fail card stays pending. Default 2. */
+  /** How long (emulator seconds) a refund on the refund_fail or pendingRefund card stays pending. Default 2. */
   refundFailureDelaySeconds?: number;
   /** Events kept in memory (oldest dropped first). Default 20,000. */
   maxEvents?: number;

@@ -37,6 +37,8 @@ export type State = {
   openSessions: Map<string, number>;
   /** Pending refund id → when it turns failed (refund_fail test card). */
   refundFailAt: Map<string, number>;
+  /** Pending refund id → when it turns succeeded (pendingRefund test card). */
+  refundSucceedAt: Map<string, number>;
   incrementAttempts: Map<string, number>;
   /** PaymentIntent id → where a 3-D Secure redirect returns (Stripe does not echo it on the object). */
   returnUrls: Map<string, string>;
@@ -66,6 +68,7 @@ export function createState(): State {
     holds: new Map(),
     openSessions: new Map(),
     refundFailAt: new Map(),
+    refundSucceedAt: new Map(),
     incrementAttempts: new Map(),
     returnUrls: new Map(),
     connectionTokens: new Map(),

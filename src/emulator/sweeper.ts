@@ -2,13 +2,14 @@ import type { Core } from './core';
 import { NO_REQUEST } from './events';
 import { expireSession } from './resources/checkout';
 import { expireHold } from './resources/paymentIntentLifecycle';
-import { failRefund } from './resources/refunds';
+import { failRefund, succeedRefund } from './resources/refunds';
 
 type Due = { at: number; run: () => void };
 
 /**
  * Applies whatever the clock has made due, oldest first: uncaptured holds past capture_before
- * are cancelled, open Checkout Sessions past expires_at expire, refund_fail refunds fail.
+ * are cancelled, open Checkout Sessions past expires_at expire, refund_fail refunds fail and
+ * pendingRefund refunds succeed.
  * Cheap when nothing is due (one comparison), so it runs before every request.
  */
 export function runDueWork(core: Core): void {
@@ -36,6 +37,13 @@ export function runDueWork(core: Core): void {
       else s.refundFailAt.delete(id);
     });
   }
+  for (const [id, at] of s.refundSucceedAt) {
+    consider(at, () => {
+      const refund = s.refunds.get(id);
+      if (refund) succeedRefund(core, refund);
+      else s.refundSucceedAt.delete(id);
+    });
+  }
   core.nextDeadline = next;
   if (due.length === 0) return;
   due.sort((a, b) => a.at - b.at);
@@ -55,5 +63,6 @@ export function recomputeDeadline(core: Core): void {
   for (const at of core.state.holds.values()) next = Math.min(next, at);
   for (const at of core.state.openSessions.values()) next = Math.min(next, at);
   for (const at of core.state.refundFailAt.values()) next = Math.min(next, at);
+  for (const at of core.state.refundSucceedAt.values()) next = Math.min(next, at);
   core.nextDeadline = next;
 }

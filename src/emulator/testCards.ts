@@ -14,6 +14,8 @@ export type CardOutcome =
   | { kind: 'decline'; decline: Decline }
   /** Approved; a refund of it starts pending and then fails. */
   | { kind: 'refund_fail' }
+  /** Approved; a refund of it starts pending and later succeeds (Stripe's pendingRefund test card). */
+  | { kind: 'refund_pending' }
   /** Needs 3-D Secure: the PaymentIntent goes to requires_action. */
   | { kind: 'authenticate' };
 
@@ -70,6 +72,7 @@ card(
   ['pm_card_chargeDeclinedProcessingError', 'tok_chargeDeclinedProcessingError'],
 );
 card('4000000000005126', 'visa', { kind: 'refund_fail' }, ['pm_card_refundFail', 'tok_refundFail']);
+card('4000000000007726', 'visa', { kind: 'refund_pending' }, ['pm_card_pendingRefund', 'tok_pendingRefund']);
 card('4000002760003184', 'visa', { kind: 'authenticate' }, ['pm_card_authenticationRequired', 'tok_authenticationRequired'], 'credit', 'DE');
 
 /** The reader simulator's names for the same outcomes (Stripe's testPaymentMethod values). */
@@ -88,6 +91,7 @@ const READER_NAMES: Record<string, string> = {
   charge_declined_expired_card: '4000000000000069',
   charge_declined_processing_error: '4000000000000119',
   refund_fail: '4000000000005126',
+  refund_pending: '4000000000007726',
 };
 
 export function luhnValid(number: string): boolean {

@@ -81,6 +81,8 @@ export type BackendOptions = {
   requirePaymentAtHandover?: boolean;
   /** Outbox pacing and backoff (tests and the bench shorten them). */
   outbox?: RefundsModuleDeps['outbox'];
+  /** The pace of the poll of refunds pending at Stripe (tests slow its timer to drive it by hand). */
+  refundsPending?: RefundsModuleDeps['pending'];
   /** Jobs that belong to the host rather than a capability (demo emulator health, main's unexpected errors); run after the modules' jobs. */
   extraJobs?: readonly Job[];
 };
@@ -184,6 +186,7 @@ export function createBackend(opts: BackendOptions): Backend {
     ...money,
     // Called only when a receipt is printed, long after `deposits` below exists.
     depositLines: (id) => deposits.api.receiptLines(id),
+    holdOf: (id) => deposits.api.holdSummary(id),
     readerDriver: () => settings.api.get().readerDriver,
     stripeEndpoint: () => stripe.endpoint(),
     ...opts.payments,
@@ -205,6 +208,7 @@ export function createBackend(opts: BackendOptions): Backend {
     emit: (queue, ids) => events.emit('refunds.changed', { queue, ids }),
     setOnline: (online) => status.reportOnline(online, now().toISOString()),
     outbox: opts.outbox,
+    pending: opts.refundsPending,
   });
   const sync = createSyncModule({
     db,

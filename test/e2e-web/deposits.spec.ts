@@ -62,6 +62,8 @@ async function openBooking(page: Page, ref: string) {
 
 const deposit = (page: Page) => page.getByRole('region', { name: 'Deposit' });
 const history = (page: Page) => deposit(page).getByRole('list', { name: 'Deposit history' });
+/** The booking's payment history table: a hold is a "Deposit hold" row there, not a card payment. */
+const holdRow = (page: Page) => page.getByRole('region', { name: 'Payments' }).getByRole('row', { name: /Deposit hold/ });
 
 test('pickup with a deposit held on the simulated reader; the reason is shown and the balance is not touched', async ({ page }) => {
   const b = await booking('Sanne', 'Visser');
@@ -74,6 +76,8 @@ test('pickup with a deposit held on the simulated reader; the reason is shown an
   expect(await controlProblems(page)).toEqual({ unnamed: [], small: [] });
   await deposit(page).getByRole('group', { name: 'Demo card reader (deposit)' }).getByRole('button', { name: 'Approve card' }).click();
   await expect(deposit(page).getByText(new RegExp(`Held ${eur(need.required.amount).replace('.', '\\.')} on VISA •4242, until .* \\(extended authorization\\)`))).toBeVisible();
+  await expect(holdRow(page)).toContainText(`${eur(need.required.amount)} held`);
+  await expect(page.getByRole('region', { name: 'Payments' })).not.toContainText('Card (reader)');
   await page.screenshot({ path: shots('held'), fullPage: true });
   const held = await rpc.ok('deposits.forBooking', { bookingId: b.id });
   expect(held.active).toMatchObject({ state: 'held', extended: true });
@@ -101,6 +105,7 @@ test('return late with less fuel: the extras are captured from the hold and the 
   await deposit(page).getByRole('button', { name: 'Settle deposit' }).click();
   expect(capture).toBeLessThan(v.held.amount);
   await expect(history(page)).toContainText(`Captured ${eur(capture)} of a ${eur(v.held.amount)} hold · released ${eur(v.held.amount - capture)}`);
+  await expect(holdRow(page)).toContainText(`${eur(capture)} captured, ${eur(v.held.amount - capture)} released`);
   await page.screenshot({ path: shots('settled'), fullPage: true });
   expect((await rpc.ok('bookings.get', { id: b.id })).balanceDue.amount).toBe(Math.max(0, v.settlement!.due.amount - capture));
 });
@@ -119,6 +124,7 @@ test('return with damage above the hold: the whole hold is captured and the rest
   await expect(deposit(page).getByLabel('Settle the deposit')).toContainText(`${eur(rest)} is still due after that`);
   await deposit(page).getByRole('button', { name: 'Settle deposit' }).click();
   await expect(history(page)).toContainText(`Captured ${eur(v.held.amount)} of a ${eur(v.held.amount)} hold`);
+  await expect(holdRow(page)).toContainText(`${eur(v.held.amount)} captured`);
   // The rest: the Charge panel asks for exactly what is left.
   const charge = page.getByRole('region', { name: 'Take payment' });
   await expect(charge.getByRole('status', { name: 'Left to pay' })).toHaveText(eur(rest));

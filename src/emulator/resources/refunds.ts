@@ -69,9 +69,11 @@ export function addRefund(
   return refund;
 }
 
-function refundsFail(core: Core, charge: Charge): boolean {
+/** What the charge's test card makes of a refund: fail later, succeed later, or succeed at once. */
+function refundOutcome(core: Core, charge: Charge): 'refund_fail' | 'refund_pending' | null {
   const number = core.state.cardNumbers.get(charge.payment_method);
-  return number !== undefined && cardForNumber(number)?.outcome.kind === 'refund_fail';
+  const kind = number === undefined ? undefined : cardForNumber(number)?.outcome.kind;
+  return kind === 'refund_fail' || kind === 'refund_pending' ? kind : null;
 }
 
 export function getRefund(core: Core, id: string): Refund {
@@ -125,11 +127,11 @@ export function createRefund(core: Core, p: Params): Refund {
     );
   }
   const before = snapshot(charge);
-  const willFail = refundsFail(core, charge);
-  const refund = addRefund(core, charge, amount, { moneyMoves: true, status: willFail ? 'pending' : 'succeeded', reason: reason ?? null, metadata });
-  if (willFail) {
+  const later = refundOutcome(core, charge);
+  const refund = addRefund(core, charge, amount, { moneyMoves: true, status: later ? 'pending' : 'succeeded', reason: reason ?? null, metadata });
+  if (later) {
     const at = core.now() + core.config.refundFailureDelaySeconds;
-    core.state.refundFailAt.set(refund.id, at);
+    (later === 'refund_fail' ? core.state.refundFailAt : core.state.refundSucceedAt).set(refund.id, at);
     core.noteDeadline(at);
   }
   core.events.record('refund.created', refund);
@@ -160,6 +162,17 @@ export function failRefund(core: Core, refund: Refund): void {
   const prev = previousAttributes(before, refund);
   core.events.record('refund.updated', refund, prev);
   core.events.record('refund.failed', refund, prev);
+  core.events.record('charge.refund.updated', refund, prev);
+}
+
+/** The pendingRefund card: the pending refund goes through (`refund.updated`, `charge.refund.updated`). */
+export function succeedRefund(core: Core, refund: Refund): void {
+  core.state.refundSucceedAt.delete(refund.id);
+  if (refund.status !== 'pending') return;
+  const before = snapshot(refund);
+  refund.status = 'succeeded';
+  const prev = previousAttributes(before, refund);
+  core.events.record('refund.updated', refund, prev);
   core.events.record('charge.refund.updated', refund, prev);
 }
 

@@ -1,7 +1,6 @@
 import { startEmulator } from '../../emulator/server';
 import type { Emulator } from '../../emulator/server';
 import type { Output } from '../../shared/contract';
-import { createStripeEventApplier } from '../services/sync/index';
 import { openPayShop } from './paymentsTestKit';
 import type { PayShop } from './paymentsTestKit';
 import { MONDAY_8AM } from './testShop';
@@ -17,10 +16,7 @@ export type DepositShop = PayShop & {
   payRental(bookingId: string): Promise<void>;
   /** Starts the hold and taps a card on the simulated reader; waits until Stripe answered. */
   hold(bookingId: string, card?: string): Promise<Output<'deposits.forBooking'>>;
-  tap(card?: string): Promise<void>;
   until(bookingId: string, pred: (v: Output<'deposits.forBooking'>) => boolean): Promise<Output<'deposits.forBooking'>>;
-  /** Feeds every event the emulator holds through the app's applier (what the relay does). */
-  relay(): Promise<void>;
 };
 
 export const VISA = '4242424242424242';
@@ -35,11 +31,6 @@ export async function openDepositShop(opts: { dbPath?: string; emulator?: Emulat
   const pay = await openPayShop({ ...(opts.dbPath ? { dbPath: opts.dbPath } : {}), emulator });
   pay.clock.now = new Date(emulator.now() * 1000);
   let n = 0;
-  const applier = createStripeEventApplier(pay.b.db, pay.b.info().installId, () => pay.clock.now, {
-    refund: pay.b.refunds.applyStripeRefund,
-    payment: (type, obj) => pay.b.deposits.api.applyStripeEvent(type, obj) ?? pay.b.payments.api.applyStripeEvent(type, obj),
-  });
-  let seq = 0;
   const shop: DepositShop = Object.assign(pay, {
     advance(seconds: number) {
       emulator.advanceClock(seconds);
@@ -57,15 +48,6 @@ export async function openDepositShop(opts: { dbPath?: string; emulator?: Emulat
       const done = await pay.settled(p.id);
       if (done.status !== 'succeeded') throw new Error(`rental payment ${done.status}`);
     },
-    async tap(card = VISA) {
-      const readerId = await pay.reader();
-      for (let i = 0; i < 500; i++) {
-        const r = await pay.stripe.terminal.readers.retrieve(readerId);
-        if (!('deleted' in r) && r.action?.status === 'in_progress') break;
-        await new Promise((res) => setTimeout(res, 10));
-      }
-      await pay.stripe.testHelpers.terminal.readers.presentPaymentMethod(readerId, { type: 'card_present', card_present: { number: card } });
-    },
     async until(bookingId: string, pred: (v: Output<'deposits.forBooking'>) => boolean) {
       let v = await pay.ok('deposits.forBooking', { bookingId });
       for (let i = 0; i < 1_000 && !pred(v); i++) {
@@ -78,13 +60,8 @@ export async function openDepositShop(opts: { dbPath?: string; emulator?: Emulat
     async hold(bookingId: string, card = VISA) {
       const started = await pay.ok('deposits.startHold', { bookingId });
       const id = started.active?.paymentId;
-      await shop.tap(card);
+      await pay.tap(card);
       return shop.until(bookingId, (v) => v.holds.some((h) => h.paymentId === id && h.state !== 'pending'));
-    },
-    async relay() {
-      const events = await pay.stripe.events.list({ limit: 100 });
-      const batch = [...events.data].reverse().map((event) => ({ seq: ++seq, event }));
-      applier.apply('test', batch);
     },
   });
   await pay.reader();

@@ -7,6 +7,8 @@ import { createStripeClient } from '../stripe/gateway';
 import { createStripeAccess } from '../stripe/stripeGateway';
 import type { StripeClient, StripePaymentIntent } from '../stripe/stripeGateway';
 import type { PaymentsDeps } from '../services/payments/context';
+import { createStripeEventApplier } from '../services/sync/index';
+import type { StripeEventApplier } from '../services/sync/index';
 
 /**
  * Test-only: a test shop wired to a fresh emulator through the real `stripe` client, with the
@@ -22,6 +24,10 @@ export type PayShop = TestShop & {
   settled(paymentId: string): Promise<Output<'payments.get'>>;
   /** Succeeded PaymentIntents at the emulator for a booking (Stripe's view of "charged"). */
   charges(bookingId: string): Promise<StripePaymentIntent[]>;
+  /** Waits (bounded) until the reader waits for a card, then taps one on the simulated reader. */
+  tap(card?: string, readerId?: string): Promise<void>;
+  /** Feeds events through the app's applier, wired as backend.ts wires it (default: every event the emulator holds, oldest first). */
+  relay(events?: readonly unknown[]): Promise<ReturnType<StripeEventApplier['apply']>>;
   shutdown(): Promise<void>;
 };
 
@@ -37,6 +43,8 @@ export async function openPayShop(opts: { dbPath?: string; payments?: Partial<Pi
     backend: { stripe: access, requirePaymentAtHandover: true, payments: { readerPollMs: 10, readerTimeoutMs: 20_000, ...opts.payments } },
   });
   const stripe = createStripeClient(endpoint, { maxNetworkRetries: 0 });
+  const applier = appApplier(shop);
+  let seq = 0;
   let vehicles = 0;
   const pay: PayShop = Object.assign(shop, {
     emulator,
@@ -65,10 +73,32 @@ export async function openPayShop(opts: { dbPath?: string; payments?: Partial<Pi
       const all = await stripe.paymentIntents.list({ limit: 100 });
       return all.data.filter((pi) => pi.metadata.booking_id === bookingId && pi.status === 'succeeded');
     },
+    async tap(card = '4242424242424242', readerId?: string) {
+      const id = readerId ?? (await pay.reader());
+      for (let i = 0; i < 500; i++) {
+        const r = await stripe.terminal.readers.retrieve(id);
+        if (!('deleted' in r) && r.action?.status === 'in_progress') break;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      await stripe.testHelpers.terminal.readers.presentPaymentMethod(id, { type: 'card_present', card_present: { number: card } });
+    },
+    async relay(events?: readonly unknown[]) {
+      const list = events ?? [...(await stripe.events.list({ limit: 100 })).data].reverse();
+      return applier.apply('test', list.map((event) => ({ seq: ++seq, event })));
+    },
     async shutdown() {
       shop.close();
       if (!opts.emulator) await emulator.close();
     },
   });
   return pay;
+}
+
+/** The sync applier on a test shop with the hooks backend.ts gives it: the one way tests play the relay. */
+export function appApplier(shop: Pick<TestShop, 'b'> & { clock?: TestShop['clock'] }): StripeEventApplier {
+  const b = shop.b;
+  return createStripeEventApplier(b.db, b.info().installId, () => shop.clock?.now ?? new Date(), {
+    refund: b.refunds.applyStripeRefund,
+    payment: (type, obj) => b.deposits.api.applyStripeEvent(type, obj) ?? b.payments.api.applyStripeEvent(type, obj),
+  });
 }

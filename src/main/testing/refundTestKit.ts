@@ -19,7 +19,7 @@ import { memoryLogger } from '../log';
  * payments at the emulator and record them locally. The payments capability has no api to
  * record a payment yet, so `paidCard` writes the payments row with plain SQL (test only).
  */
-type PaidOpts = { bookingId?: string; pi?: Stripe.PaymentIntent; kind?: 'charge' | 'deposit_hold'; status?: 'succeeded' | 'authorized' };
+type PaidOpts = { bookingId?: string; pi?: Stripe.PaymentIntent; /** The test PaymentMethod paid with (default pm_card_visa). */ paymentMethod?: string; kind?: 'charge' | 'deposit_hold'; status?: 'succeeded' | 'authorized' };
 
 export type RefundRig = {
   b: Backend;
@@ -42,7 +42,7 @@ export type RefundRig = {
   close(): Promise<void>;
 };
 
-export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; outbox?: BackendOptions['outbox']; start?: boolean; noLimits?: boolean } = {}): Promise<RefundRig> {
+export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; outbox?: BackendOptions['outbox']; refundsPending?: BackendOptions['refundsPending']; start?: boolean; noLimits?: boolean } = {}): Promise<RefundRig> {
   const emu = opts.emu ?? (await startEmulator());
   const ownEmu = !opts.emu;
   let offsetMs = 0;
@@ -56,6 +56,7 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
     now: () => new Date(Date.now() + offsetMs),
     demoSeed: { full: false },
     outbox: opts.outbox ?? { perSecond: 500, concurrency: 8, backoff: { initialMs: 20, maxMs: 200, factor: 2 }, ratePause: { initialMs: 10, maxMs: 100, factor: 2 }, probeEveryMs: 30 },
+    ...(opts.refundsPending ? { refundsPending: opts.refundsPending } : {}),
   });
   const stripe = new Stripe(emu.apiKey, { ...emu.stripeOptions, maxNetworkRetries: 2 });
   b.refunds.connect({ apiKey: emu.apiKey, ...emu.stripeOptions });
@@ -116,7 +117,7 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
   }
 
   async function paidCard(amount: number, o: PaidOpts = {}) {
-    const pi = o.pi ?? (await stripe.paymentIntents.create({ amount, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams));
+    const pi = o.pi ?? (await stripe.paymentIntents.create({ amount, currency: 'eur', payment_method: o.paymentMethod ?? 'pm_card_visa', confirm: true, payment_method_types: ['card'] } as Stripe.PaymentIntentCreateParams));
     const status = o.status ?? 'succeeded';
     if (pi.status !== (status === 'authorized' ? 'requires_capture' : 'succeeded')) throw new Error(`test payment is ${pi.status}`);
     const bookingId = o.bookingId ?? booking();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { moneySchema, minorSchema } from '../money';
+import { MAX_MINOR, exponentOf, moneySchema, minorSchema } from '../money';
+import type { CurrencyCode } from '../money';
+import { HOLD_STATES } from './deposits';
 import { method } from './define';
 import { idSchema, instantSchema, requiredText } from './fields';
 import { pinSchema } from './staff';
@@ -33,6 +35,20 @@ export const paymentAttemptSchema = z.object({
   cardLast4: z.string().nullable(),
 });
 
+/**
+ * A deposit hold's story for the payment history (the deposits capability's numbers): what the
+ * card has held, what was captured from it and what went back. A top-up (incremental
+ * authorization) is its own payment row and names the hold it grew.
+ */
+export const paymentHoldSchema = z.object({
+  state: z.enum(HOLD_STATES),
+  authorized: moneySchema,
+  captured: moneySchema.nullable(),
+  released: moneySchema.nullable(),
+  topUpOf: idSchema.nullable(),
+});
+export type PaymentHold = z.infer<typeof paymentHoldSchema>;
+
 export const paymentSchema = z.object({
   id: idSchema,
   bookingId: idSchema,
@@ -60,6 +76,8 @@ export const paymentSchema = z.object({
   /** True when this till started the payment (only this till may cancel or retry it). */
   thisTill: z.boolean(),
   attempts: z.array(paymentAttemptSchema),
+  /** Deposit holds only (kind `deposit_hold`): held, captured, released; null for a charge. */
+  hold: paymentHoldSchema.nullable().default(null),
   staffName: z.string(),
   createdAt: instantSchema,
   updatedAt: instantSchema,
@@ -174,6 +192,28 @@ export const cardStartSchema = paymentSchema.extend({ clientSecret: z.string().n
 /** A part of the balance to take (split payments). Omit for the whole balance. */
 const partAmountSchema = minorSchema.optional();
 
+/**
+ * The most change a drawer gives on one cash payment, in the currency's major units: about
+ * €500 of value, rounded to the currency's notes. More handed over than the amount plus this is
+ * a typing slip (100000000 for a €50 payment), never a customer's cash, and is refused.
+ */
+export const MAX_CASH_CHANGE_MAJOR: Record<CurrencyCode, number> = {
+  EUR: 500, USD: 500, GBP: 500, CHF: 500, AUD: 1_000, CAD: 1_000, NZD: 1_000, SGD: 1_000, HKD: 5_000, DKK: 5_000, NOK: 5_000, SEK: 5_000,
+  CZK: 10_000, PLN: 2_000, HUF: 200_000, ISK: 100_000, JPY: 100_000, KRW: 1_000_000, MXN: 10_000, ZAR: 10_000, BHD: 200, KWD: 200,
+};
+
+/** The most cash Keydesk accepts as handed over for `amount` (minor units). */
+export function maxTendered(amount: number, currency: CurrencyCode): number {
+  return amount + MAX_CASH_CHANGE_MAJOR[currency] * 10 ** exponentOf(currency);
+}
+
+/** What the customer handed over, in minor units: whole, not negative; main caps it by the amount taken (maxTendered). */
+const tenderedSchema = z
+  .number({ message: 'Enter the cash the customer handed over' })
+  .int({ message: 'Enter the cash handed over in whole cents' })
+  .min(0, { message: 'The cash handed over cannot be negative' })
+  .max(MAX_MINOR, { message: 'That is far more cash than any payment takes. Count the cash again' });
+
 export const paymentMethods = {
   'payments.forBooking': method({
     access: 'clerk',
@@ -214,7 +254,7 @@ export const paymentMethods = {
   'payments.cash': method({
     access: 'clerk',
     summary: 'Take cash: the balance (or a part), the amount handed over, and the change due',
-    input: z.object({ bookingId: idSchema, amount: partAmountSchema, tendered: minorSchema }).strict(),
+    input: z.object({ bookingId: idSchema, amount: partAmountSchema, tendered: tenderedSchema }).strict(),
     output: z.object({ payment: paymentSchema, change: moneySchema, balanceDue: moneySchema, shiftOpenedImplicitly: z.boolean() }),
   }),
   'payments.approveUnpaidHandover': method({

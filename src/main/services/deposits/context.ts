@@ -3,8 +3,8 @@ import type { EventPayload } from '../../../shared/contract';
 import { PosError } from '../../../shared/errors';
 import { appendAudit } from '../../core/audit';
 import type { CallContext } from '../../core/handlers';
-import type { Db } from '../../db/connection';
 import type { StripeGateway } from '../../stripe/stripeGateway';
+import type { PaymentsDeps } from '../payments/index';
 import type { DepositsRepo } from './depositsRepo';
 
 export type Ctx = Pick<CallContext, 'staffId' | 'role'>;
@@ -12,21 +12,13 @@ export type Ctx = Pick<CallContext, 'staffId' | 'role'>;
 /** Steps of a settlement; the kill test stops the process right after one. */
 export type SettleStep = 'settle_row_written' | 'stripe_captured';
 
-export type DepositsDeps = {
-  db: Db;
-  installId: string;
-  now: () => Date;
-  mode: 'demo' | 'test' | 'live';
-  booking(id: string): BookingDetail;
-  stripe(): StripeGateway | null;
-  verifyPin(staffId: string, pin: string): Promise<{ id: string; name: string; role: 'clerk' | 'manager' }>;
+/** What deposits needs is what payments needs (same database, clock, Stripe, reader timings), minus receipts. */
+export type DepositsDeps = Pick<PaymentsDeps, 'db' | 'installId' | 'now' | 'mode' | 'booking' | 'stripe' | 'verifyPin' | 'readerPollMs' | 'readerTimeoutMs'> & {
   shop(): { name: string; locale: string; currency: string };
   /** Holds and links are payments: open payment screens refresh on the same event. */
   emit(payload: EventPayload<'payments.changed'>): void;
   /** The till's selected reader (the payments capability keeps the pairing). */
   selectedReader(): string | null;
-  readerPollMs?: number;
-  readerTimeoutMs?: number;
   /** How often the hold sweep asks Stripe about held deposits and open links. Default 10 min. */
   sweepEveryMs?: number;
   /** How long a pay link stays open. Default 24 h (Stripe's maximum); at least 30 min. */

@@ -1,36 +1,10 @@
 // Test-only child process for depositKill.test.ts: settles one booking's deposit against the
 // parent's emulator and SIGKILLs itself right after the step named in KILL_AT. Never imported by the app.
-import { createBackend } from '../../backend';
-import { memoryLogger } from '../../log';
-import { createStripeAccess } from '../../stripe/stripeGateway';
+import { childEnv, killAtStep, openKillChild } from '../../testing/killChildKit';
 import type { SettleStep } from './context';
 
-const env = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-const killAt = env('KILL_AT') as SettleStep;
-const access = createStripeAccess();
-access.set({ apiKey: env('EMU_KEY'), host: '127.0.0.1', port: Number(env('EMU_PORT')), protocol: 'http' }, { backoff: { initialMs: 5, maxMs: 40, factor: 2 } });
-const b = createBackend({
-  dataDir: env('DATA_DIR'),
-  dbPath: env('DB_PATH'),
-  version: 'kill-test',
-  transport: 'http',
-  log: memoryLogger(),
-  demoSeed: { full: false },
-  stripe: access,
-  deposits: {
-    onStep: (step) => {
-      if (step === killAt) process.kill(process.pid, 'SIGKILL');
-    },
-  },
-});
-const clerk = { role: 'clerk' as const, staffId: env('STAFF_ID'), transport: 'internal' as const };
-// Bounded: a step that never comes must not leave a process behind.
-setTimeout(() => process.exit(3), 20_000).unref();
+const { b, clerk } = openKillChild({ deposits: { onStep: killAtStep<SettleStep>() } });
 void (async () => {
-  const out = await b.call(clerk, 'deposits.settle', { bookingId: env('BOOKING_ID') });
+  const out = await b.call(clerk, 'deposits.settle', { bookingId: childEnv('BOOKING_ID') });
   process.exit(out.ok ? 6 : 4);
 })();

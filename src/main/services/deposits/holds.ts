@@ -7,6 +7,8 @@ import type { StripeGateway, StripePaymentIntent } from '../../stripe/stripeGate
 import { audit, balanceOf, gatewayOf } from './context';
 import type { Ctx, DepositsKit } from './context';
 import type { HoldJoined, HoldRow } from './depositsRepo';
+import { cancelReaderActionIfOurs, createSerialLocks, processOnReader, watchReader } from '../payments/index';
+import type { ReaderWatch } from '../payments/index';
 
 /**
  * (Over 400 lines on purpose: taking, growing, settling, reconciling and the relay's news all go
@@ -25,8 +27,8 @@ const ACTIVE_PI = new Set(['requires_payment_method', 'requires_confirmation', '
 
 export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: string) => void } = {}) {
   const { repo } = kit;
-  const locks = new Map<string, Promise<unknown>>();
-  const watching = new Set<string>();
+  const locks = createSerialLocks();
+  const watching = new Map<string, ReaderWatch>();
   const pollMs = kit.readerPollMs ?? 500;
   const timeoutMs = kit.readerTimeoutMs ?? 90_000;
   let stopped = false;
@@ -35,16 +37,7 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
     kit.emit({ bookingId: h.booking_id, paymentId: h.payment_id, status: (status as never) ?? null });
 
   /** One Stripe conversation at a time per hold (the watcher, the sweep and the clerk may race). */
-  function serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = locks.get(id) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(id, tail);
-    void tail.then(() => {
-      if (locks.get(id) === tail) locks.delete(id);
-    });
-    return run;
-  }
+  const serial = locks.run;
 
   function load(id: string): HoldJoined {
     const h = repo.hold(id);
@@ -128,41 +121,34 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
     const pi = h.stripe_payment_intent_id as string;
     const n = Date.parse(h.updated_at).toString(36) + h.version;
     try {
-      await g.readers.processPaymentIntent(readerId, { payment_intent: pi }, { idempotencyKey: idempotencyKey(h.payment_id, `process_${n}`) });
+      await processOnReader(g, readerId, pi, idempotencyKey(h.payment_id, `process_${n}`));
     } catch (err) {
-      const reader = await g.readers.retrieve(readerId).catch(() => null);
-      if (!(reader?.action?.type === 'process_payment_intent' && reader.action.process_payment_intent?.payment_intent === pi)) {
-        const e = err instanceof PosError ? err : new PosError('internal', String(err));
-        write(h, { state: 'failed' }, { status: 'failed', error_code: e.code, error_message: e.message }, ctx, 'deposit.reader_refused');
-        throw e;
-      }
+      const e = err as PosError;
+      write(h, { state: 'failed' }, { status: 'failed', error_code: e.code, error_message: e.message }, ctx, 'deposit.reader_refused');
+      throw e;
     }
     watch(h.payment_id, readerId, pi);
   }
 
   /** Polls the reader until it is done with our PaymentIntent (bounded by main's own timeout), then asks Stripe. */
   function watch(paymentId: string, readerId: string, pi: string): void {
-    if (watching.has(paymentId)) return;
-    watching.add(paymentId);
-    const deadline = Date.now() + timeoutMs;
-    void (async () => {
-      const g = kit.stripe();
-      for (let i = 0; g && !stopped && i < Math.ceil(timeoutMs / pollMs) + 2; i++) {
-        if (Date.now() >= deadline) {
-          await g.readers.cancelAction(readerId, { idempotencyKey: idempotencyKey(paymentId, `timeout_${i}`) }).catch(() => undefined);
-          await refresh(paymentId).catch(() => undefined);
-          break;
-        }
-        const reader = await g.readers.retrieve(readerId).catch(() => null);
-        const a = reader?.action;
-        const ours = a?.type === 'process_payment_intent' && a.process_payment_intent?.payment_intent === pi;
-        if (reader && (!ours || a?.status !== 'in_progress')) {
-          const failure = ours && a?.status === 'failed' ? (a.failure_code ?? 'card_declined') : null;
-          if (await refresh(paymentId, failure).then(() => true, () => false)) break;
-        }
-        await new Promise((r) => setTimeout(r, pollMs));
-      }
-    })().finally(() => watching.delete(paymentId));
+    if (stopped || watching.has(paymentId)) return;
+    const w = watchReader({
+      gateway: kit.stripe,
+      readerId,
+      pi,
+      timeoutMs,
+      pollMs,
+      onFinished: (a) => refresh(paymentId, a?.status === 'failed' ? (a.failure_code ?? 'card_declined') : null),
+      onTimeout: async (poll) => {
+        await kit.stripe()?.readers.cancelAction(readerId, { idempotencyKey: idempotencyKey(paymentId, `timeout_${poll}`) }).catch(() => undefined);
+        await refresh(paymentId).catch(() => undefined);
+      },
+      onEnd: () => {
+        if (watching.get(paymentId) === w) watching.delete(paymentId);
+      },
+    });
+    watching.set(paymentId, w);
   }
 
   /** Asks Stripe about one hold and records what it says. Safe to call any number of times. */
@@ -330,10 +316,7 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
       const g = gatewayOf(kit);
       const pi = cur.stripe_payment_intent_id;
       if (pi) {
-        const reader = cur.reader_id ? await g.readers.retrieve(cur.reader_id).catch(() => null) : null;
-        if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi) {
-          await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(cur.payment_id, `cancel_action_${cur.version}`) }).catch(() => undefined);
-        }
+        await cancelReaderActionIfOurs(g, cur.reader_id, pi, idempotencyKey(cur.payment_id, `cancel_action_${cur.version}`));
         const now = await g.paymentIntents.retrieve(pi, { expand: ['latest_charge.balance_transaction'] });
         // The card went through just before the cancel: the hold stands; the clerk releases it if unwanted.
         if (now.status === 'requires_capture' || now.status === 'succeeded') return record(cur, now, null);
@@ -400,11 +383,7 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
     let pi = await g.paymentIntents.retrieve(h.stripe_payment_intent_id, expand);
     if (h.state === 'pending' && ACTIVE_PI.has(pi.status)) {
       // The till stopped while the reader waited: stop the reader, cancel the PaymentIntent (nothing was held).
-      const reader = h.reader_id ? await g.readers.retrieve(h.reader_id).catch(() => null) : null;
-      if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi.id) {
-        await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(h.payment_id, 'reconcile_cancel_action') }).catch(() => undefined);
-        pi = await g.paymentIntents.retrieve(pi.id, expand);
-      }
+      if (await cancelReaderActionIfOurs(g, h.reader_id, pi.id, idempotencyKey(h.payment_id, 'reconcile_cancel_action'))) pi = await g.paymentIntents.retrieve(pi.id, expand);
       if (ACTIVE_PI.has(pi.status)) {
         await g.paymentIntents.cancel(pi.id, {}, { idempotencyKey: idempotencyKey(h.payment_id, 'reconcile_cancel') });
         return write(h, { state: 'canceled' }, { status: 'canceled', error_code: 'interrupted', error_message: declineSentence('interrupted') }, null, 'deposit.reconciled');
@@ -442,6 +421,7 @@ export function createHolds(kit: DepositsKit, hooks: { onHeld?: (paymentId: stri
 
   function stop(): void {
     stopped = true;
+    for (const w of watching.values()) w.stop();
   }
 
   return { insertHold, begin, refresh, settle, settleOne, cancel, increment, reconcile, applyEvent, authorized, load, stop, busy: (id: string) => watching.has(id) || locks.has(id) };

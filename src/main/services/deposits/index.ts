@@ -1,5 +1,6 @@
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import type { DepositPolicy, DepositView, Hold, PayLink } from '../../../shared/contract/deposits';
+import type { PaymentHold } from '../../../shared/contract/payments';
 import { PosError } from '../../../shared/errors';
 import { formatMoney } from '../../../shared/money';
 import type { CurrencyCode, Money } from '../../../shared/money';
@@ -22,6 +23,8 @@ export type DepositsApi = {
   reconcile(): Promise<{ checked: number; changed: number; failed: number }>;
   /** The deposit's lines for the payments receipt: held, captured, released, expired. */
   receiptLines(bookingId: string): Array<{ description: string; amount: Money }>;
+  /** One hold's held/captured/released for the payment history; null when the payment is not a hold. */
+  holdSummary(paymentId: string): PaymentHold | null;
   stop(): void;
 };
 
@@ -300,8 +303,18 @@ export function createDepositsModule(deps: DepositsDeps): Module<DepositsApi> & 
     return out;
   }
 
+  function holdSummary(paymentId: string): PaymentHold | null {
+    const h = kit.repo.hold(paymentId);
+    if (!h) return null;
+    // A top-up is its own row: its own amount, and what of it the settlement captured or let go.
+    if (h.parent_payment_id) return { state: h.state, authorized: m(h.amount, h.currency), captured: h.captured === null ? null : m(h.captured, h.currency), released: h.released === null ? null : m(h.released, h.currency), topUpOf: h.parent_payment_id };
+    const v = holdView(h, kit.booking(h.booking_id));
+    return { state: v.state, authorized: v.authorized, captured: v.captured, released: v.released, topUpOf: null };
+  }
+
   const api: DepositsApi = {
     receiptLines,
+    holdSummary,
     applyStripeEvent: (type, obj) => (type.startsWith('checkout.session.') ? links.applyEvent(type, obj) : type.startsWith('payment_intent.') ? holds.applyEvent(type, obj) : undefined),
     reconcile,
     stop: () => holds.stop(),

@@ -9,6 +9,8 @@ import type { Ctx, PaymentsKit } from './context';
 import { assertStillPayable, chooseAmount } from './paymentView';
 import { FINAL_STATUSES, IN_FLIGHT } from './paymentsRepo';
 import type { PaymentPatch, PaymentRow } from './paymentsRepo';
+import { cancelReaderActionIfOurs, createSerialLocks, processOnReader, watchReader } from './readerSteps';
+import type { ReaderWatch } from './readerSteps';
 import { checkReaderFree, chosenReader } from './readers';
 import { driverInForce } from './terminalJs';
 
@@ -34,7 +36,7 @@ import { driverInForce } from './terminalJs';
 /** What the reader said when it finished, if main saw it (a hint; Stripe's PaymentIntent decides). */
 type ReaderHint = { code: string | null; outcome: 'declined' | 'failed' | 'timed_out' | 'canceled' } | null;
 
-type Waiter = { readerId: string; wake(): void; stop(): void };
+type Waiter = ReaderWatch;
 
 /** What startCard and retry answer; the client secret only in terminal-js mode (it is not the secret key). */
 export type CardStarted = PaymentRow & { clientSecret?: string | null };
@@ -43,7 +45,7 @@ const ACTIVE = new Set<string>(IN_FLIGHT);
 
 export function createCardCheckout(kit: PaymentsKit) {
   const { repo } = kit;
-  const locks = new Map<string, Promise<unknown>>();
+  const locks = createSerialLocks();
   const waiters = new Map<string, Waiter>();
   const timeoutMs = kit.readerTimeoutMs ?? 90_000;
   const pollMs = kit.readerPollMs ?? 500;
@@ -52,16 +54,7 @@ export function createCardCheckout(kit: PaymentsKit) {
   const changed = (r: PaymentRow) => kit.emit({ bookingId: r.booking_id, paymentId: r.id, status: r.status });
 
   /** One operation at a time per payment (the poller, the demo panel and the clerk may race). */
-  function serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = locks.get(id) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    locks.set(id, tail);
-    void tail.then(() => {
-      if (locks.get(id) === tail) locks.delete(id);
-    });
-    return run;
-  }
+  const serial = locks.run;
 
   function load(id: string): PaymentRow {
     const r = repo.get(id);
@@ -266,15 +259,11 @@ export function createCardCheckout(kit: PaymentsKit) {
     const n = repo.attemptCount(r.id) + 1;
     await (display ?? showCart(r, g, b, n));
     try {
-      await g.readers.processPaymentIntent(readerId, { payment_intent: pi }, { idempotencyKey: idempotencyKey(r.id, `process_${n}`) });
+      await processOnReader(g, readerId, pi, idempotencyKey(r.id, `process_${n}`));
     } catch (err) {
-      // Unclear: the reader may have started after all. Ask it before deciding.
-      const reader = await g.readers.retrieve(readerId).catch(() => null);
-      if (!(reader?.action?.type === 'process_payment_intent' && reader.action.process_payment_intent?.payment_intent === pi)) {
-        const e = err instanceof PosError ? err : new PosError('internal', String(err));
-        write(load(r.id), { status: 'failed', error_code: e.code, error_message: e.message }, ctx, 'payment.reader_refused', { outcome: 'failed', code: e.code, message: e.message });
-        throw e;
-      }
+      const e = err as PosError;
+      write(load(r.id), { status: 'failed', error_code: e.code, error_message: e.message }, ctx, 'payment.reader_refused', { outcome: 'failed', code: e.code, message: e.message });
+      throw e;
     }
     step('reader_started', r.id);
     const next = load(r.id);
@@ -286,47 +275,22 @@ export function createCardCheckout(kit: PaymentsKit) {
   /** Polls the reader until its action ends or main's own timeout cancels it. Bounded; runs in the background. */
   function watch(paymentId: string, readerId: string, pi: string): void {
     waiters.get(paymentId)?.stop();
-    let stopped = false;
-    let wake: () => void = () => undefined;
-    const waiter: Waiter = {
+    const waiter: Waiter = watchReader({
+      gateway: kit.stripe,
       readerId,
-      wake: () => wake(),
-      stop: () => {
-        stopped = true;
-        wake();
+      pi,
+      timeoutMs,
+      pollMs,
+      onFinished: (action) => {
+        step('reader_finished', paymentId);
+        return settle(paymentId, hintOf(action));
       },
-    };
-    waiters.set(paymentId, waiter);
-    const deadline = Date.now() + timeoutMs;
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    void (async () => {
-      const g = kit.stripe();
-      for (let i = 0; !stopped && g && i < Math.ceil(timeoutMs / pollMs) + 2; i++) {
-        if (Date.now() >= deadline) {
-          await timeOut(paymentId, readerId);
-          break;
-        }
-        const reader = await g.readers.retrieve(readerId).catch(() => null);
-        if (stopped) break;
-        const action = reader?.action;
-        const ours = action?.type === 'process_payment_intent' && action.process_payment_intent?.payment_intent === pi;
-        if (reader && (!ours || action?.status !== 'in_progress')) {
-          step('reader_finished', paymentId);
-          // Stripe unreachable right now: keep trying until the timeout; reconcile takes over after that.
-          if (await settle(paymentId, ours ? hintOf(action) : null).then(() => true, () => false)) break;
-        }
-        await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
-      }
-    })().finally(() => {
-      if (waiters.get(paymentId) === waiter) waiters.delete(paymentId);
+      onTimeout: () => timeOut(paymentId, readerId),
+      onEnd: () => {
+        if (waiters.get(paymentId) === waiter) waiters.delete(paymentId);
+      },
     });
+    waiters.set(paymentId, waiter);
   }
 
   async function timeOut(paymentId: string, readerId: string): Promise<void> {
@@ -410,10 +374,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     const pi = r.stripe_payment_intent_id;
     if (!pi) return write(r, { status: 'canceled' }, ctx, 'payment.cancel', { outcome: 'canceled', code: null, message: null });
     const g = gatewayOf(kit);
-    const reader = r.reader_id ? await g.readers.retrieve(r.reader_id).catch(() => null) : null;
-    if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi) {
-      await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(r.id, `cancel_action_${repo.attemptCount(r.id) + 1}`) }).catch(() => undefined);
-    }
+    await cancelReaderActionIfOurs(g, r.reader_id, pi, idempotencyKey(r.id, `cancel_action_${repo.attemptCount(r.id) + 1}`));
     const now = await g.paymentIntents.retrieve(pi, { expand: ['latest_charge.balance_transaction'] });
     // The card went through just before the cancel: Stripe's answer wins, the clerk sees "Paid".
     if (now.status === 'succeeded' || now.status === 'processing') return record(r, now, null, ctx);
@@ -506,11 +467,7 @@ export function createCardCheckout(kit: PaymentsKit) {
     const expand = { expand: ['latest_charge.balance_transaction'] };
     let pi = await g.paymentIntents.retrieve(r.stripe_payment_intent_id, expand);
     if (pi.status === 'requires_payment_method' || pi.status === 'requires_confirmation') {
-      const reader = r.reader_id ? await g.readers.retrieve(r.reader_id).catch(() => null) : null;
-      if (reader?.action?.status === 'in_progress' && reader.action.process_payment_intent?.payment_intent === pi.id) {
-        await g.readers.cancelAction(reader.id, { idempotencyKey: idempotencyKey(r.id, 'reconcile_cancel_action') }).catch(() => undefined);
-        pi = await g.paymentIntents.retrieve(pi.id, expand);
-      }
+      if (await cancelReaderActionIfOurs(g, r.reader_id, pi.id, idempotencyKey(r.id, 'reconcile_cancel_action'))) pi = await g.paymentIntents.retrieve(pi.id, expand);
     }
     if (pi.status === 'requires_payment_method' || pi.status === 'requires_confirmation') {
       await g.paymentIntents.cancel(pi.id, {}, { idempotencyKey: idempotencyKey(r.id, 'reconcile_cancel') });

@@ -1,4 +1,5 @@
 import { PosError } from '../../../shared/errors';
+import { maxTendered } from '../../../shared/contract/payments';
 import { formatMoney } from '../../../shared/money';
 import { badInput } from '../../core/errors';
 import { newId } from '../../core/ids';
@@ -23,6 +24,10 @@ export function takeCash(kit: PaymentsKit, input: { bookingId: string; amount?: 
   const fmt = (n: number) => formatMoney(money(n, b.total.currency), kit.shop().locale);
   if (input.tendered < amount) {
     refuse(kit, ctx, 'payment.cash', b.id, badInput('tendered', `${fmt(input.tendered)} handed over is less than the ${fmt(amount)} to take. Take at least ${fmt(amount)}, or take a smaller part.`));
+  }
+  const most = maxTendered(amount, b.total.currency);
+  if (input.tendered > most) {
+    refuse(kit, ctx, 'payment.cash', b.id, badInput('tendered', `${fmt(input.tendered)} handed over for ${fmt(amount)} would mean ${fmt(input.tendered - amount)} change; the drawer gives at most ${fmt(most - amount)}. Count the cash again and enter what was handed over.`));
   }
   const change = input.tendered - amount;
   const at = kit.now().toISOString();

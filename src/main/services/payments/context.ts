@@ -1,6 +1,6 @@
 import type { BookingDetail } from '../../../shared/contract/bookings';
 import type { EventPayload } from '../../../shared/contract';
-import type { ReaderDriverKind } from '../../../shared/contract/payments';
+import type { PaymentHold, ReaderDriverKind } from '../../../shared/contract/payments';
 import type { Money, CurrencyCode } from '../../../shared/money';
 import { PosError } from '../../../shared/errors';
 import { appendAudit } from '../../core/audit';
@@ -35,6 +35,8 @@ export type PaymentsDeps = {
   readerPollMs?: number;
   /** The deposit lines a receipt prints (deposits capability); none when not given. */
   depositLines?(bookingId: string): Array<{ description: string; amount: Money }>;
+  /** A deposit hold's held/captured/released for the payment history (deposits capability); null when not a hold. */
+  holdOf?(paymentId: string): PaymentHold | null;
   /** The reader driver chosen in settings (`readerDriver`); server-driven (simulated in demo) when not given. */
   readerDriver?(): ReaderDriverKind;
   /** Where the Stripe gateway points; a `host` means the emulator (demo, tests), whose stand-in Terminal SDK is then used. */

@@ -18,6 +18,9 @@ import { driverInForce, terminalCspSources, terminalScript } from './terminalJs'
 export type { PaymentsDeps, CheckoutStep } from './context';
 export { inFlightOnBookingSql, paidOnBookingSql } from './paidSql';
 export { createSeedPaymentWriter } from './seedPayments';
+/** The reader steps a deposit hold shares with the card checkout (deposits drives the same reader). */
+export { cancelReaderActionIfOurs, createSerialLocks, processOnReader, watchReader } from './readerSteps';
+export type { ReaderWatch } from './readerSteps';
 
 /** What other capabilities may use (bookings' check-out gate, the sync applier's nudge). */
 export type PaymentsApi = {

@@ -37,6 +37,7 @@ export function toPayment(kit: PaymentsKit, r: PaymentRow): Payment {
       cardBrand: a.card_brand,
       cardLast4: a.card_last4,
     })),
+    hold: r.kind === 'deposit_hold' ? (kit.holdOf?.(r.id) ?? null) : null,
     staffName: kit.repo.staffName(r.created_by),
     createdAt: r.created_at,
     updatedAt: r.updated_at,

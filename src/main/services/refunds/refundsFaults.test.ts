@@ -148,7 +148,7 @@ describe('refund outbox under faults', () => {
     const rig = await openRefundRig({ emu, noLimits: true });
     t.onTestFinished(() => rig.close());
     const p = await rig.paidCard(10_000);
-    const applier = createStripeEventApplier(rig.b.db, rig.b.info().installId, () => new Date(), { refund: rig.b.refunds.applyStripeRefund });
+    const applier = createStripeEventApplier(rig.b.db, rig.b.info().installId, () => new Date(), { refund: rig.b.refunds.applyStripeRefund, payment: (type, obj) => rig.b.deposits.api.applyStripeEvent(type, obj) ?? rig.b.payments.api.applyStripeEvent(type, obj) });
     const seen: unknown[] = [];
     const off = emu.onEvent((e) => seen.push(e));
     t.onTestFinished(off);

@@ -12,6 +12,8 @@ import { refundOutboxKind } from './refundOutboxKind';
 import { createRefundsRepo } from './refundsRepo';
 import { createRefundsService } from './refundsService';
 import type { Approver, RefundsService } from './refundsService';
+import { createPendingRefundPoller } from './pendingRefunds';
+import type { PendingPollOptions } from './pendingRefunds';
 import { applyStripeRefund } from './stripeRefundSync';
 
 export type RefundsApi = {
@@ -21,6 +23,8 @@ export type RefundsApi = {
   connect(endpoint: StripeEndpoint | null): void;
   /** For the relay applier: applies a Stripe refund object idempotently; returns the local refund id. */
   applyStripeRefund(refund: Record<string, unknown>, via: string): string | null;
+  /** Asks Stripe about refunds it answered pending (the `refunds.pending` job's pass; `all` ignores the backoff). */
+  pollPending(all?: boolean): Promise<{ checked: number; settled: number; failed: number }>;
 };
 
 export type RefundsModuleDeps = {
@@ -35,6 +39,8 @@ export type RefundsModuleDeps = {
   /** The title bar's online badge follows the outbox's own results. */
   setOnline?: (online: boolean) => void;
   outbox?: { perSecond?: number; concurrency?: number; backoff?: BackoffOptions; ratePause?: BackoffOptions; probeEveryMs?: number };
+  /** The pending-refund poll's pace (tests shorten it). */
+  pending?: PendingPollOptions;
 };
 
 export function createRefundsModule(deps: RefundsModuleDeps): Module<RefundsApi> & { api: RefundsApi } {
@@ -59,6 +65,7 @@ export function createRefundsModule(deps: RefundsModuleDeps): Module<RefundsApi>
   });
   const service = createRefundsService({ db, installId, now, repo, outbox, staff: deps.staff, timeZone: deps.timeZone, locale: deps.locale, client: () => client, onChange });
   const ob = outbox;
+  const pending = createPendingRefundPoller({ db, installId, repo, now, client: () => client, onChange }, deps.pending);
 
   const handlers: PartialHandlerTable = {
     'refunds.options': (input) => service.options(input.bookingId),
@@ -75,7 +82,7 @@ export function createRefundsModule(deps: RefundsModuleDeps): Module<RefundsApi>
   return {
     name: 'refunds',
     handlers,
-    jobs: [ob.job],
+    jobs: [ob.job, pending.job],
     api: {
       service,
       outbox: ob,
@@ -85,6 +92,7 @@ export function createRefundsModule(deps: RefundsModuleDeps): Module<RefundsApi>
         ob.wake();
       },
       applyStripeRefund: (refund, via) => applyStripeRefund({ db, installId, repo, now }, refund, via),
+      pollPending: (all) => pending.poll(all),
     },
   };
 }

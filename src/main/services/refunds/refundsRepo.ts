@@ -86,6 +86,11 @@ export function createRefundsRepo(db: Db) {
     settled: db.prepare(`SELECT coalesce(sum(amount), 0) FROM refunds WHERE payment_id = ? AND status = 'succeeded' AND method <> 'release'`).pluck(),
     get: db.prepare('SELECT * FROM refunds WHERE id = ?'),
     byStripeId: db.prepare('SELECT * FROM refunds WHERE stripe_refund_id = ?'),
+    pendingAtStripe: db.prepare("SELECT * FROM refunds WHERE status = 'pending' AND stripe_refund_id IS NOT NULL AND install_id = ? ORDER BY updated_at, id LIMIT 500"),
+    flag: db.prepare(
+      `INSERT INTO booking_flags (id, booking_id, kind, stripe_id, detail, install_id, created_at, updated_at)
+       VALUES (@id, @bookingId, 'refund_failed', @stripeId, @detail, @install, @at, @at) ON CONFLICT (kind, stripe_id) DO NOTHING`,
+    ),
     view: db.prepare(`${VIEW} WHERE r.id = ?`),
     listAll: db.prepare(`${VIEW} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`),
     listOpen: db.prepare(`${VIEW} WHERE r.status IN ('queued', 'sending', 'pending') OR o.status = 'failed' ORDER BY r.created_at DESC, r.id DESC LIMIT ?`),
@@ -130,6 +135,10 @@ export function createRefundsRepo(db: Db) {
     settled: (paymentId: string) => q.settled.get(paymentId) as number,
     get: (id: string) => q.get.get(id) as RefundRow | undefined,
     byStripeId: (id: string) => q.byStripeId.get(id) as RefundRow | undefined,
+    /** Refunds Stripe has and answered pending (or requires_action): the poller's list, oldest first, bounded. */
+    pendingAtStripe: (installId: string) => q.pendingAtStripe.all(installId) as RefundRow[],
+    /** "Needs a manager" on the booking: a refund Stripe could not complete (once per Stripe refund). */
+    flagFailed: (p: { id: string; bookingId: string; stripeId: string; detail: string; install: string; at: string }) => q.flag.run(p).changes > 0,
     view: (id: string) => q.view.get(id) as RefundListRow | undefined,
     list: (filter: 'open' | 'attention' | 'all', limit: number) =>
       (filter === 'open' ? q.listOpen : filter === 'attention' ? q.listAttention : q.listAll).all(limit) as RefundListRow[],

@@ -40,6 +40,22 @@ export function isRelease(r: Obj): boolean {
 
 export type SyncDeps = { db: Db; installId: string; repo: RefundsRepo; now: () => Date };
 
+/** Stripe's `failure_reason` for a refund, as a sentence for the clerk and the manager. */
+const FAILURE_REASONS: Record<string, string> = {
+  expired_or_canceled_card: 'the card has expired or was cancelled',
+  lost_or_stolen_card: 'the card was reported lost or stolen',
+  declined: 'the card’s bank declined it',
+  insufficient_funds: 'the Stripe balance was too low to cover it',
+  charge_for_pending_refund_disputed: 'the customer disputed the payment',
+  merchant_request: 'it was cancelled at the shop’s request',
+  unknown: 'the bank gave no reason',
+};
+
+export function refundFailureSentence(reason: string | null): string {
+  const why = (reason && FAILURE_REASONS[reason]) ?? (reason ? reason.replace(/_/g, ' ') : 'Stripe gave no reason');
+  return `Stripe could not return the money: ${why}. Refund the customer another way.`;
+}
+
 /** Applies one Stripe refund object; returns the local refund id it touched, or null. Call inside a transaction. */
 export function applyStripeRefund(deps: SyncDeps, refund: Obj, via: string): string | null {
   const { repo, db, installId } = deps;
@@ -58,10 +74,11 @@ export function applyStripeRefund(deps: SyncDeps, refund: Obj, via: string): str
       status,
       stripeId,
       errorCode: failure,
-      errorMessage: failure ? 'Stripe could not return the money to the card. Refund the customer another way.' : null,
+      errorMessage: failure ? refundFailureSentence(str(refund.failure_reason)) : null,
       at,
     });
     appendAudit(db, installId, { actorId: null, actorRole: 'stripe', action: 'refund.stripe_update', entityType: 'refund', entityId: known.id, before: { status: known.status }, after: { status, stripeRefundId: stripeId, via } }, deps.now());
+    if (failure) flagFailed(deps, known.booking_id, stripeId, refund, at);
     return known.id;
   }
   const pi = idOf(refund.payment_intent);
@@ -91,7 +108,16 @@ export function applyStripeRefund(deps: SyncDeps, refund: Obj, via: string): str
     at,
   });
   appendAudit(db, installId, { actorId: null, actorRole: 'stripe', action: 'refund.learned_from_stripe', entityType: 'refund', entityId: id, after: { stripeRefundId: stripeId, amount, status, via } }, deps.now());
+  if (status === 'failed') flagFailed(deps, payment.booking_id, stripeId, refund, at);
   return id;
+}
+
+/** The booking's "Needs a manager" flag for a failed refund, with Stripe's reason; once per Stripe refund. */
+function flagFailed(deps: SyncDeps, bookingId: string, stripeId: string, refund: Obj, at: string): void {
+  const detail = refundFailureSentence(str(refund.failure_reason));
+  if (deps.repo.flagFailed({ id: newId(deps.now().getTime()), bookingId, stripeId, detail, install: deps.installId, at })) {
+    appendAudit(deps.db, deps.installId, { actorId: null, actorRole: 'stripe', action: 'booking.flag_refund_failed', entityType: 'booking', entityId: bookingId, after: { stripeId, detail } }, deps.now());
+  }
 }
 
 /** Lists the PaymentIntent's refunds at Stripe and applies each: the till then agrees with Stripe to the cent. */

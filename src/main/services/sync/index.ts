@@ -21,8 +21,8 @@ export function createSyncModule(deps: {
   stripe?: () => Link<StripeLink>;
   log: { warn(event: string, data?: Record<string, unknown>): void };
   onBookingsChanged: (ids: string[]) => void;
-  /** The capabilities that own payment and refund rows apply Stripe's news about them. */
-  hooks?: ApplierHooks;
+  /** The capabilities that own payment and refund rows apply Stripe's news about them (the only writers of those rows). */
+  hooks: ApplierHooks;
 }): Module {
   const applier = createStripeEventApplier(deps.db, deps.installId, deps.now, deps.hooks);
   let catchingUp: Promise<void> | null = null;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../../../emulator/testHarness';
 import type { EmulatorHarness } from '../../../emulator/testHarness';
 import { openTestShop } from '../../testing/testShop';
-import { createStripeEventApplier } from './stripeEventApplier';
+import { appApplier } from '../../testing/paymentsTestKit';
 import { BACKFILL_STREAM, backfillFromStripe, outageWatcher } from './stripeBackfill';
 import { fakeStripeKey } from '../../../../test/support/fakeStripeKey';
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('catch-up from Stripe’s events list', () => {
   it('records every event Stripe has since the outage began, once, however often it runs', async () => {
     const shop = await openTestShop();
-    const applier = createStripeEventApplier(shop.b.db, 'install-1');
+    const applier = appApplier(shop);
     const since = Math.floor(Date.now() / 1000) - 60;
     for (let i = 0; i < 3; i++) await h.stripe.paymentIntents.create({ amount: 1000 + i, currency: 'eur', capture_method: 'manual' });
     const stripe = { ok: true as const, value: { apiKey: h.emulator.apiKey, ...h.emulator.stripeOptions } };
@@ -37,13 +37,13 @@ describe('catch-up from Stripe’s events list', () => {
 
   it('without a Stripe key it does nothing and says so by fetching nothing', async () => {
     const shop = await openTestShop();
-    const out = await backfillFromStripe({ stripe: { ok: false, why: 'no key' }, applier: createStripeEventApplier(shop.b.db, 'i'), sinceSec: 0 });
+    const out = await backfillFromStripe({ stripe: { ok: false, why: 'no key' }, applier: appApplier(shop), sinceSec: 0 });
     expect(out).toEqual({ fetched: 0, applied: 0, bookingIds: [] });
   });
 
   it('a wrong key fails loudly rather than pretending to have caught up', async () => {
     const shop = await openTestShop();
-    await expect(backfillFromStripe({ stripe: { ok: true, value: { apiKey: fakeStripeKey('sk_test', 'neverIssuedByStripe1'), ...h.emulator.stripeOptions } }, applier: createStripeEventApplier(shop.b.db, 'i'), sinceSec: 0 })).rejects.toThrow();
+    await expect(backfillFromStripe({ stripe: { ok: true, value: { apiKey: fakeStripeKey('sk_test', 'neverIssuedByStripe1'), ...h.emulator.stripeOptions } }, applier: appApplier(shop), sinceSec: 0 })).rejects.toThrow();
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
-import { createStripeEventApplier } from './stripeEventApplier';
+import { appApplier } from '../../testing/paymentsTestKit';
 
 let shop: TestShop;
 afterEach(() => shop.close());
@@ -19,7 +19,7 @@ describe('Stripe events on a booking', () => {
       `INSERT INTO payments (id, booking_id, kind, method, status, amount, currency, idempotency_key, stripe_payment_intent_id, install_id, created_at, updated_at)
        VALUES ('P1', ?, 'charge', 'card_present', 'pending', ?, ?, 'pay:P1', 'pi_1', ?, 'now', 'now')`,
     ).run(booking.id, booking.total.amount, booking.total.currency, installId);
-    const applier = createStripeEventApplier(db, installId);
+    const applier = appApplier(shop);
     const ev = (n: number, type: string, object: Record<string, unknown>) => ({ seq: n, event: { id: `evt_${n}`, object: 'event', type, created: 1_750_000_000 + n, livemode: false, data: { object } } });
     applier.apply('relay', [
       ev(1, 'payment_intent.succeeded', { id: 'pi_1', object: 'payment_intent', status: 'succeeded', amount: booking.total.amount, amount_received: booking.total.amount, latest_charge: 'ch_1' }),

@@ -23,6 +23,7 @@ const base: Payment = {
   readerId: 'tmr_1',
   thisTill: true,
   attempts: [],
+  hold: null,
   staffName: 'Demo clerk',
   createdAt: '2026-11-30T10:00:00Z',
   updatedAt: '2026-11-30T10:00:00Z',

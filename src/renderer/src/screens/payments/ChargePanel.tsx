@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import { maxTendered } from '../../../../shared/contract/payments';
 import type { BookingPayments, Payment, Reader } from '../../../../shared/contract/payments';
 import type { Money } from '../../../../shared/money';
 import { Field } from '../../components/Field';
@@ -120,6 +121,8 @@ function Charge({ data, onPaid, focusFrom }: { data: BookingPayments; onPaid?: (
       if (!t.ok) local.tendered = t.problem === 'Enter an amount' ? 'Enter the cash the customer handed over' : t.problem;
       else given = t.minor;
       if (a.ok && given !== null && given < a.minor) local.tendered = `That is less than ${money({ amount: a.minor, currency })}. Count the cash again, or take less now`;
+      // Main refuses it too; said here before the call so a slip of the keyboard is caught at once.
+      if (a.ok && given !== null && given > maxTendered(a.minor, currency)) local.tendered = `That would mean ${money({ amount: given - a.minor, currency })} change; the drawer gives at most ${money({ amount: maxTendered(a.minor, currency) - a.minor, currency })}. Count the cash again`;
     }
     setProblems(local);
     if (!a.ok || Object.keys(local).length > 0) {

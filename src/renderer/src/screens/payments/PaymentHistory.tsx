@@ -3,7 +3,7 @@ import type { BookingPayments } from '../../../../shared/contract/payments';
 import { showMoney } from '../../format/money';
 import { showDateTime } from '../../format/time';
 import { useShop } from '../../lib/useShop';
-import { METHOD_LABEL, cardText, failureSentence, statusLabel } from './paymentLabels';
+import { cardText, failureSentence, holdOutcome, methodLabel, statusLabel } from './paymentLabels';
 
 const OUTCOME_LABEL = { succeeded: 'Approved', declined: 'Declined', failed: 'Failed', canceled: 'Cancelled', timed_out: 'Timed out' } as const;
 
@@ -47,11 +47,11 @@ export function PaymentHistory({ data, actions }: { data: BookingPayments; actio
             <tbody key={p.id}>
               <tr className={`pay-row status-${p.status}`}>
                 <td>{when(p.createdAt)}</td>
-                <td>{METHOD_LABEL[p.method]}</td>
+                <td>{methodLabel(p)}</td>
                 <td>{p.method === 'cash' ? (p.change ? `Tendered ${money(p.tendered)}, change ${money(p.change)}` : '—') : cardText(p.cardBrand, p.cardLast4) || '—'}</td>
                 <td className="num">{money(p.amount)}</td>
                 <td>
-                  <span className={`pay-status ${p.status}`}>{statusLabel(p)}</span>
+                  <span className={`pay-status ${p.status}`}>{holdOutcome(p, (m) => showMoney(m, locale)) ?? statusLabel(p)}</span>
                   {p.status !== 'succeeded' && failureSentence(p) && <span className="sub">{failureSentence(p)}</span>}
                 </td>
                 <td className="num">{p.method === 'cash' ? '—' : money(p.fee)}</td>

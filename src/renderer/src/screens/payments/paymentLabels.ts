@@ -1,4 +1,5 @@
 import type { Payment, PaymentStatus, Reader } from '../../../../shared/contract/payments';
+import type { Money } from '../../../../shared/money';
 import { readerStateOf } from '../../readers/serverDrivenDriver';
 import type { ReaderState } from '../../readers/readerDriver';
 
@@ -80,6 +81,44 @@ export function failureSentence(p: Payment): string | null {
   const last = p.attempts.at(-1);
   if (last && last.outcome !== 'succeeded' && last.message) return last.message;
   return p.errorMessage;
+}
+
+/** The history's method column: a deposit hold is not a rental payment, whatever card took it. */
+export function methodLabel(p: Payment): string {
+  if (p.kind !== 'deposit_hold') return METHOD_LABEL[p.method];
+  return p.hold?.topUpOf ? 'Deposit hold (top-up)' : 'Deposit hold';
+}
+
+/**
+ * What became of a deposit hold, with the amounts main computed: "€300.00 held",
+ * "€120.00 captured, €180.00 released", "Released, nothing taken", "Expired at Stripe, nothing taken".
+ * Null for a charge (its status label says it).
+ */
+export function holdOutcome(p: Payment, money: (m: Money) => string): string | null {
+  const h = p.hold;
+  if (p.kind !== 'deposit_hold' || !h) return null;
+  switch (h.state) {
+    case 'pending':
+      return 'Waiting for the card';
+    case 'held':
+      return `${money(h.authorized)} held`;
+    case 'capturing':
+      return `${money(h.authorized)} held, capturing`;
+    case 'releasing':
+      return `${money(h.authorized)} held, releasing`;
+    case 'captured': {
+      const captured = `${money(h.captured ?? h.authorized)} captured`;
+      return h.released && h.released.amount > 0 ? `${captured}, ${money(h.released)} released` : captured;
+    }
+    case 'released':
+      return `${money(h.released ?? h.authorized)} released, nothing taken`;
+    case 'expired':
+      return 'Expired at Stripe, nothing taken';
+    case 'failed':
+      return statusLabel(p);
+    case 'canceled':
+      return 'Cancelled, nothing held';
+  }
 }
 
 /** "Declined" rather than "Failed" when the bank refused the card. */

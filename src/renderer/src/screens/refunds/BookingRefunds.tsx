@@ -36,6 +36,7 @@ export function BookingRefunds({ bookingId }: { bookingId: string }) {
           {refunds.map((r) => (
             <li key={r.id} aria-label={`Refund ${showMoney({ amount: r.amount, currency: r.currency }, shop.locale)}`}>
               {showMoney({ amount: r.amount, currency: r.currency }, shop.locale)} · {r.reason} · <span className={`status refund-${r.status}`}>{STATE_LABEL[r.status]}</span>
+              {r.status === 'failed' && r.attentionReason && <span className="refund-why"> — {r.attentionReason}</span>}
               {' '}<button type="button" onClick={() => setReceipt(r)}>Receipt</button>
             </li>
           ))}
