@@ -139,7 +139,7 @@ export function createBackend(opts: BackendOptions): Backend {
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
   const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
   const locations = createLocationsModule({ db, installId, now });
-  const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
+  const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone, dataDir: opts.dataDir, dbPath, log });
   // Extra drivers and discounts are priced into every quote of a saved booking.
   const adjustments = (id: string) => ({ extraDriverBirthDates: drivers.api.birthDates(id), discounts: discounts.api.facts(id) });
   const bookings = createBookingsModule({

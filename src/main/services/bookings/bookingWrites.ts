@@ -14,7 +14,7 @@ import { toStored } from '../../core/shopTime';
 import type { BookingContext, CreateInput, Ctx, ModifyInput } from './bookingContext';
 
 export function createBookingWrites(k: BookingContext, get: (id: string) => BookingDetail) {
-  const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot } = k;
+  const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf } = k;
 
   /**
    * Booking by class: refused when the class is full for those times (its cars against its
@@ -89,7 +89,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
       repo.insert(row);
       // The booking already points at this quote id; the deferred foreign key is checked at commit.
       writeQuote(repo, id, q, 'create', installId, stamp, quoteId);
-      audit('booking.create', ctx, row, undefined, snapshot(row, vehicle.plate), at);
+      audit('booking.create', ctx, row, undefined, snapshot(row, vehicle.plate), at, notesOf(row, 'after'));
     })();
     return get(id);
   }
@@ -147,7 +147,8 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
       const was: Record<string, unknown> = snapshot(before, fleetRepo.getVehicle(before.vehicle_id)?.plate ?? '');
       const now_: Record<string, unknown> = snapshot(next, vehicle.plate);
       const diff = Object.keys(now_).filter((k) => k === 'total' || k === 'currency' || JSON.stringify(was[k]) !== JSON.stringify(now_[k]));
-      audit('booking.modify', ctx, next, Object.fromEntries(diff.map((k) => [k, was[k]])), { ...Object.fromEntries(diff.map((k) => [k, now_[k]])), changed: names }, at);
+      const personal = changed.includes('notes') ? [...notesOf(before, 'before'), ...notesOf(next, 'after')] : [];
+      audit('booking.modify', ctx, next, Object.fromEntries(diff.map((k) => [k, was[k]])), { ...Object.fromEntries(diff.map((k) => [k, now_[k]])), changed: names }, at, personal);
     })();
     return get(before.id);
   }

@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import type { Db } from '../connection';
+import type { Migration } from '../migrate';
+
+/**
+ * Audit rows refer to people instead of copying them (issue 15, erasure on request; the design
+ * is described at the top of `core/audit.ts`). Adds `audit_log.personal_digest`, the
+ * `audit_personal` table (payloads an erasure can forget while the chain still verifies) and
+ * `erasure_pending` (files and backups an erasure still has to clear, so a crash between the
+ * transaction and the deletion is finished later). Then moves the personal data already in older rows (a
+ * customer's details; a booking's notes) out of them and re-seals the chain once, appending an
+ * `audit.resealed` row that records the old head hash and whether the old chain verified.
+ *
+ * The hashing here is a frozen copy of `core/audit.ts` as of this migration, so later changes
+ * there cannot change what this step wrote.
+ */
+export const m0170AuditPersonal: Migration = {
+  version: 170,
+  name: 'audit-personal',
+  up(db) {
+    db.exec(`
+      ALTER TABLE audit_log ADD COLUMN personal_digest TEXT;
+
+      CREATE TABLE audit_personal (
+        audit_seq    INTEGER NOT NULL REFERENCES audit_log (seq),
+        subject_id   TEXT NOT NULL,
+        digest       TEXT NOT NULL,
+        salt         TEXT,
+        payload_json TEXT CHECK (payload_json IS NULL OR json_valid(payload_json)),
+        PRIMARY KEY (audit_seq, subject_id),
+        CHECK ((salt IS NULL) = (payload_json IS NULL))
+      ) STRICT;
+      CREATE INDEX audit_personal_subject ON audit_personal (subject_id) WHERE payload_json IS NOT NULL;
+      -- The only change allowed is forgetting a payload (erasure); the digest stays for the chain.
+      CREATE TRIGGER audit_personal_erase_only BEFORE UPDATE ON audit_personal
+      WHEN NEW.payload_json IS NOT NULL OR NEW.salt IS NOT NULL OR NEW.digest IS NOT OLD.digest
+        OR NEW.subject_id IS NOT OLD.subject_id OR NEW.audit_seq IS NOT OLD.audit_seq
+      BEGIN SELECT RAISE(ABORT, 'audit_personal rows can only be erased'); END;
+      CREATE TRIGGER audit_personal_no_delete BEFORE DELETE ON audit_personal
+      BEGIN SELECT RAISE(ABORT, 'audit_personal rows can only be erased'); END;
+
+      -- What an erasure still has to do outside the database after its transaction committed: a
+      -- file to delete ('file', ref relative to the data folder), or backups still holding the
+      -- person to replace ('backups'). Holds no personal data; emptied as each step is done.
+      CREATE TABLE erasure_pending (
+        customer_id TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('file', 'backups')),
+        ref         TEXT NOT NULL DEFAULT '',
+        queued_at   TEXT NOT NULL,
+        PRIMARY KEY (kind, ref, customer_id)
+      ) STRICT;
+    `);
+    resealWithoutPersonalData(db, new Date());
+  },
+};
+
+type OldRow = {
+  seq: number; id: string; at: string; install_id: string; actor_id: string | null; actor_role: string | null; action: string;
+  entity_type: string; entity_id: string | null; before_json: string | null; after_json: string | null; prev_hash: string; hash: string;
+};
+type Sealed = { subject_id: string; digest: string; salt: string; payload_json: string };
+
+const GENESIS = '0'.repeat(64);
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function rowHash(r: Omit<OldRow, 'seq' | 'hash'> & { personal_digest: string | null }): string {
+  const fields: unknown[] = [r.prev_hash, r.id, r.at, r.install_id, r.actor_id, r.actor_role, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json];
+  if (r.personal_digest !== null) fields.push(r.personal_digest);
+  return sha256(JSON.stringify(fields));
+}
+
+function seal(subject_id: string, payload: object): Sealed {
+  const salt = randomBytes(16).toString('hex');
+  const payload_json = JSON.stringify(payload);
+  return { subject_id, salt, payload_json, digest: sha256(JSON.stringify([salt, subject_id, payload_json])) };
+}
+
+const combined = (parts: Sealed[]) =>
+  sha256(JSON.stringify([...parts].sort((a, b) => (a.subject_id < b.subject_id ? -1 : 1)).map((p) => [p.subject_id, p.digest])));
+
+/** Every key a customer row or form carries about the person (both spellings ever written). */
+const CUSTOMER_KEYS = new Set([
+  'first_name', 'last_name', 'email', 'phone', 'licence_number', 'licence_expiry', 'date_of_birth', 'notes',
+  'firstName', 'lastName', 'licenceNumber', 'licenceExpiry', 'dateOfBirth', 'name',
+]);
+/** On a booking: its free-text notes, and any customer detail an older row may have copied. */
+const BOOKING_KEYS = new Set(['notes', 'customerName', 'email', 'phone', 'licenceNumber', 'licence_number', 'dateOfBirth', 'date_of_birth']);
+
+type Obj = Record<string, unknown>;
+const parse = (s: string | null): Obj | null => {
+  if (s === null) return null;
+  const v = JSON.parse(s) as unknown;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
+};
+
+/** Splits one object into what stays in the chain and what is personal. */
+function split(o: Obj | null, keys: Set<string>): { kept: Obj | null; personal: Obj | undefined } {
+  if (o === null) return { kept: null, personal: undefined };
+  const kept: Obj = {};
+  const personal: Obj = {};
+  for (const [k, v] of Object.entries(o)) (keys.has(k) ? personal : kept)[k] = v;
+  return Object.keys(personal).length === 0 ? { kept: o, personal: undefined } : { kept, personal };
+}
+
+/** What an older row holds about whom, in the shape the services now write. */
+function moveOut(r: OldRow, bookingCustomer: (id: string) => string | null) {
+  const before = parse(r.before_json);
+  const after = parse(r.after_json);
+  const keys = r.entity_type === 'customer' ? CUSTOMER_KEYS : r.entity_type === 'booking' ? BOOKING_KEYS : null;
+  if (keys === null || (before === null && after === null)) return null;
+  const b = split(before, keys);
+  const a = split(after, keys);
+  if (!b.personal && !a.personal) return null;
+  const parts: { subject: string; side: 'before' | 'after'; data: Obj }[] = [];
+  if (r.entity_type === 'customer') {
+    const subject = r.entity_id ?? '';
+    if (b.personal) parts.push({ subject, side: 'before', data: b.personal });
+    if (a.personal) parts.push({ subject, side: 'after', data: a.personal });
+  } else {
+    // A booking's notes are about its customer at the time: the id in the row, else its customer now.
+    const now = r.entity_id ? bookingCustomer(r.entity_id) : null;
+    const id = (o: Obj | null) => (o && typeof o.customerId === 'string' ? o.customerId : null);
+    if (b.personal) parts.push({ subject: id(before) ?? id(after) ?? now ?? 'unknown', side: 'before', data: b.personal });
+    if (a.personal) parts.push({ subject: id(after) ?? id(before) ?? now ?? 'unknown', side: 'after', data: a.personal });
+  }
+  const bySubject = new Map<string, Obj>();
+  for (const p of parts) bySubject.set(p.subject, { ...bySubject.get(p.subject), [p.side]: p.data });
+  const sealed = [...bySubject].map(([s, payload]) => seal(s, payload));
+  let keptAfter = a.kept !== null && Object.keys(a.kept).length === 0 ? null : a.kept;
+  if (r.entity_type === 'customer' && r.action === 'customer.update') keptAfter = { ...keptAfter, changed: Object.keys(a.personal ?? b.personal ?? {}) };
+  return {
+    before_json: b.kept === null || Object.keys(b.kept).length === 0 ? null : JSON.stringify(b.kept),
+    after_json: keptAfter === null ? null : JSON.stringify(keptAfter),
+    sealed,
+  };
+}
+
+export function resealWithoutPersonalData(db: Db, now: Date): void {
+  const rows = db.prepare('SELECT seq, id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq').all() as OldRow[];
+  const head = rows.at(-1);
+  if (!head) return;
+  // Whether the chain as it stood verified: re-sealing must not hide an earlier break.
+  let prev = GENESIS;
+  let firstBroken: number | null = null;
+  for (const r of rows) {
+    if (r.prev_hash !== prev || rowHash({ ...r, personal_digest: null }) !== r.hash) {
+      firstBroken = r.seq;
+      break;
+    }
+    prev = r.hash;
+  }
+  const customerOf = db.prepare<[string], { customer_id: string }>('SELECT customer_id FROM bookings WHERE id = ?');
+  const moved = new Map(rows.flatMap((r) => {
+    const m = moveOut(r, (id) => customerOf.get(id)?.customer_id ?? null);
+    return m ? [[r.seq, m] as const] : [];
+  }));
+  if (moved.size === 0) return;
+
+  const trigger = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'").get() as { sql: string } | undefined)?.sql;
+  db.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
+  const update = db.prepare('UPDATE audit_log SET before_json = @before_json, after_json = @after_json, personal_digest = @personal_digest, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq');
+  const insertPersonal = db.prepare('INSERT INTO audit_personal (audit_seq, subject_id, digest, salt, payload_json) VALUES (@audit_seq, @subject_id, @digest, @salt, @payload_json)');
+  const first = Math.min(...moved.keys());
+  prev = GENESIS;
+  for (const r of rows) {
+    if (r.seq < first) {
+      prev = r.hash;
+      continue;
+    }
+    const m = moved.get(r.seq);
+    const next = {
+      ...r,
+      before_json: m ? m.before_json : r.before_json,
+      after_json: m ? m.after_json : r.after_json,
+      personal_digest: m ? combined(m.sealed) : null,
+      prev_hash: prev,
+    };
+    const hash = rowHash(next);
+    update.run({ seq: r.seq, before_json: next.before_json, after_json: next.after_json, personal_digest: next.personal_digest, prev_hash: prev, hash });
+    for (const p of m?.sealed ?? []) insertPersonal.run({ ...p, audit_seq: r.seq });
+    prev = hash;
+  }
+  db.exec(trigger ?? "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END");
+
+  const row = {
+    id: ulid(now.getTime()),
+    at: now.toISOString(),
+    install_id: head.install_id,
+    actor_id: null,
+    actor_role: 'migration',
+    action: 'audit.resealed',
+    entity_type: 'audit_log',
+    entity_id: null,
+    before_json: JSON.stringify({ headSeq: head.seq, headHash: head.hash }),
+    after_json: JSON.stringify({ migration: 170, oldHeadHash: head.hash, oldChainVerified: firstBroken === null, firstBrokenSeq: firstBroken, rowsMoved: moved.size, firstResealedSeq: first }),
+    personal_digest: null,
+    prev_hash: prev,
+  };
+  db.prepare(
+    `INSERT INTO audit_log (id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, personal_digest, prev_hash, hash)
+     VALUES (@id, @at, @install_id, @actor_id, @actor_role, @action, @entity_type, @entity_id, @before_json, @after_json, @personal_digest, @prev_hash, @hash)`,
+  ).run({ ...row, hash: rowHash(row) });
+}

@@ -1,0 +1,172 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { STORED_FILE_REF } from '../../../shared/contract/fields';
+import type { Db } from '../../db/connection';
+import { PRIVATE_FILE_MODE } from '../../db/connection';
+import { backupsDirFor, listBackups, takeBackup } from '../../db/backups';
+import type { Logger } from '../../log';
+
+/**
+ * What an erasure does outside the database (issue 15). The erase transaction deletes the rows
+ * and queues, in `erasure_pending`, the files and backups still holding the person; this module
+ * then clears them and checkpoints the WAL. A crash between the two leaves the queue, which the
+ * next erasure or the next start (`erasure.finish` job) works off, so an erasure is retryable
+ * and finishes by itself.
+ *
+ * - Signatures (`signatures/<bookingId>-….png`) are the person's: overwritten with zeros, then
+ *   deleted. Photos of damage are about the car and stay (they are kept for claims).
+ * - Backups (`backups/*.sqlite`) taken before the erasure still hold the person: a fresh backup
+ *   is taken, then every backup with the person un-erased is deleted.
+ * - Logs (`logs/*`): error sentences can name customers ("… for Jan Jansen"), so the erasure
+ *   rewrites the log files with the person's details replaced before its transaction (after it,
+ *   nothing is left to know what to replace; the queue never stores personal data).
+ */
+export type ErasureStorage = { dataDir: string | null; dbPath: string; log: Logger; now: () => Date };
+
+type Pending = { customer_id: string; kind: 'file' | 'backups'; ref: string };
+
+/** Signature files of these bookings: the refs their hand-overs keep, and any orphan a failed check-out left. */
+export function signatureRefsOf(db: Db, dataDir: string | null, bookingIds: readonly string[]): string[] {
+  if (bookingIds.length === 0) return [];
+  const refs = new Set<string>();
+  const byBooking = db.prepare<[string], { signature_ref: string | null }>('SELECT signature_ref FROM handovers WHERE booking_id = ? AND signature_ref IS NOT NULL');
+  for (const id of bookingIds) for (const h of byBooking.all(id)) if (h.signature_ref) refs.add(h.signature_ref);
+  const folder = dataDir === null ? null : join(dataDir, 'signatures');
+  if (folder !== null && existsSync(folder)) {
+    const ids = new Set(bookingIds);
+    for (const name of readdirSync(folder)) {
+      const dash = name.indexOf('-');
+      if (dash > 0 && ids.has(name.slice(0, dash))) refs.add(`signatures/${name}`);
+    }
+  }
+  return [...refs];
+}
+
+export function queueErasure(db: Db, customerId: string, kind: Pending['kind'], ref: string, at: string): void {
+  db.prepare('INSERT OR IGNORE INTO erasure_pending (customer_id, kind, ref, queued_at) VALUES (?, ?, ?, ?)').run(customerId, kind, ref, at);
+}
+
+/** Overwrites a file with zeros before deleting it, so its bytes are not simply left in the folder's free space. */
+function shred(path: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (st.isFile()) {
+    const fd = openSync(path, 'r+');
+    try {
+      const zeros = Buffer.alloc(Math.min(st.size, 1 << 20));
+      for (let done = 0; done < st.size; done += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, st.size - done), done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  rmSync(path, { force: true });
+}
+
+/** Replaces each term (as written, and JSON-escaped) in every log file; returns how many files changed. */
+export function scrubLogs(dataDir: string | null, terms: readonly string[]): number {
+  const folder = dataDir === null ? null : join(dataDir, 'logs');
+  const wanted = [...new Set(terms.filter((t) => t.trim().length >= 3).flatMap((t) => [t, JSON.stringify(t).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  if (folder === null || wanted.length === 0 || !existsSync(folder)) return 0;
+  let changed = 0;
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (!lstatSync(path).isFile()) continue;
+    const text = readFileSync(path, 'utf8');
+    let next = text;
+    for (const t of wanted) next = next.split(t).join('[erased]');
+    if (next === text) continue;
+    // The logger opens the file for each line, so a file renamed into place loses no line but
+    // one written between the read and the rename (which cannot name this person: they are being erased).
+    const tmp = `${path}.erasing`;
+    writeFileSync(tmp, next, { mode: PRIVATE_FILE_MODE });
+    shred(path);
+    renameSync(tmp, path);
+    changed++;
+  }
+  return changed;
+}
+
+/** True when the backup file still holds one of these customers un-erased (or cannot be read: it is not trusted to be clean). */
+function backupHolds(path: string, customerIds: readonly string[]): boolean {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const hasErased = (db.prepare("SELECT count(*) AS n FROM pragma_table_info('customers') WHERE name = 'erased_at'").get() as { n: number }).n > 0;
+    const sql = `SELECT count(*) AS n FROM customers WHERE id IN (SELECT value FROM json_each(?))${hasErased ? ' AND erased_at IS NULL' : ''}`;
+    return (db.prepare(sql).get(JSON.stringify(customerIds)) as { n: number }).n > 0;
+  } catch {
+    return true;
+  } finally {
+    db?.close();
+  }
+}
+
+export function createErasureFinisher(db: Db, storage: ErasureStorage) {
+  const pending = db.prepare<[], Pending>('SELECT customer_id, kind, ref FROM erasure_pending ORDER BY queued_at, kind, ref');
+  const done = db.prepare<[string, string, string]>('DELETE FROM erasure_pending WHERE customer_id = ? AND kind = ? AND ref = ?');
+  // Runs one after another: a run asked for while one is going starts after it (and sees its rows).
+  let chain: Promise<unknown> = Promise.resolve();
+
+  async function work(): Promise<{ left: number }> {
+    const rows = pending.all();
+    let left = 0;
+    for (const r of rows.filter((p) => p.kind === 'file')) {
+      try {
+        // Only a ref of the stored-file shape, inside the data folder; anything else is dropped from the queue.
+        if (storage.dataDir !== null && STORED_FILE_REF.test(r.ref) && r.ref.startsWith('signatures/')) shred(join(storage.dataDir, r.ref));
+        done.run(r.customer_id, r.kind, r.ref);
+      } catch (err) {
+        left++;
+        storage.log.warn('customers.erase_file_failed', { ref: r.ref, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    const backups = rows.filter((p) => p.kind === 'backups');
+    if (backups.length > 0) {
+      try {
+        await replaceBackups(backups.map((b) => b.ref || b.customer_id));
+        for (const b of backups) done.run(b.customer_id, b.kind, b.ref);
+      } catch (err) {
+        left += backups.length;
+        storage.log.warn('customers.erase_backups_failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    // Old page images of the erased rows live in the WAL until it is checkpointed and truncated.
+    if (storage.dbPath !== ':memory:') {
+      try {
+        const [cp] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+        if (cp && cp.busy !== 0) storage.log.warn('customers.erase_checkpoint_busy', {});
+      } catch (err) {
+        storage.log.warn('customers.erase_checkpoint_failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { left };
+  }
+
+  async function replaceBackups(customerIds: string[]): Promise<void> {
+    if (storage.dbPath === ':memory:') return;
+    const dir = backupsDirFor(storage.dbPath);
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) if (name.endsWith('.partial')) shred(join(dir, name));
+    const stale = listBackups(dir).filter((b) => backupHolds(b.path, customerIds));
+    if (stale.length === 0) return;
+    // A fresh copy first, so the counter is never left without a backup.
+    const fresh = await takeBackup(db, dir, 'manual', storage.now());
+    for (const b of stale) if (b.path !== fresh) shred(b.path);
+  }
+
+  return {
+    /** Works off the queue; one run at a time. Never throws: what is left is logged and retried. */
+    finish(): Promise<{ left: number }> {
+      const run = chain.then(work);
+      chain = run.catch(() => undefined);
+      return run;
+    },
+    pendingCount: () => (db.prepare('SELECT count(*) AS n FROM erasure_pending').get() as { n: number }).n,
+  };
+}
