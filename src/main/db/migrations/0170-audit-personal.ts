@@ -41,17 +41,22 @@ export const m0170AuditPersonal: Migration = {
       BEGIN SELECT RAISE(ABORT, 'audit_personal rows can only be erased'); END;
 
       -- What an erasure still has to do outside the database after its transaction committed: a
-      -- file to delete ('file', ref relative to the data folder), or backups still holding the
-      -- person to replace ('backups'). Holds no personal data; emptied as each step is done.
+      -- file to delete ('file', ref relative to the data folder), backups still holding the person
+      -- to replace ('backups', ref = the record's id), or one VACUUM of a database written before
+      -- secure_delete was on ('vacuum'). Holds no personal data; emptied as each step is done.
       CREATE TABLE erasure_pending (
         customer_id TEXT NOT NULL,
-        kind        TEXT NOT NULL CHECK (kind IN ('file', 'backups')),
+        kind        TEXT NOT NULL CHECK (kind IN ('file', 'backups', 'vacuum')),
         ref         TEXT NOT NULL DEFAULT '',
         queued_at   TEXT NOT NULL,
         PRIMARY KEY (kind, ref, customer_id)
       ) STRICT;
     `);
-    resealWithoutPersonalData(db, new Date());
+    const now = new Date();
+    // Free space written before secure_delete was on may still hold old details: one VACUUM rewrites it.
+    const used = (db.prepare('SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM audit_log) AS n').get() as { n: number }).n > 0;
+    if (used) db.prepare("INSERT INTO erasure_pending (customer_id, kind, ref, queued_at) VALUES ('', 'vacuum', '', ?)").run(now.toISOString());
+    resealWithoutPersonalData(db, now);
   },
 };
 

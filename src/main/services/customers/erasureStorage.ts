@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORED_FILE_REF } from '../../../shared/contract/fields';
 import type { Db } from '../../db/connection';
 import { PRIVATE_FILE_MODE } from '../../db/connection';
 import { backupsDirFor, listBackups, takeBackup } from '../../db/backups';
+import { backupHoldsCustomers } from '../../db/backupContents';
 import type { Logger } from '../../log';
 
 /**
@@ -18,13 +18,16 @@ import type { Logger } from '../../log';
  *   deleted. Photos of damage are about the car and stay (they are kept for claims).
  * - Backups (`backups/*.sqlite`) taken before the erasure still hold the person: a fresh backup
  *   is taken, then every backup with the person un-erased is deleted.
+ * - Free space: secure_delete (always on, see db/connection.ts) zeroes what is deleted; a
+ *   database from before it is VACUUMed once (queued by migration 0170, run by the first
+ *   clean-up, at the start after the upgrade).
  * - Logs (`logs/*`): error sentences can name customers ("… for Jan Jansen"), so the erasure
  *   rewrites the log files with the person's details replaced before its transaction (after it,
  *   nothing is left to know what to replace; the queue never stores personal data).
  */
 export type ErasureStorage = { dataDir: string | null; dbPath: string; log: Logger; now: () => Date };
 
-type Pending = { customer_id: string; kind: 'file' | 'backups'; ref: string };
+type Pending = { customer_id: string; kind: 'file' | 'backups' | 'vacuum'; ref: string };
 
 /** Signature files of these bookings: the refs their hand-overs keep, and any orphan a failed check-out left. */
 export function signatureRefsOf(db: Db, dataDir: string | null, bookingIds: readonly string[]): string[] {
@@ -43,7 +46,7 @@ export function signatureRefsOf(db: Db, dataDir: string | null, bookingIds: read
   return [...refs];
 }
 
-export function queueErasure(db: Db, customerId: string, kind: Pending['kind'], ref: string, at: string): void {
+export function queueErasure(db: Db, customerId: string, kind: 'file' | 'backups', ref: string, at: string): void {
   db.prepare('INSERT OR IGNORE INTO erasure_pending (customer_id, kind, ref, queued_at) VALUES (?, ?, ?, ?)').run(customerId, kind, ref, at);
 }
 
@@ -93,21 +96,6 @@ export function scrubLogs(dataDir: string | null, terms: readonly string[]): num
   return changed;
 }
 
-/** True when the backup file still holds one of these customers un-erased (or cannot be read: it is not trusted to be clean). */
-function backupHolds(path: string, customerIds: readonly string[]): boolean {
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    const hasErased = (db.prepare("SELECT count(*) AS n FROM pragma_table_info('customers') WHERE name = 'erased_at'").get() as { n: number }).n > 0;
-    const sql = `SELECT count(*) AS n FROM customers WHERE id IN (SELECT value FROM json_each(?))${hasErased ? ' AND erased_at IS NULL' : ''}`;
-    return (db.prepare(sql).get(JSON.stringify(customerIds)) as { n: number }).n > 0;
-  } catch {
-    return true;
-  } finally {
-    db?.close();
-  }
-}
-
 export function createErasureFinisher(db: Db, storage: ErasureStorage) {
   const pending = db.prepare<[], Pending>('SELECT customer_id, kind, ref FROM erasure_pending ORDER BY queued_at, kind, ref');
   const done = db.prepare<[string, string, string]>('DELETE FROM erasure_pending WHERE customer_id = ? AND kind = ? AND ref = ?');
@@ -125,6 +113,17 @@ export function createErasureFinisher(db: Db, storage: ErasureStorage) {
       } catch (err) {
         left++;
         storage.log.warn('customers.erase_file_failed', { ref: r.ref, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    // Once, on a database from before secure_delete (queued by migration 0170): rewrites every page,
+    // so no free space keeps what earlier versions deleted. Before the backups are replaced.
+    for (const r of rows.filter((p) => p.kind === 'vacuum')) {
+      try {
+        db.exec('VACUUM');
+        done.run(r.customer_id, r.kind, r.ref);
+      } catch (err) {
+        left++;
+        storage.log.warn('customers.erase_vacuum_failed', { error: err instanceof Error ? err.message : String(err) });
       }
     }
     const backups = rows.filter((p) => p.kind === 'backups');
@@ -153,7 +152,7 @@ export function createErasureFinisher(db: Db, storage: ErasureStorage) {
     if (storage.dbPath === ':memory:') return;
     const dir = backupsDirFor(storage.dbPath);
     for (const name of existsSync(dir) ? readdirSync(dir) : []) if (name.endsWith('.partial')) shred(join(dir, name));
-    const stale = listBackups(dir).filter((b) => backupHolds(b.path, customerIds));
+    const stale = listBackups(dir).filter((b) => backupHoldsCustomers(b.path, customerIds));
     if (stale.length === 0) return;
     // A fresh copy first, so the counter is never left without a backup.
     const fresh = await takeBackup(db, dir, 'manual', storage.now());
