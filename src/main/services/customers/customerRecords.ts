@@ -36,6 +36,8 @@ export type CustomerRecordsDeps = {
   dataDir?: string | null;
   dbPath?: string;
   log?: Logger;
+  /** Other capabilities' copies of the person on these bookings (Stripe's stored events), forgotten in the erase transaction. */
+  forgetElsewhere?: (bookingIds: string[]) => number;
   /** Tests: fail between the erase transaction and the clean-up outside the database. */
   faults?: { afterEraseCommit?: () => void };
 };
@@ -165,12 +167,13 @@ export function createCustomerRecords(deps: CustomerRecordsDeps): CustomerRecord
           }
           for (const ref of refs) queueErasure(db, c.id, 'file', ref, at);
           const forgotten = erasePersonalAudit(db, ids);
+          const stripeEvents = deps.forgetElsewhere?.(bookingIds) ?? 0;
           // Search indexes keep old terms in older segments until merged: merge them now.
           db.exec("INSERT INTO customers_fts (customers_fts) VALUES ('optimize'); INSERT INTO bookings_fts (bookings_fts) VALUES ('optimize');");
           // The audit row records that and why, never what was erased.
           appendAudit(db, installId, {
             actorId: ctx.staffId, actorRole: ctx.role, action: 'customer.erase', entityType: 'customer', entityId: c.id,
-            after: { reason: input.reason, records: ids.length, auditEntriesForgotten: forgotten, files: refs.length },
+            after: { reason: input.reason, records: ids.length, auditEntriesForgotten: forgotten, files: refs.length, stripeEvents },
           });
           return { customer: toCustomer(repo.get(c.id) as CustomerRow), bookingsKept: bookingCount.pluck().get(c.id) ?? 0 };
         })

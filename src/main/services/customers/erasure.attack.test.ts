@@ -60,6 +60,12 @@ describe('erasing a customer, attacked', () => {
     await s.ok('bookings.drivers.add', { bookingId: b.id, name: 'Drivernamezyx Vrembrantz', licenceNumber: 'DRV77123', licenceExpiry: '2030-01-01', dateOfBirth: '1980-05-05' });
     const due = (await s.ok('bookings.get', { id: b.id })).total.amount;
     const cash = await s.ok('payments.cash', { bookingId: b.id, tendered: due });
+    // Stripe's event for a pay link, as the relay delivers and sync stores it: the payer's details included.
+    const event = { id: 'evt_erase1', type: 'checkout.session.completed', data: { object: { id: 'cs_erase1', amount_total: due, metadata: { booking_id: b.id }, customer_details: { email: 'quill@zz-erase.example', name: 'Quillonax Vrembrantz', phone: '+31 6 4717 2939' } } } };
+    s.b.db.prepare(
+      `INSERT INTO stripe_events (id, type, api_created, livemode, payload_json, source, received_at, processed_at, install_id, created_at, updated_at)
+       VALUES ('evt_erase1', 'checkout.session.completed', 1, 0, ?, 'relay', 't', 't', 'I', 't', 't')`,
+    ).run(JSON.stringify(event));
     const png = Buffer.concat([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'), Buffer.from('SIGNEDBYQUILL')]);
     const out = await s.ok('bookings.checkOut', { id: b.id, odometer: 10_000, fuelEighths: 8, signature: `data:image/png;base64,${png.toString('base64')}` });
     expect(out.checkOut?.signatureRef).toMatch(/^signatures\//);
@@ -94,5 +100,8 @@ describe('erasing a customer, attacked', () => {
     expect(await s.ok('bookings.agreement', { id: b.id })).toMatchObject({ signature: null, signedOnPaper: false });
     expect((await s.ok('customers.search', { query: 'Quillonaxe' })).customers).toEqual([]);
     expect(s.count('erasure_pending')).toBe(0);
+    // The stored event keeps its ids and amount for reconciling; only the payer is blanked.
+    const kept = JSON.parse(s.b.db.prepare("SELECT payload_json FROM stripe_events WHERE id = 'evt_erase1'").pluck().get() as string) as typeof event;
+    expect(kept.data.object).toEqual({ id: 'cs_erase1', amount_total: due, metadata: { booking_id: b.id }, customer_details: null });
   });
 });
