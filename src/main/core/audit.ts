@@ -21,6 +21,11 @@ import type { Db } from '../db/connection';
  * chain once, recording in the chain (action `audit.resealed`) the old head hash and whether
  * the old chain verified before it was re-sealed.
  *
+ * The rest of an erasure (customers/customerRecords.ts, erasureStorage.ts): the record and
+ * records merged into it are overwritten, search segments merged, Stripe's stored events blanked
+ * of the payer, signature files, old backups and log mentions deleted; secure_delete is always
+ * on (db/connection.ts, cost in bench/secureDelete.bench.ts) and the WAL is truncated after.
+ *
  * What is not treated as personal: ids (a customer id names a record, not a person once the
  * record is erased), staff names, the reasons staff type for cancellations, discounts, refunds
  * and overrides (the shop's decisions), and hand-over damage notes and photos (about the car).
@@ -122,15 +127,27 @@ export function appendAudit(db: Db, installId: string, entry: AuditEntry, now = 
     prev_hash: prev?.hash ?? AUDIT_GENESIS,
   };
   const hash = auditRowHash(row);
-  const info = db
-    .prepare(
-      `INSERT INTO audit_log (id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, personal_digest, prev_hash, hash)
-       VALUES (@id, @at, @install_id, @actor_id, @actor_role, @action, @entity_type, @entity_id, @before_json, @after_json, @personal_digest, @prev_hash, @hash)`,
-    )
-    .run({ ...row, hash });
+  // A row without personal data names no personal_digest column: it also appends to a log older than 0170.
+  const { personal_digest, ...plain } = row;
+  const info =
+    personal_digest === null
+      ? db
+          .prepare(
+            `INSERT INTO audit_log (id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)
+             VALUES (@id, @at, @install_id, @actor_id, @actor_role, @action, @entity_type, @entity_id, @before_json, @after_json, @prev_hash, @hash)`,
+          )
+          .run({ ...plain, hash })
+      : db
+          .prepare(
+            `INSERT INTO audit_log (id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, personal_digest, prev_hash, hash)
+             VALUES (@id, @at, @install_id, @actor_id, @actor_role, @action, @entity_type, @entity_id, @before_json, @after_json, @personal_digest, @prev_hash, @hash)`,
+          )
+          .run({ ...row, hash });
   const seq = Number(info.lastInsertRowid);
-  const insertPersonal = db.prepare('INSERT INTO audit_personal (audit_seq, subject_id, digest, salt, payload_json) VALUES (@audit_seq, @subject_id, @digest, @salt, @payload_json)');
-  for (const p of sealed) insertPersonal.run({ ...p, audit_seq: seq });
+  if (sealed.length > 0) {
+    const insertPersonal = db.prepare('INSERT INTO audit_personal (audit_seq, subject_id, digest, salt, payload_json) VALUES (@audit_seq, @subject_id, @digest, @salt, @payload_json)');
+    for (const p of sealed) insertPersonal.run({ ...p, audit_seq: seq });
+  }
   return { ...row, hash, seq };
 }
 
@@ -140,16 +157,23 @@ export function appendAudit(db: Db, installId: string, entry: AuditEntry, now = 
  * or when a payload still present does not match its own digest. Erased payloads verify.
  */
 export function verifyAuditChain(db: Db): number | null {
+  // A log older than migration 0170 has no personal rows (tests of older schemas verify it too).
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_personal'").get()) return verifyRows(db, null, null);
   const personalOf = db.prepare<[number], PersonalRow>('SELECT * FROM audit_personal WHERE audit_seq = ?');
   const strays = db.prepare<[], { audit_seq: number }>(
     'SELECT p.audit_seq FROM audit_personal p LEFT JOIN audit_log a ON a.seq = p.audit_seq WHERE a.personal_digest IS NULL ORDER BY p.audit_seq LIMIT 1',
   );
-  const stray = strays.get()?.audit_seq ?? null;
+  return verifyRows(db, (seq) => personalOf.all(seq), strays.get()?.audit_seq ?? null);
+}
+
+function verifyRows(db: Db, personalOf: ((seq: number) => PersonalRow[]) | null, stray: number | null): number | null {
   let prev = AUDIT_GENESIS;
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+  for (const raw of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    const r = { ...raw, personal_digest: raw.personal_digest ?? null };
     if (r.prev_hash !== prev || auditRowHash(r) !== r.hash || r.seq === stray) return r.seq;
     if (r.personal_digest !== null) {
-      const parts = personalOf.all(r.seq);
+      if (personalOf === null) return r.seq;
+      const parts = personalOf(r.seq);
       if (parts.length === 0 || combinedDigest(parts) !== r.personal_digest) return r.seq;
       for (const p of parts) {
         if (p.payload_json !== null && personalDigest(p.salt ?? '', p.subject_id, p.payload_json) !== p.digest) return r.seq;
