@@ -90,6 +90,27 @@ describe('migration 0170 audit personal data', () => {
     expect(verifyAuditChain(db)).toBeNull();
   });
 
+  it('completes an erasure made before it: payloads forgotten, the merged duplicate erased, the signature and backups queued', () => {
+    const { db } = oldShop();
+    db.prepare(
+      `INSERT INTO customers (id, first_name, last_name, email, phone, licence_number, licence_expiry, date_of_birth, install_id, created_at, updated_at, merged_into)
+       VALUES ('C2', 'Jan', 'Jansen-dup', 'jan.dup@example.com', '+31 6 1234 5679', 'NL124', '2030-01-01', '1980-01-01', 'I', 't', 't', 'C1')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO handovers (id, booking_id, kind, at, odometer, fuel_eighths, damage_notes, damage_json, photos_json, signature_ref, install_id, created_at, updated_at)
+       VALUES ('H1', 'B1', 'out', 't', 100, 8, '', '[]', '[]', 'signatures/B1-X.png', 'I', 't', 't')`,
+    ).run();
+    // Erased the old way: the row overwritten, nothing else.
+    db.prepare("UPDATE customers SET first_name = 'Erased', last_name = 'customer', email = '', erased_at = '2025-06-09T00:00:00.000Z' WHERE id = 'C1'").run();
+    migrateTo(db, 170);
+    expect(db.prepare('SELECT count(*) FROM audit_personal WHERE payload_json IS NOT NULL').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT first_name, email, erased_at FROM customers WHERE id = 'C2'").get()).toEqual({ first_name: 'Erased', email: '', erased_at: '2025-06-09T00:00:00.000Z' });
+    expect(db.prepare('SELECT kind, ref FROM erasure_pending ORDER BY kind, ref').all()).toEqual([
+      { kind: 'backups', ref: 'C1' }, { kind: 'backups', ref: 'C2' }, { kind: 'file', ref: 'signatures/B1-X.png' }, { kind: 'vacuum', ref: '' },
+    ]);
+    expect(verifyAuditChain(db)).toBeNull();
+  });
+
   it('queues one VACUUM for a database used before secure_delete, none for a new one', () => {
     const { db } = oldShop();
     migrateTo(db, 170);

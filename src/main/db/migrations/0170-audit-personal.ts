@@ -57,8 +57,44 @@ export const m0170AuditPersonal: Migration = {
     const used = (db.prepare('SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM audit_log) AS n').get() as { n: number }).n > 0;
     if (used) db.prepare("INSERT INTO erasure_pending (customer_id, kind, ref, queued_at) VALUES ('', 'vacuum', '', ?)").run(now.toISOString());
     resealWithoutPersonalData(db, now);
+    finishEarlierErasures(db, now);
   },
 };
+
+/**
+ * Customers erased before this migration: their records merged into them are erased too, their
+ * audit payloads (just moved out of the chain) forgotten, and their signature files and the
+ * backups still holding them queued for the clean-up that runs at start.
+ */
+function finishEarlierErasures(db: Db, now: Date): void {
+  const erased = db
+    .prepare(
+      `WITH RECURSIVE m(id, root, at) AS (
+         SELECT id, id, erased_at FROM customers WHERE erased_at IS NOT NULL
+         UNION SELECT c.id, m.root, m.at FROM customers c JOIN m ON c.merged_into = m.id
+       ) SELECT id, root, at FROM m`,
+    )
+    .all() as { id: string; root: string; at: string }[];
+  if (erased.length === 0) return;
+  const eraseRow = db.prepare(
+    `UPDATE customers SET first_name = 'Erased', last_name = 'customer', email = '', phone = '000000', licence_number = 'ERASED',
+       licence_expiry = '1900-01-01', date_of_birth = '1900-01-01', notes = '', erased_at = @at, version = version + 1, updated_at = @now
+     WHERE id = @id AND erased_at IS NULL`,
+  );
+  const forget = db.prepare('UPDATE audit_personal SET payload_json = NULL, salt = NULL WHERE subject_id = ? AND payload_json IS NOT NULL');
+  const queue = db.prepare('INSERT OR IGNORE INTO erasure_pending (customer_id, kind, ref, queued_at) VALUES (?, ?, ?, ?)');
+  const signatures = db.prepare<[string], string>(
+    'SELECT h.signature_ref FROM handovers h JOIN bookings b ON b.id = h.booking_id WHERE b.customer_id = ? AND h.signature_ref IS NOT NULL',
+  );
+  const stamp = now.toISOString();
+  for (const e of erased) {
+    eraseRow.run({ id: e.id, at: e.at, now: stamp });
+    forget.run(e.id);
+    queue.run(e.root, 'backups', e.id, stamp);
+    for (const ref of signatures.pluck().all(e.id)) queue.run(e.root, 'file', ref, stamp);
+  }
+  db.exec("INSERT INTO customers_fts (customers_fts) VALUES ('optimize'); INSERT INTO bookings_fts (bookings_fts) VALUES ('optimize');");
+}
 
 type OldRow = {
   seq: number; id: string; at: string; install_id: string; actor_id: string | null; actor_role: string | null; action: string;

@@ -8,7 +8,7 @@ import { badInput } from '../../core/errors';
 import { toCustomer } from './customerView';
 import { createCustomersRepo } from './customersRepo';
 import type { CustomerRow } from './customersRepo';
-import { createErasureFinisher, queueErasure, scrubLogs, signatureRefsOf } from './erasureStorage';
+import { createErasureFinisher, queueErasure, scrubLogs, scrubText, signatureRefsOf } from './erasureStorage';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -151,7 +151,10 @@ export function createCustomerRecords(deps: CustomerRecordsDeps): CustomerRecord
       // Refusals first (a rental out, reservations ahead), before anything is touched.
       const first = erasable(input.id);
       // The log files are cleaned while it is still known what to look for (see erasureStorage).
-      scrubLogs(dataDir, termsOf(subjectsOf(first.id)));
+      const terms = termsOf(subjectsOf(first.id));
+      scrubLogs(dataDir, terms);
+      // The reason stays in the chain for good: it must not name the person it erases.
+      const reason = scrubText(input.reason, terms);
       const done = db
         .transaction(() => {
           const c = erasable(input.id);
@@ -173,7 +176,7 @@ export function createCustomerRecords(deps: CustomerRecordsDeps): CustomerRecord
           // The audit row records that and why, never what was erased.
           appendAudit(db, installId, {
             actorId: ctx.staffId, actorRole: ctx.role, action: 'customer.erase', entityType: 'customer', entityId: c.id,
-            after: { reason: input.reason, records: ids.length, auditEntriesForgotten: forgotten, files: refs.length, stripeEvents },
+            after: { reason, records: ids.length, auditEntriesForgotten: forgotten, files: refs.length, stripeEvents },
           });
           return { customer: toCustomer(repo.get(c.id) as CustomerRow), bookingsKept: bookingCount.pluck().get(c.id) ?? 0 };
         })

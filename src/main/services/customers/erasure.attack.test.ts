@@ -79,7 +79,8 @@ describe('erasing a customer, attacked', () => {
     const before = findIn(dir, NEEDLES);
     for (const n of NEEDLES) expect(before.some((h) => h.startsWith(`${n} in`)), n).toBe(true);
 
-    const erased = await s.ok('customers.erase', { id: c.id, reason: 'Asked by email' }, s.manager);
+    // A manager may well name the person in the reason, which the chain keeps for good.
+    const erased = await s.ok('customers.erase', { id: c.id, reason: 'Quillonaxe Vrembrantz asked by email' }, s.manager);
     expect(erased.customer.name).toBe('Erased customer');
     expect(findIn(dir, NEEDLES)).toEqual([]);
     expect(readdirSync(join(dir, 'signatures'))).toEqual([]);
@@ -100,6 +101,7 @@ describe('erasing a customer, attacked', () => {
     expect(await s.ok('bookings.agreement', { id: b.id })).toMatchObject({ signature: null, signedOnPaper: false });
     expect((await s.ok('customers.search', { query: 'Quillonaxe' })).customers).toEqual([]);
     expect(s.count('erasure_pending')).toBe(0);
+    expect(JSON.parse(s.b.db.prepare("SELECT after_json FROM audit_log WHERE action = 'customer.erase'").pluck().get() as string)).toMatchObject({ reason: '[erased] asked by email', records: 1, files: 1, stripeEvents: 1 });
     // The stored event keeps its ids and amount for reconciling; only the payer is blanked.
     const kept = JSON.parse(s.b.db.prepare("SELECT payload_json FROM stripe_events WHERE id = 'evt_erase1'").pluck().get() as string) as typeof event;
     expect(kept.data.object).toEqual({ id: 'cs_erase1', amount_total: due, metadata: { booking_id: b.id }, customer_details: null });

@@ -72,6 +72,12 @@ function shred(path: string): void {
   rmSync(path, { force: true });
 }
 
+/** The text with each term (3 characters or more, any case) replaced by "[erased]". */
+export function scrubText(text: string, terms: readonly string[]): string {
+  const wanted = [...new Set(terms.filter((t) => t.trim().length >= 3))].sort((a, b) => b.length - a.length);
+  return wanted.reduce((out, t) => out.replace(new RegExp(t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[erased]'), text);
+}
+
 /** Replaces each term (as written, and JSON-escaped) in every log file; returns how many files changed. */
 export function scrubLogs(dataDir: string | null, terms: readonly string[]): number {
   const folder = dataDir === null ? null : join(dataDir, 'logs');
