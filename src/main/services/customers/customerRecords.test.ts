@@ -57,6 +57,9 @@ describe('customer records', () => {
     const dump = JSON.stringify(shop.b.db.prepare("SELECT * FROM customers WHERE id = ?").get(c.id));
     expect(dump).not.toMatch(/Jansen|jan@example|Prefers/);
     expect(await shop.fail('customers.upsert', { id: c.id, firstName: 'Jan', lastName: 'J', phone: '+31 6 1234 5678', licenceNumber: 'X1', licenceExpiry: '2030-01-01', dateOfBirth: '1980-01-01' })).toMatchObject({ fields: { id: expect.stringContaining('erased') } });
+    // Nor can the erased record be booked again (a returning customer gets a new record).
+    const again = await shop.fail('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: at(20, 9), returnAt: at(21, 9) });
+    expect(again).toMatchObject({ code: 'invalid_input', fields: { customerId: expect.stringContaining('erased on request') } });
   });
 
   it('erasing a record also erases the records merged into it (the same person), their audit details included', async () => {
