@@ -52,11 +52,16 @@ export function queueErasure(db: Db, customerId: string, kind: 'file' | 'backups
 
 /** Overwrites a file with zeros before deleting it, so its bytes are not simply left in the folder's free space. */
 function shred(path: string): void {
+  if (zeroFill(path)) rmSync(path, { force: true });
+}
+
+/** Overwrites a regular file's bytes with zeros in place; false when there is no such file. */
+function zeroFill(path: string): boolean {
   let st;
   try {
     st = lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
   if (st.isFile()) {
@@ -69,7 +74,7 @@ function shred(path: string): void {
       closeSync(fd);
     }
   }
-  rmSync(path, { force: true });
+  return true;
 }
 
 /** The text with each term (3 characters or more, any case) replaced by "[erased]". */
@@ -91,11 +96,11 @@ export function scrubLogs(dataDir: string | null, terms: readonly string[]): num
     let next = text;
     for (const t of wanted) next = next.split(t).join('[erased]');
     if (next === text) continue;
-    // The logger opens the file for each line, so a file renamed into place loses no line but
-    // one written between the read and the rename (which cannot name this person: they are being erased).
+    // The logger opens the file for each line, so the cleaned copy renamed over it loses only a
+    // line written between the read and the rename.
     const tmp = `${path}.erasing`;
     writeFileSync(tmp, next, { mode: PRIVATE_FILE_MODE });
-    shred(path);
+    zeroFill(path);
     renameSync(tmp, path);
     changed++;
   }
