@@ -128,20 +128,25 @@ export function createErasureFinisher(db: Db, storage: ErasureStorage) {
     }
     // Once, on a database from before secure_delete (queued by migration 0170): rewrites every page,
     // so no free space keeps what earlier versions deleted. Before the backups are replaced.
+    // Backups taken before it copied that free space too: when anyone was erased, all are replaced.
+    let allBackups = false;
     for (const r of rows.filter((p) => p.kind === 'vacuum')) {
       try {
         db.exec('VACUUM');
-        done.run(r.customer_id, r.kind, r.ref);
+        allBackups = (db.prepare('SELECT count(*) AS n FROM customers WHERE erased_at IS NOT NULL').get() as { n: number }).n > 0;
+        // Done once the backups are replaced too (a retry vacuums again, which costs only time).
+        if (!allBackups) done.run(r.customer_id, r.kind, r.ref);
       } catch (err) {
         left++;
         storage.log.warn('customers.erase_vacuum_failed', { error: err instanceof Error ? err.message : String(err) });
       }
     }
     const backups = rows.filter((p) => p.kind === 'backups');
-    if (backups.length > 0) {
+    if (backups.length > 0 || allBackups) {
       try {
-        await replaceBackups(backups.map((b) => b.ref || b.customer_id));
+        await replaceBackups(backups.map((b) => b.ref || b.customer_id), allBackups);
         for (const b of backups) done.run(b.customer_id, b.kind, b.ref);
+        if (allBackups) for (const r of rows.filter((p) => p.kind === 'vacuum')) done.run(r.customer_id, r.kind, r.ref);
       } catch (err) {
         left += backups.length;
         storage.log.warn('customers.erase_backups_failed', { error: err instanceof Error ? err.message : String(err) });
@@ -159,11 +164,11 @@ export function createErasureFinisher(db: Db, storage: ErasureStorage) {
     return { left };
   }
 
-  async function replaceBackups(customerIds: string[]): Promise<void> {
+  async function replaceBackups(customerIds: string[], all: boolean): Promise<void> {
     if (storage.dbPath === ':memory:') return;
     const dir = backupsDirFor(storage.dbPath);
     for (const name of existsSync(dir) ? readdirSync(dir) : []) if (name.endsWith('.partial')) shred(join(dir, name));
-    const stale = listBackups(dir).filter((b) => backupHoldsCustomers(b.path, customerIds));
+    const stale = listBackups(dir).filter((b) => all || backupHoldsCustomers(b.path, customerIds));
     if (stale.length === 0) return;
     // A fresh copy first, so the counter is never left without a backup.
     const fresh = await takeBackup(db, dir, 'manual', storage.now());
