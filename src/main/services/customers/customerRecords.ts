@@ -153,12 +153,16 @@ export function createCustomerRecords(deps: CustomerRecordsDeps): CustomerRecord
       // The log files are cleaned while it is still known what to look for (see erasureStorage).
       const terms = termsOf(subjectsOf(first.id));
       scrubLogs(dataDir, terms);
-      // The reason stays in the chain for good: it must not name the person it erases.
-      const reason = scrubText(input.reason, terms);
+      let lateTerms: string[] = [];
       const done = db
         .transaction(() => {
           const c = erasable(input.id);
           const ids = subjectsOf(c.id);
+          // Details changed at another counter since the logs were cleaned (kept in memory only).
+          const now_ = termsOf(ids);
+          lateTerms = now_.filter((t) => !terms.includes(t));
+          // The reason stays in the chain for good: it must not name the person it erases.
+          const reason = scrubText(input.reason, now_);
           const bookingIds = ids.flatMap((id) => bookingsOf.all(id));
           const refs = signatureRefsOf(db, dataDir, bookingIds);
           const at = now().toISOString();
@@ -181,6 +185,7 @@ export function createCustomerRecords(deps: CustomerRecordsDeps): CustomerRecord
           return { customer: toCustomer(repo.get(c.id) as CustomerRow), bookingsKept: bookingCount.pluck().get(c.id) ?? 0 };
         })
         .immediate();
+      if (lateTerms.length > 0) scrubLogs(dataDir, lateTerms);
       deps.faults?.afterEraseCommit?.();
       await finisher.finish();
       return done;
