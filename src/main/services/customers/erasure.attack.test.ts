@@ -6,6 +6,7 @@ import { readAuditPersonal, verifyAuditChain } from '../../core/audit';
 import { backupsDirFor, listBackups, takeBackup } from '../../db/backups';
 import { createLogger } from '../../log';
 import { openTestShop } from '../../testing/testShop';
+import { createStripeEventApplier } from '../sync/index';
 import type { TestShop } from '../../testing/testShop';
 
 let shop: TestShop | null = null;
@@ -105,5 +106,11 @@ describe('erasing a customer, attacked', () => {
     // The stored event keeps its ids and amount for reconciling; only the payer is blanked.
     const kept = JSON.parse(s.b.db.prepare("SELECT payload_json FROM stripe_events WHERE id = 'evt_erase1'").pluck().get() as string) as typeof event;
     expect(kept.data.object).toEqual({ id: 'cs_erase1', amount_total: due, metadata: { booking_id: b.id }, customer_details: null });
+    // A late event about their booking (a refund, a dispute) is stored without the payer too.
+    const late = { id: 'evt_erase2', object: 'event', type: 'charge.refunded', created: 2, livemode: false, data: { object: { id: 'ch_erase2', object: 'charge', amount: due, metadata: { booking_id: b.id }, billing_details: { name: 'Quillonax Vrembrantz', email: 'quill@zz-erase.example' } } } };
+    createStripeEventApplier(s.b.db, s.b.info().installId).apply('relay', [{ seq: 1, event: late }]);
+    expect(s.b.db.prepare("SELECT payload_json FROM stripe_events WHERE id = 'evt_erase2'").pluck().get()).toContain('"billing_details":null');
+    s.b.db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(findIn(dir, NEEDLES)).toEqual([]);
   });
 });
