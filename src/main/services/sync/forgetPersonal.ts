@@ -61,10 +61,9 @@ export function aboutErasedCustomer(db: Db, event: { data?: { object?: unknown }
   return (
     db
       .prepare(
-        `SELECT count(*) AS n FROM bookings b JOIN customers c ON c.id = b.customer_id WHERE c.erased_at IS NOT NULL AND (
-           b.id = @booking
-           OR b.id IN (SELECT booking_id FROM payments WHERE stripe_payment_intent_id = @pi OR stripe_charge_id = @ch)
-           OR b.id IN (SELECT booking_id FROM pay_links WHERE stripe_session_id = @cs))`,
+        `SELECT count(*) AS n FROM bookings b JOIN customers c ON c.id = b.customer_id WHERE c.erased_at IS NOT NULL AND b.id IN (
+           SELECT @booking UNION SELECT booking_id FROM payments WHERE stripe_payment_intent_id = @pi
+           UNION SELECT booking_id FROM payments WHERE stripe_charge_id = @ch UNION SELECT booking_id FROM pay_links WHERE stripe_session_id = @cs)`,
       )
       .get(p) as { n: number }
   ).n > 0;
