@@ -177,50 +177,62 @@ function moveOut(r: OldRow, bookingCustomer: (id: string) => string | null) {
   };
 }
 
+/** Pages of the log in seq order, so a long log is never held in memory whole. */
+function* pages(db: Db, startAfter = 0, size = 2000): Generator<OldRow[]> {
+  const page = db.prepare<[number, number], OldRow>(
+    'SELECT seq, id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
+  );
+  for (let after = startAfter; ; ) {
+    const rows = page.all(after, size);
+    if (rows.length === 0) return;
+    yield rows;
+    after = (rows.at(-1) as OldRow).seq;
+  }
+}
+
 export function resealWithoutPersonalData(db: Db, now: Date): void {
-  const rows = db.prepare('SELECT seq, id, at, install_id, actor_id, actor_role, action, entity_type, entity_id, before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq').all() as OldRow[];
-  const head = rows.at(-1);
+  const head = db.prepare('SELECT seq, install_id, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Pick<OldRow, 'seq' | 'install_id' | 'hash'> | undefined;
   if (!head) return;
-  // Whether the chain as it stood verified: re-sealing must not hide an earlier break.
+  const customerOf = db.prepare<[string], { customer_id: string }>('SELECT customer_id FROM bookings WHERE id = ?');
+  // First pass: whether the chain as it stood verified (re-sealing must not hide an earlier
+  // break), and which rows hold personal data (few: customers' rows and booking notes).
   let prev = GENESIS;
   let firstBroken: number | null = null;
-  for (const r of rows) {
-    if (r.prev_hash !== prev || rowHash({ ...r, personal_digest: null }) !== r.hash) {
-      firstBroken = r.seq;
-      break;
+  let first: number | null = null;
+  let movedCount = 0;
+  for (const rows of pages(db)) {
+    for (const r of rows) {
+      if (firstBroken === null && (r.prev_hash !== prev || rowHash({ ...r, personal_digest: null }) !== r.hash)) firstBroken = r.seq;
+      prev = r.hash;
+      if (moveOut(r, () => null) !== null) {
+        first ??= r.seq;
+        movedCount++;
+      }
     }
-    prev = r.hash;
   }
-  const customerOf = db.prepare<[string], { customer_id: string }>('SELECT customer_id FROM bookings WHERE id = ?');
-  const moved = new Map(rows.flatMap((r) => {
-    const m = moveOut(r, (id) => customerOf.get(id)?.customer_id ?? null);
-    return m ? [[r.seq, m] as const] : [];
-  }));
-  if (moved.size === 0) return;
+  if (first === null) return;
 
   const trigger = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'").get() as { sql: string } | undefined)?.sql;
   db.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
   const update = db.prepare('UPDATE audit_log SET before_json = @before_json, after_json = @after_json, personal_digest = @personal_digest, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq');
   const insertPersonal = db.prepare('INSERT INTO audit_personal (audit_seq, subject_id, digest, salt, payload_json) VALUES (@audit_seq, @subject_id, @digest, @salt, @payload_json)');
-  const first = Math.min(...moved.keys());
-  prev = GENESIS;
-  for (const r of rows) {
-    if (r.seq < first) {
-      prev = r.hash;
-      continue;
+  // Second pass, from the first row that changes: move the data out and re-chain every row after it.
+  prev = (db.prepare('SELECT hash FROM audit_log WHERE seq < ? ORDER BY seq DESC LIMIT 1').pluck().get(first) as string | undefined) ?? GENESIS;
+  for (const rows of pages(db, first - 1)) {
+    for (const r of rows) {
+      const m = moveOut(r, (id) => customerOf.get(id)?.customer_id ?? null);
+      const next = {
+        ...r,
+        before_json: m ? m.before_json : r.before_json,
+        after_json: m ? m.after_json : r.after_json,
+        personal_digest: m ? combined(m.sealed) : null,
+        prev_hash: prev,
+      };
+      const hash = rowHash(next);
+      update.run({ seq: r.seq, before_json: next.before_json, after_json: next.after_json, personal_digest: next.personal_digest, prev_hash: prev, hash });
+      for (const p of m?.sealed ?? []) insertPersonal.run({ ...p, audit_seq: r.seq });
+      prev = hash;
     }
-    const m = moved.get(r.seq);
-    const next = {
-      ...r,
-      before_json: m ? m.before_json : r.before_json,
-      after_json: m ? m.after_json : r.after_json,
-      personal_digest: m ? combined(m.sealed) : null,
-      prev_hash: prev,
-    };
-    const hash = rowHash(next);
-    update.run({ seq: r.seq, before_json: next.before_json, after_json: next.after_json, personal_digest: next.personal_digest, prev_hash: prev, hash });
-    for (const p of m?.sealed ?? []) insertPersonal.run({ ...p, audit_seq: r.seq });
-    prev = hash;
   }
   db.exec(trigger ?? "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END");
 
@@ -234,7 +246,7 @@ export function resealWithoutPersonalData(db: Db, now: Date): void {
     entity_type: 'audit_log',
     entity_id: null,
     before_json: JSON.stringify({ headSeq: head.seq, headHash: head.hash }),
-    after_json: JSON.stringify({ migration: 170, oldHeadHash: head.hash, oldChainVerified: firstBroken === null, firstBrokenSeq: firstBroken, rowsMoved: moved.size, firstResealedSeq: first }),
+    after_json: JSON.stringify({ migration: 170, oldHeadHash: head.hash, oldChainVerified: firstBroken === null, firstBrokenSeq: firstBroken, rowsMoved: movedCount, firstResealedSeq: first }),
     personal_digest: null,
     prev_hash: prev,
   };
