@@ -40,7 +40,7 @@ import { createSettingsModule } from './services/settings/index';
 import { createSetupModule } from './services/setup/index';
 import type { SetupDeps } from './services/setup/index';
 import { createStaffModule } from './services/staff/index';
-import { SYNC_STREAM_JOB, createSyncModule } from './services/sync/index';
+import { SYNC_STREAM_JOB, createSyncModule, forgetPersonalInStripeEvents } from './services/sync/index';
 import { createDatabaseModule } from './services/database/index';
 import { createDepositsModule } from './services/deposits/index';
 import type { DepositsDeps } from './services/deposits/index';
@@ -141,7 +141,8 @@ export function createBackend(opts: BackendOptions): Backend {
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
   const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
   const locations = createLocationsModule({ db, installId, now });
-  const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone });
+  const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone, dataDir: opts.dataDir, dbPath, log,
+    forgetElsewhere: (bookingIds) => forgetPersonalInStripeEvents(db, bookingIds) });
   // Extra drivers and discounts are priced into every quote of a saved booking.
   const adjustments = (id: string) => ({ extraDriverBirthDates: drivers.api.birthDates(id), discounts: discounts.api.facts(id) });
   const bookings = createBookingsModule({

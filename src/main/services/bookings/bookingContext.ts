@@ -10,6 +10,7 @@ import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
+import type { PersonalPart } from '../../core/audit';
 import { createCustomersRepo } from '../customers/index';
 import type { CustomerRow } from '../customers/index';
 import { createFleetRepo } from '../fleet/index';
@@ -229,9 +230,13 @@ export function createBookingContext(deps: BookingsDeps) {
     };
   }
 
-  function audit(action: string, ctx: Ctx, b: BookingRow, before: object | undefined, after: object, at: Date): void {
-    appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action, entityType: 'booking', entityId: b.id, before, after }, at);
+  /** `personal`: what the row says about the customer (booking notes), kept outside the hash chain. */
+  function audit(action: string, ctx: Ctx, b: BookingRow, before: object | undefined, after: object, at: Date, personal?: PersonalPart[]): void {
+    appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action, entityType: 'booking', entityId: b.id, before, after, ...(personal ? { personal } : {}) }, at);
   }
+
+  /** A booking's notes as personal data about its customer, for the audit (nothing when empty). */
+  const notesOf = (b: BookingRow, side: 'before' | 'after'): PersonalPart[] => (b.notes === '' ? [] : [{ subjectId: b.customer_id, [side]: { notes: b.notes } }]);
 
   function saveUpdate(next: BookingRow): void {
     if (!repo.update(next)) {
@@ -252,7 +257,7 @@ export function createBookingContext(deps: BookingsDeps) {
     returnLocationId: b.return_location_id,
     extras: JSON.parse(b.extras_json) as unknown,
     fees: JSON.parse(b.fees_json) as unknown,
-    notes: b.notes,
+    // Notes may name the customer: the audit keeps them as personal data (`notesOf`), not here.
     total: b.total,
     currency: b.currency,
   });
@@ -260,7 +265,7 @@ export function createBookingContext(deps: BookingsDeps) {
   return {
     deps, db, installId, now, rates, fleet, repo, fleetRepo, customersRepo, staffRepo, searchRepo,
     shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService,
-    checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot,
+    checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf,
     EARLY_CHECKOUT_MS, FUTURE_SLACK_MS,
   };
 }

@@ -18,7 +18,7 @@ describe('balance due', () => {
 describe('booking history', () => {
   const row = (action: string, after: object): AuditRow => ({
     seq: 1, id: 'A1', at: '2025-06-02T07:00:00.000Z', install_id: 'I', actor_id: null, actor_role: null, action,
-    entity_type: 'booking', entity_id: 'B1', before_json: null, after_json: JSON.stringify(after), prev_hash: '', hash: '',
+    entity_type: 'booking', entity_id: 'B1', before_json: null, after_json: JSON.stringify(after), personal_digest: null, prev_hash: '', hash: '',
   });
   it('shows odometer readings grouped as the shop\'s locale writes numbers, like the rest of the screen', () => {
     expect(describeAudit(row('booking.check_out', { odometer: 90090, fuelEighths: 8 }), 'Europe/Amsterdam', 'en-GB')).toBe('Checked out at 90,090 on the odometer, fuel 8/8');

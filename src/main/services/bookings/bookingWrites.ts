@@ -14,7 +14,7 @@ import { toStored } from '../../core/shopTime';
 import type { BookingContext, CreateInput, Ctx, ModifyInput } from './bookingContext';
 
 export function createBookingWrites(k: BookingContext, get: (id: string) => BookingDetail) {
-  const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot } = k;
+  const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf } = k;
 
   /**
    * Booking by class: refused when the class is full for those times (its cars against its
@@ -35,11 +35,23 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     return vehicleOf((free[0] as { id: string }).id, 'vehicleClass');
   }
 
+  /**
+   * A new booking (or a booking moved to another customer) needs a record that was not erased or
+   * merged away. Checked first (for the clear sentence) and again inside the write transaction, so
+   * an erasure at another counter either commits first and is seen, or the write fails.
+   */
+  function requireBookableCustomer(id: string): void {
+    const c = k.customersRepo.get(id);
+    if (c?.erased_at) throw badInput('customerId', 'This customer was erased on request; add a new record if they come back');
+    if (c?.merged_into) throw badInput('customerId', 'This record was merged into another; book the one it was merged into');
+  }
+
   // ─── commands ───────────────────────────────────────────────────────────────────────────────
 
   function create(input: CreateInput, ctx: Ctx): BookingDetail {
     const at = now();
     const customer = customerOf(input.customerId);
+    requireBookableCustomer(customer.id);
     const byClass = input.vehicleId === undefined;
     const vehicle = byClass ? heldCarOf(input.vehicleClass ?? '', toStored(input.pickupAt), toStored(input.returnAt)) : vehicleOf(input.vehicleId ?? '');
     checkInService(vehicle);
@@ -55,6 +67,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const q = priceFacts(card, facts(draft, customer, pl, rl), shop().timeZone, at);
     const id = newId(at.getTime());
     db.transaction(() => {
+      requireBookableCustomer(customer.id);
       checkConflicts(vehicle, pickupAt, returnAt, null);
       const stamp = at.toISOString();
       const quoteId = newId(at.getTime());
@@ -89,7 +102,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
       repo.insert(row);
       // The booking already points at this quote id; the deferred foreign key is checked at commit.
       writeQuote(repo, id, q, 'create', installId, stamp, quoteId);
-      audit('booking.create', ctx, row, undefined, snapshot(row, vehicle.plate), at);
+      audit('booking.create', ctx, row, undefined, snapshot(row, vehicle.plate), at, notesOf(row, 'after'));
     })();
     return get(id);
   }
@@ -102,6 +115,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     requireStatus(before, onlyNotes ? ['reserved', 'checked_out', 'returned'] : ['reserved'], 'changed');
 
     const customer = customerOf(input.customerId ?? before.customer_id);
+    if (customer.id !== before.customer_id) requireBookableCustomer(customer.id);
     const vehicle = vehicleOf(input.vehicleId ?? before.vehicle_id);
     const pl = locationOf(input.pickupLocationId ?? before.pickup_location_id, 'pickupLocationId', undefined);
     const rl = locationOf(input.returnLocationId ?? before.return_location_id, 'returnLocationId', undefined);
@@ -136,6 +150,7 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const q = reprice ? priceFacts(bookingCard(before), facts(next, customer, pl, rl), shop().timeZone, at) : null;
 
     db.transaction(() => {
+      if (changed.includes('customer_id')) requireBookableCustomer(customer.id);
       if (timesOrVehicle) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id);
       if (q) {
         next.quote_id = writeQuote(repo, before.id, q, 'modify', installId, at.toISOString());
@@ -147,7 +162,8 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
       const was: Record<string, unknown> = snapshot(before, fleetRepo.getVehicle(before.vehicle_id)?.plate ?? '');
       const now_: Record<string, unknown> = snapshot(next, vehicle.plate);
       const diff = Object.keys(now_).filter((k) => k === 'total' || k === 'currency' || JSON.stringify(was[k]) !== JSON.stringify(now_[k]));
-      audit('booking.modify', ctx, next, Object.fromEntries(diff.map((k) => [k, was[k]])), { ...Object.fromEntries(diff.map((k) => [k, now_[k]])), changed: names }, at);
+      const personal = changed.includes('notes') ? [...notesOf(before, 'before'), ...notesOf(next, 'after')] : [];
+      audit('booking.modify', ctx, next, Object.fromEntries(diff.map((k) => [k, was[k]])), { ...Object.fromEntries(diff.map((k) => [k, now_[k]])), changed: names }, at, personal);
     })();
     return get(before.id);
   }

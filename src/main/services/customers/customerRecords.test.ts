@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../core/audit';
 import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
 
@@ -56,5 +57,21 @@ describe('customer records', () => {
     const dump = JSON.stringify(shop.b.db.prepare("SELECT * FROM customers WHERE id = ?").get(c.id));
     expect(dump).not.toMatch(/Jansen|jan@example|Prefers/);
     expect(await shop.fail('customers.upsert', { id: c.id, firstName: 'Jan', lastName: 'J', phone: '+31 6 1234 5678', licenceNumber: 'X1', licenceExpiry: '2030-01-01', dateOfBirth: '1980-01-01' })).toMatchObject({ fields: { id: expect.stringContaining('erased') } });
+    // Nor can the erased record be booked again (a returning customer gets a new record).
+    const again = await shop.fail('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt: at(20, 9), returnAt: at(21, 9) });
+    expect(again).toMatchObject({ code: 'invalid_input', fields: { customerId: expect.stringContaining('erased on request') } });
+  });
+
+  it('erasing a record also erases the records merged into it (the same person), their audit details included', async () => {
+    shop = await openTestShop();
+    const keep = await shop.customer({ firstName: 'Mergeda', lastName: 'Keepsen', email: 'keep@example.com' });
+    const dup = await shop.customer({ firstName: 'Mergedb', lastName: 'Keepsen', email: 'dup.keep@example.com' });
+    await shop.ok('customers.merge', { keepId: keep.id, mergeId: dup.id }, shop.manager);
+    await shop.ok('customers.erase', { id: keep.id, reason: 'Asked in person' }, shop.manager);
+    const rows = JSON.stringify(shop.b.db.prepare('SELECT * FROM customers WHERE id IN (?, ?)').all(keep.id, dup.id));
+    expect(rows).not.toMatch(/Merged|Keepsen|example\.com/);
+    expect(shop.b.db.prepare('SELECT count(*) FROM customers WHERE id IN (?, ?) AND erased_at IS NOT NULL').pluck().get(keep.id, dup.id)).toBe(2);
+    expect(shop.b.db.prepare('SELECT count(*) FROM audit_personal WHERE subject_id IN (?, ?) AND payload_json IS NOT NULL').pluck().get(keep.id, dup.id)).toBe(0);
+    expect(verifyAuditChain(shop.b.db)).toBeNull();
   });
 });

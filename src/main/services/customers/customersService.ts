@@ -58,7 +58,8 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
       if (input.id === undefined) {
         const row: CustomerRow = { id: newId(), ...fields, install_id: installId, version: 1, created_at: at, updated_at: at };
         repo.insert(row);
-        appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action: 'customer.create', entityType: 'customer', entityId: row.id, after: fields });
+        // The details are personal data: kept beside the audit chain, so an erasure can forget them.
+        appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action: 'customer.create', entityType: 'customer', entityId: row.id, personal: [{ subjectId: row.id, after: fields }] });
         return toCustomer(repo.get(row.id) as CustomerRow);
       }
       const before = repo.get(input.id);
@@ -74,11 +75,12 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
         action: 'customer.update',
         entityType: 'customer',
         entityId: before.id,
-        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-        after: Object.fromEntries(changed.map((k) => [k, fields[k]])),
+        after: { changed },
+        personal: [{ subjectId: before.id, before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, fields[k]])) }],
       });
       return toCustomer(repo.get(before.id) as CustomerRow);
-    })();
+      // Write-locking from the start: an erasure at another counter commits first or waits, never in between the read and the write.
+    }).immediate();
   }
 
   return { search, get, upsert };

@@ -8,6 +8,7 @@ import { backfillFromStripe, outageWatcher } from './stripeBackfill';
 
 export { SYNC_STREAM_JOB } from './streamJob';
 export { createStripeEventApplier } from './stripeEventApplier';
+export { forgetPersonalInStripeEvents } from './forgetPersonal';
 export type { ApplierHooks, StripeEventApplier } from './stripeEventApplier';
 export type { RelayEvent, StreamStatus, SyncState } from './streamClient';
 

@@ -4,6 +4,7 @@ import { CURRENCY_EXPONENTS, formatMoney } from '../../../shared/money';
 import type { CurrencyCode } from '../../../shared/money';
 import type { Db } from '../../db/connection';
 import { appendAudit } from '../../core/audit';
+import { aboutErasedCustomer, withoutPayer } from './forgetPersonal';
 
 /**
  * Applies Stripe events from the relay (or backfill) to the till's own rows, idempotently: each
@@ -161,7 +162,8 @@ export function createStripeEventApplier(db: Db, installId: string, now: () => D
         error = err instanceof Error ? err.message : String(err);
       }
       const at = now().toISOString();
-      q.record.run({ id: e.id, type: e.type, created: e.created, livemode: e.livemode ? 1 : 0, payload: JSON.stringify(e), source, at, error, install: installId });
+      const payload = JSON.stringify(aboutErasedCustomer(db, e) ? withoutPayer(e) : e);
+      q.record.run({ id: e.id, type: e.type, created: e.created, livemode: e.livemode ? 1 : 0, payload, source, at, error, install: installId });
       out.applied++;
     }
     out.lastSeq = Math.max(out.lastSeq, upToSeq);
