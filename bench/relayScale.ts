@@ -19,6 +19,7 @@ import { createDatabase, postgresUnavailableReason, startTempPostgres } from '..
 import { TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
 import { hashToken, newToken } from '../src/relay/tokens';
+import { postgresCpuDelta, postgresProcesses } from './procCpu';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -196,7 +197,33 @@ async function intake(ports: number[], installs: string[], n: number, inflight: 
   return n / ((performance.now() - t0) / 1000);
 }
 
-type Target = { name: string; ports: number[]; installs: string[] };
+/** `pg`: the cluster and database behind a PostgreSQL target, for its CPU and WAL figures. */
+type Target = { name: string; ports: number[]; installs: string[]; pg?: { postmasterPid: number; stats: PgStats } };
+
+type WalCounters = { commits: number; walSync: number; walWrite: number; walBytes: number };
+type PgStats = { read(): Promise<WalCounters>; close(): Promise<void> };
+
+/**
+ * Commits of one database and the cluster's WAL writes and syncs (pg_stat_wal counts every
+ * process's fsyncs of the WAL). Backends publish their counters when idle, at most once a second:
+ * read after the run has been idle that long.
+ */
+async function openPgStats(url: string): Promise<PgStats> {
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: url });
+  await c.connect();
+  return {
+    read: async () => {
+      const r = await c.query<{ commits: string; wal_sync: string; wal_write: string; wal_bytes: string }>(
+        `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits, wal_sync, wal_write, wal_bytes FROM pg_stat_wal`,
+      );
+      const row = r.rows[0]!;
+      return { commits: Number(row.commits), walSync: Number(row.wal_sync), walWrite: Number(row.wal_write), walBytes: Number(row.wal_bytes) };
+    },
+    close: () => c.end(),
+  };
+}
+const settle = () => new Promise((r) => setTimeout(r, 1100));
 const sum = async (ports: number[], metric: string) => (await Promise.all(ports.map((p) => gauge(p, metric)))).reduce((a, b) => a + b, 0);
 
 /** Serial intake through `t` with the relays' CPU per event (summed over its instances). */
@@ -208,16 +235,64 @@ async function serialFigures(t: Target, n: number) {
   return { serial_eps: Math.round(eps), relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / n) };
 }
 
-/** One 32-in-flight run through `t`: events/s, CPU per event, events per batch, and the load it ran under. */
+/**
+ * One 32-in-flight run through `t`: events/s; CPU per event of the relays, of PostgreSQL's
+ * backends and WAL writer (from /proc), and of this bench's own client (it shares the cores, so a
+ * client costlier per event in one phase would skew the comparison); events per batch; commits and
+ * WAL fsyncs per 1,000 events; and the load it ran under.
+ */
 async function parallelRun(t: Target, n: number) {
+  if (t.pg) await settle();
+  const w0 = await t.pg?.stats.read();
+  const p0 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
   const c0 = await sum(t.ports, 'process_cpu_seconds_total');
   const b0 = await sum(t.ports, 'relay_ingest_batches_total');
   const load = loadavg()[0]!;
+  const own0 = process.cpuUsage();
   const eps = await intake(t.ports, t.installs, n, 32);
+  const own = process.cpuUsage(own0);
+  const p1 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
   const c1 = await sum(t.ports, 'process_cpu_seconds_total');
   const b1 = await sum(t.ports, 'relay_ingest_batches_total');
-  return { eps: Math.round(eps), cpu: Math.round(((c1 - c0) * 1e6) / n), perBatch: round(n / Math.max(1, b1 - b0)), load: round(load) };
+  const perEvent = (seconds: number) => Math.round((seconds * 1e6) / n);
+  const out: RunFigures = {
+    eps: Math.round(eps),
+    cpu: perEvent(c1 - c0),
+    client: perEvent((own.user + own.system) / 1e6),
+    perBatch: round(n / Math.max(1, b1 - b0)),
+    load: round(load),
+  };
+  if (t.pg && p0 && p1 && w0) {
+    const d = postgresCpuDelta(p0, p1);
+    await settle();
+    const w1 = await t.pg.stats.read();
+    Object.assign(out, {
+      pgBackend: perEvent(d.backend),
+      pgWalWriter: perEvent(d.walwriter),
+      pgOther: perEvent(d.other),
+      commitsPer1k: round(((w1.commits - w0.commits) * 1000) / n),
+      walSyncPer1k: round(((w1.walSync - w0.walSync) * 1000) / n),
+      walWritePer1k: round(((w1.walWrite - w0.walWrite) * 1000) / n),
+      walBytesPerEvent: Math.round((w1.walBytes - w0.walBytes) / n),
+    });
+  }
+  return out;
 }
+
+type RunFigures = {
+  eps: number;
+  cpu: number;
+  client: number;
+  perBatch: number;
+  load: number;
+  pgBackend?: number;
+  pgWalWriter?: number;
+  pgOther?: number;
+  commitsPer1k?: number;
+  walSyncPer1k?: number;
+  walWritePer1k?: number;
+  walBytesPerEvent?: number;
+};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -231,10 +306,19 @@ async function interleaved(targets: Target[], n: number, rounds: number) {
   for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await parallelRun(t, n));
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, rs] of runs) {
+    const med = (k: keyof RunFigures) => (rs[0]![k] === undefined ? undefined : median(rs.map((x) => x[k]!)));
     out[name] = {
-      inflight32_eps: median(rs.map((x) => x.eps)),
-      relay_cpu_us_per_event_32: median(rs.map((x) => x.cpu)),
-      events_per_batch_32: median(rs.map((x) => x.perBatch)),
+      inflight32_eps: med('eps'),
+      relay_cpu_us_per_event_32: med('cpu'),
+      pg_backend_cpu_us_per_event_32: med('pgBackend'),
+      pg_walwriter_cpu_us_per_event_32: med('pgWalWriter'),
+      pg_other_cpu_us_per_event_32: med('pgOther'),
+      bench_client_cpu_us_per_event_32: med('client'),
+      events_per_batch_32: med('perBatch'),
+      commits_per_1k_events_32: med('commitsPer1k'),
+      wal_fsyncs_per_1k_events_32: med('walSyncPer1k'),
+      wal_writes_per_1k_events_32: med('walWritePer1k'),
+      wal_bytes_per_event_32: med('walBytesPerEvent'),
       inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
     };
   }
@@ -261,14 +345,23 @@ async function seedPostgresInstalls(url: string, n: number): Promise<string[]> {
 }
 
 /**
+ * A PostgreSQL phase: `instances` relays on one database of the shared cluster with `tills`
+ * installs. `relayEnv` and `databaseSettings` (ALTER DATABASE … SET, e.g. commit_delay) let a
+ * variant be measured interleaved with the others, under the same load.
+ */
+export type PgPhase = { name: string; instances: number; tills: number; relayEnv?: Record<string, string>; databaseSettings?: Record<string, string> };
+
+/**
  * SQLite (one relay) and PostgreSQL (one and two relays on one durable cluster), same load, events
  * spread over `tills` installs (chain scale: 1,000). With two instances and few tills, concurrent
  * batches often touch the same till and wait for its row (that wait is what keeps each till's order);
- * `postgres_2_20_tills` shows that case.
+ * `postgres_2_20_tills` shows that case. `RELAY_BENCH_PG_PHASES` (a JSON list of PgPhase) replaces
+ * the PostgreSQL phases, to compare variants in one run.
  */
 export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { tills, rounds };
   const relays: SpawnedRelay[] = [];
+  const stats: PgStats[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
   const kill = async () => {
     for (const r of relays.splice(0)) {
@@ -277,6 +370,13 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
     }
   };
   const env = { RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' };
+  const phases: PgPhase[] = process.env.RELAY_BENCH_PG_PHASES
+    ? (JSON.parse(process.env.RELAY_BENCH_PG_PHASES) as PgPhase[])
+    : [
+        { name: 'postgres_1', instances: 1, tills },
+        { name: 'postgres_2', instances: 2, tills },
+        { name: 'postgres_2_20_tills', instances: 2, tills: 20 },
+      ];
   let pg: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
   try {
     const targets: Target[] = [];
@@ -288,20 +388,32 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
     if (why) out.postgres = `skipped: ${why}`;
     else {
       pg = await startTempPostgres({ durable: true });
-      for (const [instances, n] of [[1, tills], [2, tills], [2, 20]] as const) {
-        const url = await createDatabase(pg.url, `relay_bench_${instances}_${n}_${process.pid}`);
-        const ids = await seedPostgresInstalls(url, n);
-        const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
-        for (const p of ports) relays.push(await spawnRelay({ ...env, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
-        targets.push({ name: n === tills ? `postgres_${instances}` : `postgres_${instances}_${n}_tills`, ports, installs: ids });
+      for (const [i, phase] of phases.entries()) {
+        const url = await createDatabase(pg.url, `relay_bench_${i}_${process.pid}`);
+        const ids = await seedPostgresInstalls(url, phase.tills);
+        const settings = Object.entries(phase.databaseSettings ?? {});
+        if (settings.length > 0) {
+          const { default: pgLib } = await import('pg');
+          const c = new pgLib.Client({ connectionString: url });
+          await c.connect();
+          for (const [k, v] of settings) await c.query(`ALTER DATABASE ${`relay_bench_${i}_${process.pid}`} SET ${k.replace(/[^a-z_]/g, '')} = '${v.replace(/'/g, '')}'`);
+          await c.end();
+        }
+        const ports = await Promise.all(Array.from({ length: phase.instances }, () => freePort()));
+        for (const p of ports) relays.push(await spawnRelay({ ...env, ...phase.relayEnv, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
+        const s = await openPgStats(url);
+        stats.push(s);
+        targets.push({ name: phase.name, ports, installs: ids, pg: { postmasterPid: pg.postmasterPid(), stats: s } });
       }
       out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
+      if (phases.some((p) => p.relayEnv || p.databaseSettings)) out.postgres_phases = phases;
     }
-    const par = await interleaved(targets, 4000, rounds);
-    for (const t of targets) out[t.name] = { ...(await serialFigures(t, 1000)), ...par[t.name] };
+    const par = await interleaved(targets, Number(process.env.RELAY_BENCH_INTAKE_EVENTS ?? 4000), rounds);
+    for (const t of targets) out[t.name] = { ...(process.env.RELAY_BENCH_NO_SERIAL ? {} : await serialFigures(t, 1000)), ...par[t.name] };
     return out;
   } finally {
     await kill();
+    for (const s of stats) await s.close().catch(() => {});
     if (pg) await pg.stop();
     rmSync(dir, { recursive: true, force: true });
   }

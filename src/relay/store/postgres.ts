@@ -78,7 +78,7 @@ async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void>
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore & { listening(): boolean }> {
   // Generic plans for the relay's own connections: its statements have one shape (arrays in, no
   // skewed constants), and re-planning the batch statement per execution costs PostgreSQL CPU per batch.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types, options: '-c plan_cache_mode=force_generic_plan' });
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types, options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
   pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
   await migratePostgres(pool);
 

@@ -118,7 +118,7 @@ export function createPostgresIngest(
       }
     }
     const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>({
-      name: 'relay_ingest_write_v2',
+      name: 'relay_ingest_write_v3',
       text: `WITH ins AS (
          INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
          SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
@@ -136,7 +136,7 @@ export function createPostgresIngest(
        ),
        swept AS (
          DELETE FROM unassigned w USING unnest($18::text[], $19::bigint[], $20::text[]) AS s(pi, ord, install_id)
-         WHERE w.payment_intent = s.pi AND w.event_id <> ALL($1::text[])
+         WHERE w.payment_intent = ANY($18::text[]) AND w.payment_intent = s.pi AND w.event_id <> ALL($1::text[])
          RETURNING w.event_id, w.received_at, s.ord, s.install_id
        ),
        unqueued AS (DELETE FROM unassigned WHERE event_id = ANY($12::text[]) RETURNING event_id),
@@ -151,18 +151,17 @@ export function createPostgresIngest(
          UNION ALL SELECT event_id, install_id, ord * 2 - 1, received_at FROM swept
        ),
        ok AS (
-         SELECT p.install_id, p.ord, p.rcv, p.event_id, COALESCE(ins.no, ce.no) AS no
+         SELECT p.install_id, p.ord, p.rcv, p.event_id, COALESCE(ins.no, (SELECT ce.no FROM events ce WHERE ce.id = c.event_id)) AS no
          FROM planned p
          LEFT JOIN ins ON ins.id = p.event_id
          LEFT JOIN claimed c ON c.event_id = p.event_id
-         LEFT JOIN events ce ON ce.id = c.event_id
          WHERE ins.no IS NOT NULL OR c.event_id IS NOT NULL
        ),
        counts AS (SELECT install_id, count(*)::bigint AS n FROM ok GROUP BY install_id),
-       locked AS (SELECT i.id FROM installs i WHERE i.id IN (SELECT install_id FROM counts) ORDER BY i.id FOR UPDATE),
+       locked AS (SELECT i.id FROM installs i WHERE i.id = ANY($21::text[]) ORDER BY i.id FOR UPDATE),
        bump AS (
-         UPDATE installs i SET last_seq = i.last_seq + c.n FROM counts c, locked l
-         WHERE i.id = c.install_id AND l.id = i.id
+         UPDATE installs i SET last_seq = i.last_seq + c.n FROM counts c JOIN locked l ON l.id = c.install_id
+         WHERE i.id = ANY($21::text[]) AND i.id = l.id
          RETURNING i.id, i.last_seq, i.acked_seq, c.n
        ),
        numbered AS (
@@ -195,6 +194,8 @@ export function createPostgresIngest(
         sweep.map((s) => s.pi),
         sweep.map((s) => s.ord),
         sweep.map((s) => s.installId),
+        // Every install the batch may deliver to, locked by index in id order (duplicates make it a superset).
+        [...new Set([...plan.deliveries.map((d) => d.installId), ...sweep.map((s) => s.installId)])].sort(),
       ],
     });
     const freshIds = new Set<string>();
