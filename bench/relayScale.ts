@@ -5,7 +5,7 @@
  * the relay's CPU per event. Every phase has a deadline; every relay it starts is killed.
  */
 import { openDatabase } from '../src/main/db/connection';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type ClientRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -365,6 +365,11 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
   const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
   const kill = async () => {
     for (const r of relays.splice(0)) {
+      // SIGTERM when profiling (--cpu-prof writes its file on a clean exit), then SIGKILL.
+      if (process.env.RELAY_BENCH_TERM) {
+        r.kill('SIGTERM');
+        await Promise.race([r.exited, new Promise((ok) => setTimeout(ok, 5000))]);
+      }
       r.kill('SIGKILL');
       await r.exited;
     }
@@ -384,6 +389,20 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
     const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
     relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp), RELAY_DATA_DIR: dir }));
     targets.push({ name: 'sqlite_1', ports: [sp], installs: sqliteTills });
+    if (!process.env.RELAY_BENCH_NO_SPLIT_CONTROL) {
+      // Control, not a deployment: two SQLite relays, each with its own file and the same tills,
+      // webhooks split over them as over two PostgreSQL instances. What the relays' CPU per event
+      // does here is the cost of splitting the same load over two processes on these two cores.
+      const dir2 = join(dir, 'second');
+      mkdirSync(dir2);
+      const seeded = await seedInstalls(dir2, tills);
+      const sp2 = await freePort();
+      relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp2), RELAY_DATA_DIR: dir2 }));
+      // Round robin over the ports: even indexes go to the first relay, odd to the second; each
+      // relay's half uses its own file's tills (same count as the others: `tills` per relay).
+      const mixed = sqliteTills.flatMap((t, i) => [t, seeded[i]!.id]);
+      targets.push({ name: 'sqlite_2_split_control', ports: [sp, sp2], installs: mixed });
+    }
     const why = postgresUnavailableReason();
     if (why) out.postgres = `skipped: ${why}`;
     else {

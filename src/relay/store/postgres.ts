@@ -17,7 +17,13 @@ export type PostgresStoreOptions = {
   connectionString: string;
   poolSize?: number;
   logger?: RelayLogger;
+  /** Most ms a wake-up NOTIFY waits to carry more batches' installs (see createNotifier). */
+  notifyGatherMs?: number;
+  /** Answer webhooks only once their NOTIFY was sent (the behaviour before; kept to compare in the bench). */
+  awaitNotify?: boolean;
 };
+
+export const DEFAULT_NOTIFY_GATHER_MS = 2;
 
 
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
@@ -134,8 +140,12 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     installCache = null;
   };
 
-  const notifyDeliveries = createNotifier(pool, (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }));
-  const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries);
+  const notifyDeliveries = createNotifier(
+    pool,
+    (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }),
+    opts.notifyGatherMs ?? DEFAULT_NOTIFY_GATHER_MS,
+  );
+  const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries, { awaitNotify: opts.awaitNotify ?? false });
 
   // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
   const watchers = new Set<(c: StoreChange) => void>();
@@ -259,6 +269,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         i.now,
       ]);
       invalidateInstalls();
+      await notifyDeliveries.flush();
       await notify(pool, { k: 'i' });
     },
     listInstalls: async () =>
@@ -277,13 +288,16 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
           [cap],
         )
       ).rows,
-    revokeInstall: (id, now) =>
-      tx(async (c) => {
+    revokeInstall: async (id, now) => {
+      // Deliveries this instance committed before are announced first, in order.
+      await notifyDeliveries.flush();
+      return tx(async (c) => {
         const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);
         invalidateInstalls();
         if (r.rowCount) await notify(c, { k: 'r', i: id });
         return (r.rowCount ?? 0) > 0;
-      }),
+      });
+    },
     addAdmin: async (a) => {
       await pool.query('INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)', [a.id, a.name, a.tokenHash, a.now]);
     },
@@ -368,6 +382,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     close: async () => {
       if (closed) return;
       closed = true;
+      await notifyDeliveries.flush(); // wake the other instances for what was committed last
       watchers.clear();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const l = listener;

@@ -21,14 +21,31 @@ export type ActiveInstalls = { active: Set<string>; byLocation: Map<string, stri
  * pre-commit until its commit is flushed, so batches that notify commit one at a time, one WAL
  * fsync each, and never share a flush. This transaction writes no data, so it may commit without
  * waiting for the disk (`synchronous_commit` off for it alone; the events were already durable).
- * One notification in flight per instance; targets that come meanwhile are sent together next.
+ * One notification in flight per instance; targets that come meanwhile, or within `gatherMs` of
+ * the first, are sent together (fewer NOTIFY round trips and commits under load; a stream on
+ * another instance hears of an event at most that much later). The returned promise resolves once
+ * the notification naming these installs was sent (or failed, which is logged).
  */
-export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (installIds: readonly string[]) => Promise<void> {
+export type Notifier = ((installIds: readonly string[]) => Promise<void>) & {
+  /** Sends what is pending now (no gathering) and resolves once it was sent: later notices keep their order. */
+  flush(): Promise<void>;
+};
+
+export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gatherMs = 0): Notifier {
   let pending = new Set<string>();
   let waiters: (() => void)[] = [];
-  let sending = false;
+  let running: Promise<void> | null = null;
+  let stopGathering: (() => void) | null = null;
   const send = async () => {
-    sending = true;
+    if (gatherMs > 0)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, gatherMs);
+        stopGathering = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    stopGathering = null;
     while (pending.size > 0) {
       const ids = [...pending].sort();
       const done = waiters;
@@ -46,15 +63,22 @@ export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (i
       }
       for (const w of done) w();
     }
-    sending = false;
   };
-  return (installIds) =>
+  const notify = (installIds: readonly string[]) =>
     new Promise<void>((resolve) => {
       if (installIds.length === 0) return resolve();
       for (const id of installIds) pending.add(id);
       waiters.push(resolve);
-      if (!sending) void send();
+      running ??= send().finally(() => {
+        running = null;
+      });
     });
+  return Object.assign(notify, {
+    flush: async () => {
+      stopGathering?.();
+      if (running) await running;
+    },
+  });
 }
 
 /**
@@ -70,6 +94,7 @@ export function createPostgresIngest(
   pool: pg.Pool,
   activeInstalls: () => Promise<ActiveInstalls>,
   notify: (installIds: readonly string[]) => Promise<void>,
+  opts: { awaitNotify?: boolean } = {},
 ): (events: readonly IncomingEvent[], now: number) => Promise<IngestOutcome> {
   return async (events, now) => {
     const unique = new Map<string, IncomingEvent>();
@@ -206,7 +231,10 @@ export function createPostgresIngest(
     }
     // In plan order, as the SQLite store gives them.
     const deliveries = numbered.sort((a, b) => a.ord - b.ord || a.d.seq - b.d.seq).map((x) => x.d);
-    await notify([...new Set(deliveries.map((d) => d.installId))]);
+    // The events are durable: the webhooks are answered without waiting for the other instances'
+    // wake-up (a crash before it is sent delays those streams, as a crash after the commit always could).
+    const notified = notify([...new Set(deliveries.map((d) => d.installId))]);
+    if (opts.awaitNotify) await notified;
     const results: IngestResult[] = [];
     for (const ev of events) {
       const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate
