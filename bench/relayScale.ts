@@ -321,6 +321,15 @@ async function interleaved(targets: Target[], n: number, rounds: number) {
       wal_bytes_per_event_32: med('walBytesPerEvent'),
       inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
     };
+    // What decides the rate on these shared cores: every process's CPU per event, summed, and the
+    // events/s two fully used cores would give at that cost. PostgreSQL's share of it says how much
+    // a separate database machine would free; the relays' share what each added relay machine brings.
+    const relay = out[name].relay_cpu_us_per_event_32 as number;
+    const pgCpu = ((out[name].pg_backend_cpu_us_per_event_32 as number | undefined) ?? 0) + ((out[name].pg_walwriter_cpu_us_per_event_32 as number | undefined) ?? 0) + ((out[name].pg_other_cpu_us_per_event_32 as number | undefined) ?? 0);
+    const total = relay + pgCpu + (out[name].bench_client_cpu_us_per_event_32 as number);
+    out[name].all_cpu_us_per_event_32 = total;
+    out[name].cpu_bound_eps_on_2_cores = Math.round(2e6 / Math.max(1, total));
+    if (pgCpu > 0) out[name].postgres_share_of_cpu_pct = Math.round((pgCpu * 100) / total);
   }
   return out;
 }

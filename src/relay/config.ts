@@ -27,6 +27,8 @@ export type RelayConfig = {
   ingestInFlight: number | null;
   /** Most ms a free ingest slot waits for webhooks still being read (null: the store's default). */
   ingestWaitMs: number | null;
+  /** Events waiting before a second ingest batch starts beside a committing one (null: the store's default). */
+  ingestConcurrentAt: number | null;
   /** PostgreSQL: most ms a wake-up NOTIFY waits to carry more batches (null: the store's default). */
   pgNotifyGatherMs: number | null;
   /** PostgreSQL: answer webhooks only after their NOTIFY was sent (the old behaviour, for comparison). */
@@ -118,6 +120,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv, opts: { requireSecrets: 
     maxBodiesPerAddress: int('RELAY_MAX_BODIES_PER_ADDRESS', 32, 0, 100_000),
     ingestInFlight: env.RELAY_INGEST_IN_FLIGHT ? int('RELAY_INGEST_IN_FLIGHT', 2, 1, 64) : null,
     ingestWaitMs: env.RELAY_INGEST_WAIT_MS ? int('RELAY_INGEST_WAIT_MS', 0, 0, 50) : null,
+    ingestConcurrentAt: env.RELAY_INGEST_CONCURRENT_AT ? int('RELAY_INGEST_CONCURRENT_AT', 1, 1, 10_000) : null,
     pgNotifyGatherMs: env.RELAY_PG_NOTIFY_GATHER_MS ? int('RELAY_PG_NOTIFY_GATHER_MS', 0, 0, 100) : null,
     pgAwaitNotify: env.RELAY_PG_AWAIT_NOTIFY === '1',
   };

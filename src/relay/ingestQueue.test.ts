@@ -103,3 +103,37 @@ describe('ingest queue batch fill window', () => {
     await Promise.all(all);
   });
 });
+
+describe('ingest queue second batch beside a committing one', () => {
+  it('starts only once enough events wait, so a fast store keeps one bigger batch in flight', async () => {
+    const f = fakeStore();
+    f.hold(true);
+    const q = createIngestQueue(f.store, { maxInFlight: 2, concurrentAt: 3, onCommitted: () => {} });
+    const all = [q.enqueue(event('a1'))];
+    await turn();
+    all.push(q.enqueue(event('b1')), q.enqueue(event('b2')));
+    await turn();
+    expect(f.batches).toEqual([['a1']]); // two waiting: not enough to start beside a1
+    all.push(q.enqueue(event('b3')));
+    await turn();
+    expect(f.batches).toEqual([['a1'], ['b1', 'b2', 'b3']]); // three: a second batch shares a1's wait
+    f.hold(false);
+    f.commitAll();
+    await Promise.all(all);
+  });
+
+  it('the events left waiting start as soon as the committing batch is done', async () => {
+    const f = fakeStore();
+    f.hold(true);
+    const q = createIngestQueue(f.store, { maxInFlight: 2, concurrentAt: 5, onCommitted: () => {} });
+    const all = [q.enqueue(event('a1'))];
+    await turn();
+    all.push(q.enqueue(event('b1')));
+    await turn();
+    expect(f.batches).toEqual([['a1']]);
+    f.hold(false);
+    f.commitAll();
+    await Promise.all(all);
+    expect(f.batches).toEqual([['a1'], ['b1']]);
+  });
+});

@@ -34,6 +34,8 @@ export function createIngestQueue(
     maxInFlight?: number;
     now?: () => number;
     fill?: BatchFill | null;
+    /** Events that must wait before a batch starts beside one already committing (default 1). */
+    concurrentAt?: number;
     /** The clock the fill window is measured on (tests pass their own). */
     clock?: () => number;
     onCommitted: (outcome: IngestOutcome, events: readonly IncomingEvent[]) => void;
@@ -67,12 +69,17 @@ export function createIngestQueue(
     for (const f of fns) f();
   };
 
+  // Another batch beside one that is committing only once this many events wait: a slow commit
+  // (a loaded disk) lets the queue grow and a second batch share its flush; a fast one keeps a
+  // single, bigger batch in flight (less CPU per event).
+  const concurrentAt = opts.concurrentAt ?? 1;
+  const mayStart = () => queue.length > 0 && inFlight < maxInFlight && (inFlight === 0 || queue.length >= concurrentAt);
   const kick = () => {
-    if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
+    if (scheduled || !mayStart()) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      if (queue.length === 0 || inFlight >= maxInFlight) return;
+      if (!mayStart()) return;
       const wait = waitFor();
       if (wait > 0) {
         // Every enqueue looks again (maxBatch reached); the timer ends the wait.

@@ -40,6 +40,8 @@ export type RelayOptions = {
   ingestInFlight?: number;
   /** How long a free ingest slot may wait for webhooks still being read (see ingestQueue's BatchFill); 0: never. */
   ingestWaitMs?: number;
+  /** Events waiting before a second batch starts beside a committing one (see ingestQueue). */
+  ingestConcurrentAt?: number;
   /** Host names (besides loopback) under which the admin routes answer (see adminGuard.ts). */
   adminHosts?: readonly string[];
 };
@@ -60,6 +62,7 @@ export type RunningRelay = {
 const DAY_MS = 86_400_000;
 /** Bound on the extra wait a PostgreSQL batch may take to fill (measured in bench/relay.bench.ts). */
 export const DEFAULT_PG_INGEST_WAIT_MS = 2;
+export const DEFAULT_PG_CONCURRENT_AT = 8;
 
 const ackBody = z.object({ upTo: z.number().int().nonnegative() });
 /** Decimal digits only: `1e3`, `0x10`, ` 5`, `-1`, `5.0` are refused (400), never read as a number. */
@@ -124,7 +127,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const queue = createIngestQueue(store, {
     now,
     onCommitted,
-    maxInFlight: opts.ingestInFlight ?? (store.kind === 'postgres' ? 1 : 4),
+    maxInFlight: opts.ingestInFlight ?? (store.kind === 'postgres' ? 2 : 4),
+    concurrentAt: opts.ingestConcurrentAt ?? (store.kind === 'postgres' ? DEFAULT_PG_CONCURRENT_AT : 1),
     fill: { waitMs },
   });
   const ingest = async (ev: IncomingEvent) => {
