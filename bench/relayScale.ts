@@ -247,6 +247,7 @@ async function parallelRun(t: Target, n: number) {
   const p0 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
   const c0 = await sum(t.ports, 'process_cpu_seconds_total');
   const b0 = await sum(t.ports, 'relay_ingest_batches_total');
+  const f0 = await sum(t.ports, 'relay_wal_fsyncs_total');
   const load = loadavg()[0]!;
   const own0 = process.cpuUsage();
   const eps = await intake(t.ports, t.installs, n, 32);
@@ -254,6 +255,7 @@ async function parallelRun(t: Target, n: number) {
   const p1 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
   const c1 = await sum(t.ports, 'process_cpu_seconds_total');
   const b1 = await sum(t.ports, 'relay_ingest_batches_total');
+  const f1 = await sum(t.ports, 'relay_wal_fsyncs_total');
   const perEvent = (seconds: number) => Math.round((seconds * 1e6) / n);
   const out: RunFigures = {
     eps: Math.round(eps),
@@ -262,6 +264,8 @@ async function parallelRun(t: Target, n: number) {
     perBatch: round(n / Math.max(1, b1 - b0)),
     load: round(load),
   };
+  // SQLite: the relays' own fsyncs of their WAL (one covers every commit before it).
+  if (!t.pg && f0 >= 0) out.walSyncPer1k = round(((f1 - f0) * 1000) / n);
   if (t.pg && p0 && p1 && w0) {
     const d = postgresCpuDelta(p0, p1);
     await settle();

@@ -94,6 +94,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
 
   let streamsOpen = () => 0;
   const metrics = createRelayMetrics(() => streamsOpen());
+  if (store.walSyncs) metrics.walSyncs = () => store.walSyncs!();
   const hub = createDeliveryHub(store, metrics, { heartbeatMs, logger: log });
   streamsOpen = hub.streamsOpen;
 
