@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CHANNEL, createNotifier, createPostgresIngest, noticeText, type ActiveInstalls, type Notice } from './postgresIngest';
 import { toInstall, type InstallDbRow } from './installRow';
@@ -140,10 +141,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     installCache = null;
   };
 
+  // Names this store in its ingest notices: its own streams already had those deliveries pushed
+  // (server.ts onCommitted), so hearing its own notice back would only make them read the store again.
+  const origin = randomUUID();
   const notifyDeliveries = createNotifier(
     pool,
     (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }),
     opts.notifyGatherMs ?? DEFAULT_NOTIFY_GATHER_MS,
+    origin,
   );
   const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries, { awaitNotify: opts.awaitNotify ?? false });
 
@@ -186,7 +191,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
         const n = JSON.parse(msg.payload) as Notice;
-        if (n.k === 'd') emit({ kind: 'deliveries', installIds: n.i });
+        if (n.k === 'd') {
+          if (n.o !== origin) emit({ kind: 'deliveries', installIds: n.i });
+        }
         else if (n.k === 'r') {
           invalidateInstalls();
           emit({ kind: 'revoked', installId: n.i });

@@ -5,7 +5,8 @@ import type { IncomingEvent, IngestOutcome, IngestResult, StoredDelivery } from 
 /** Wakes streams on every instance. The rows stay the truth: a lost notification only delays a stream until its next poll. */
 export const CHANNEL = 'keydesk_relay';
 
-export type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'i' } | { k: 'u' };
+/** `o`: the instance that stored the deliveries (it already pushed them to its own streams, so it skips its own notice). */
+export type Notice = { k: 'd'; i: string[]; o?: string } | { k: 'r'; i: string } | { k: 'i' } | { k: 'u' };
 
 export function noticeText(notice: Notice): string {
   const text = JSON.stringify(notice);
@@ -31,7 +32,7 @@ export type Notifier = ((installIds: readonly string[]) => Promise<void>) & {
   flush(): Promise<void>;
 };
 
-export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gatherMs = 0): Notifier {
+export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gatherMs = 0, origin?: string): Notifier {
   let pending = new Set<string>();
   let waiters: (() => void)[] = [];
   let running: Promise<void> | null = null;
@@ -55,7 +56,7 @@ export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gat
         await pool.query({
           name: 'relay_notify_v1',
           text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
-          values: [CHANNEL, noticeText({ k: 'd', i: ids })],
+          values: [CHANNEL, noticeText({ k: 'd', i: ids, ...(origin && { o: origin }) })],
         });
       } catch (err) {
         // The rows stay the truth; a stream on another instance then sees these with the next event.
