@@ -2,7 +2,14 @@
  * Relay at scale, for bench/relay.bench.ts (issue 17): fan-out latency with 1,000 and 10,000
  * open streams at 100 events/s and the memory each stream costs; intake on PostgreSQL with one
  * and two relay instances, serial and 32 in flight, against SQLite measured the same way, with
- * the relay's CPU per event. Every phase has a deadline; every relay it starts is killed.
+ * the relay's CPU per event, PostgreSQL's (its backends and WAL writer, from /proc: procCpu.ts),
+ * the bench client's own, events per batch, commits and WAL fsyncs per 1,000 events, and a control
+ * (two SQLite relays splitting the load) that shows what splitting alone costs on shared cores.
+ * Every phase has a deadline; every relay it starts is killed.
+ *   RELAY_BENCH_PG_PHASES='[{"name":"x","instances":2,"tills":1000,"relayEnv":{…},"databaseSettings":{…}}]'
+ *     replaces the PostgreSQL phases (variants measured interleaved, in the same run);
+ *   RELAY_BENCH_INTAKE_EVENTS (4000), RELAY_BENCH_NO_SERIAL, RELAY_BENCH_NO_SPLIT_CONTROL shorten a run;
+ *   RELAY_BENCH_TERM=1 stops relays with SIGTERM first (for --cpu-prof in relayEnv.NODE_OPTIONS).
  */
 import { openDatabase } from '../src/main/db/connection';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
