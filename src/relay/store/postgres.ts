@@ -26,7 +26,6 @@ export type PostgresStoreOptions = {
 
 export const DEFAULT_NOTIFY_GATHER_MS = 2;
 
-
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -144,12 +143,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
   // Names this store in its ingest notices: its own streams already had those deliveries pushed
   // (server.ts onCommitted), so hearing its own notice back would only make them read the store again.
   const origin = randomUUID();
-  const notifyDeliveries = createNotifier(
-    pool,
-    (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }),
-    opts.notifyGatherMs ?? DEFAULT_NOTIFY_GATHER_MS,
-    origin,
-  );
+  const onNotifyError = (err: Error) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message });
+  const notifyDeliveries = createNotifier(pool, onNotifyError, opts.notifyGatherMs ?? DEFAULT_NOTIFY_GATHER_MS, origin);
   const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries, { awaitNotify: opts.awaitNotify ?? false });
 
   // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
@@ -193,8 +188,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         const n = JSON.parse(msg.payload) as Notice;
         if (n.k === 'd') {
           if (n.o !== origin) emit({ kind: 'deliveries', installIds: n.i });
-        }
-        else if (n.k === 'r') {
+        } else if (n.k === 'r') {
           invalidateInstalls();
           emit({ kind: 'revoked', installId: n.i });
         } else if (n.k === 'i') invalidateInstalls();
