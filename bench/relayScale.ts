@@ -1,34 +1,31 @@
 /**
  * Relay at scale, for bench/relay.bench.ts (issue 17): fan-out latency with 1,000 and 10,000
- * open streams at 100 events/s and the memory each stream costs; intake on PostgreSQL with one
- * and two relay instances, serial and 32 in flight, against SQLite measured the same way, with
- * the relay's CPU per event. Every phase has a deadline; every relay it starts is killed.
+ * open streams at 100 events/s and the memory each stream costs, and the helpers the intake
+ * comparison (relayIntake.ts) shares. Every phase has a deadline; every relay it starts is killed.
  */
 import { openDatabase } from '../src/main/db/connection';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request, type ClientRequest } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
-import { openPostgresStore } from '../src/relay/store/postgres';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
 import { freePort } from '../test/support/freePort';
-import { createDatabase, postgresUnavailableReason, startTempPostgres } from '../test/support/tempPostgres';
 import { TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
 import { hashToken, newToken } from '../src/relay/tokens';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-const round = (x: number) => Math.round(x * 10) / 10;
+export const round = (x: number) => Math.round(x * 10) / 10;
 export const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
 };
 
-async function until(pred: () => boolean, ms: number, what: string) {
+export async function until(pred: () => boolean, ms: number, what: string) {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error(`bench: timed out waiting for ${what}`);
@@ -37,7 +34,7 @@ async function until(pred: () => boolean, ms: number, what: string) {
 }
 
 /** A keep-alive socket the relay closed while idle (between interleaved runs) is retried once: the webhook is idempotent. */
-async function post(port: number, body: string, sig: string): Promise<number> {
+export async function post(port: number, body: string, sig: string): Promise<number> {
   try {
     return await postOnce(port, body, sig);
   } catch (err) {
@@ -60,21 +57,21 @@ function postOnce(port: number, body: string, sig: string): Promise<number> {
   });
 }
 
-async function gauge(port: number, name: string): Promise<number> {
+export async function gauge(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const m = new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(text);
   return m ? Number(m[1]) : -1;
 }
 
 let counter = 0;
-const signed = (installId: string) => {
+export const signed = (installId: string) => {
   const id = `evt_scale_${(counter++).toString(36).padStart(8, '0')}`;
   const body = JSON.stringify(makeEvent({ id, installId, padTo: 1500 }), null, 2);
   return { id, body, sig: signatureHeader(body, TEST_SECRET) };
 };
 
 /** N installs written straight into a new relay database in one transaction (setup, not measured). */
-async function seedInstalls(dir: string, n: number): Promise<{ id: string; token: string }[]> {
+export async function seedInstalls(dir: string, n: number): Promise<{ id: string; token: string }[]> {
   const path = join(dir, 'relay.sqlite');
   await openSqliteStore({ path }).close(); // migrate
   const db = openDatabase(path);
@@ -176,133 +173,3 @@ export async function fanOut(n: number, seconds: number): Promise<Record<string,
   }
 }
 
-/** Sends `n` events spread round-robin over `ports`, `inflight` at once; returns events/s. */
-async function intake(ports: number[], installs: string[], n: number, inflight: number): Promise<number> {
-  const pre = Array.from({ length: n }, (_, i) => signed(installs[i % installs.length]!));
-  const t0 = performance.now();
-  let next = 0;
-  const end = Date.now() + 180_000;
-  await Promise.all(
-    Array.from({ length: inflight }, async () => {
-      while (next < n) {
-        if (Date.now() > end) throw new Error('bench: intake deadline');
-        const i = next++;
-        const e = pre[i]!;
-        const status = await post(ports[i % ports.length]!, e.body, e.sig);
-        if (status !== 200) throw new Error(`bench: webhook answered ${status}`);
-      }
-    }),
-  );
-  return n / ((performance.now() - t0) / 1000);
-}
-
-type Target = { name: string; ports: number[]; installs: string[] };
-const sum = async (ports: number[], metric: string) => (await Promise.all(ports.map((p) => gauge(p, metric)))).reduce((a, b) => a + b, 0);
-
-/** Serial intake through `t` with the relays' CPU per event (summed over its instances). */
-async function serialFigures(t: Target, n: number) {
-  await intake(t.ports, t.installs, 200, 8); // warm-up
-  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
-  const eps = await intake(t.ports, t.installs, n, 1);
-  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
-  return { serial_eps: Math.round(eps), relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / n) };
-}
-
-/** One 32-in-flight run through `t`: events/s, CPU per event, events per batch, and the load it ran under. */
-async function parallelRun(t: Target, n: number) {
-  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
-  const b0 = await sum(t.ports, 'relay_ingest_batches_total');
-  const load = loadavg()[0]!;
-  const eps = await intake(t.ports, t.installs, n, 32);
-  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
-  const b1 = await sum(t.ports, 'relay_ingest_batches_total');
-  return { eps: Math.round(eps), cpu: Math.round(((c1 - c0) * 1e6) / n), perBatch: round(n / Math.max(1, b1 - b0)), load: round(load) };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/**
- * The 32-in-flight runs of every target interleaved, `rounds` times (S, P1, P2, S, P1, P2, …), so
- * each store sees the same load on a shared machine; medians plus every run with its load average.
- */
-async function interleaved(targets: Target[], n: number, rounds: number) {
-  const runs = new Map<string, Awaited<ReturnType<typeof parallelRun>>[]>(targets.map((t) => [t.name, []]));
-  for (const t of targets) await intake(t.ports, t.installs, 200, 8); // warm-up
-  for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await parallelRun(t, n));
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, rs] of runs) {
-    out[name] = {
-      inflight32_eps: median(rs.map((x) => x.eps)),
-      relay_cpu_us_per_event_32: median(rs.map((x) => x.cpu)),
-      events_per_batch_32: median(rs.map((x) => x.perBatch)),
-      inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
-    };
-  }
-  return out;
-}
-
-/** N installs inserted into a PostgreSQL relay database in one statement (setup, not measured). */
-async function seedPostgresInstalls(url: string, n: number): Promise<string[]> {
-  await (await openPostgresStore({ connectionString: url })).close(); // migrate
-  const { default: pgLib } = await import('pg');
-  const c = new pgLib.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const ids = Array.from({ length: n }, () => ulid());
-    await c.query(
-      `INSERT INTO installs (id, name, location_id, token_hash, created_at)
-       SELECT u.id, 'Till ' || u.id, NULL, u.h, $3 FROM unnest($1::text[], $2::text[]) AS u(id, h)`,
-      [ids, ids.map(() => hashToken(newToken('install'))), Date.now()],
-    );
-    return ids;
-  } finally {
-    await c.end();
-  }
-}
-
-/**
- * SQLite (one relay) and PostgreSQL (one and two relays on one durable cluster), same load, events
- * spread over `tills` installs (chain scale: 1,000). With two instances and few tills, concurrent
- * batches often touch the same till and wait for its row (that wait is what keeps each till's order);
- * `postgres_2_20_tills` shows that case.
- */
-export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = { tills, rounds };
-  const relays: SpawnedRelay[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
-  const kill = async () => {
-    for (const r of relays.splice(0)) {
-      r.kill('SIGKILL');
-      await r.exited;
-    }
-  };
-  const env = { RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' };
-  let pg: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
-  try {
-    const targets: Target[] = [];
-    const sp = await freePort();
-    const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
-    relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp), RELAY_DATA_DIR: dir }));
-    targets.push({ name: 'sqlite_1', ports: [sp], installs: sqliteTills });
-    const why = postgresUnavailableReason();
-    if (why) out.postgres = `skipped: ${why}`;
-    else {
-      pg = await startTempPostgres({ durable: true });
-      for (const [instances, n] of [[1, tills], [2, tills], [2, 20]] as const) {
-        const url = await createDatabase(pg.url, `relay_bench_${instances}_${n}_${process.pid}`);
-        const ids = await seedPostgresInstalls(url, n);
-        const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
-        for (const p of ports) relays.push(await spawnRelay({ ...env, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
-        targets.push({ name: n === tills ? `postgres_${instances}` : `postgres_${instances}_${n}_tills`, ports, installs: ids });
-      }
-      out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
-    }
-    const par = await interleaved(targets, 4000, rounds);
-    for (const t of targets) out[t.name] = { ...(await serialFigures(t, 1000)), ...par[t.name] };
-    return out;
-  } finally {
-    await kill();
-    if (pg) await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}

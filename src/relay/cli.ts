@@ -30,6 +30,9 @@ async function serve(env: NodeJS.ProcessEnv): Promise<number | null> {
     logger,
     adminHosts: config.adminHosts,
     limits: { perAddress: config.maxConnectionsPerAddress, bodiesPerAddress: config.maxBodiesPerAddress },
+    ...(config.ingestInFlight !== null && { ingestInFlight: config.ingestInFlight }),
+    ...(config.ingestWaitMs !== null && { ingestWaitMs: config.ingestWaitMs }),
+    ...(config.ingestConcurrentAt !== null && { ingestConcurrentAt: config.ingestConcurrentAt }),
   });
   // One line on stdout that scripts and tests can wait for.
   process.stdout.write(`relay listening on ${relay.url} (${store.kind})\n`);

@@ -43,6 +43,29 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig({}, { requireSecrets: false })).not.toThrow();
   });
 
+  it('reads the ingest batching knobs (unset: the store decides), and refuses a fill window over 50 ms', () => {
+    const unset = loadRelayConfig({ RELAY_WEBHOOK_SECRETS: 'whsec_a' });
+    expect(unset).toMatchObject({ ingestInFlight: null, ingestWaitMs: null, ingestConcurrentAt: null, pgNotifyGatherMs: null, pgAwaitNotify: false });
+    const set = loadRelayConfig({
+      RELAY_WEBHOOK_SECRETS: 'whsec_a',
+      RELAY_INGEST_IN_FLIGHT: '3',
+      RELAY_INGEST_WAIT_MS: '0',
+      RELAY_INGEST_CONCURRENT_AT: '16',
+      RELAY_PG_NOTIFY_GATHER_MS: '5',
+      RELAY_PG_AWAIT_NOTIFY: '1',
+    });
+    expect(set).toMatchObject({ ingestInFlight: 3, ingestWaitMs: 0, ingestConcurrentAt: 16, pgNotifyGatherMs: 5, pgAwaitNotify: true });
+    try {
+      loadRelayConfig({ RELAY_WEBHOOK_SECRETS: 'whsec_a', RELAY_INGEST_WAIT_MS: '500', RELAY_INGEST_IN_FLIGHT: '0' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as RelayConfigError).problems).toEqual([
+        'RELAY_INGEST_IN_FLIGHT must be an integer from 1 to 64 (got "0")',
+        'RELAY_INGEST_WAIT_MS must be an integer from 0 to 50 (got "500")',
+      ]);
+    }
+  });
+
   it('parses byte sizes', () => {
     expect(parseByteSize('1048576')).toBe(1048576);
     expect(parseByteSize('1m')).toBe(1048576);

@@ -23,6 +23,16 @@ export type RelayConfig = {
   maxConnectionsPerAddress: number;
   /** Webhook bodies being received at once per client address. */
   maxBodiesPerAddress: number;
+  /** Ingest batches committing at once (null: the store's default). */
+  ingestInFlight: number | null;
+  /** Most ms a free ingest slot waits for webhooks still being read (null: the store's default). */
+  ingestWaitMs: number | null;
+  /** Events waiting before a second ingest batch starts beside a committing one (null: the store's default). */
+  ingestConcurrentAt: number | null;
+  /** PostgreSQL: most ms a wake-up NOTIFY waits to carry more batches (null: the store's default). */
+  pgNotifyGatherMs: number | null;
+  /** PostgreSQL: answer webhooks only after their NOTIFY was sent (the old behaviour, for comparison). */
+  pgAwaitNotify: boolean;
 };
 
 export class RelayConfigError extends Error {
@@ -108,6 +118,11 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv, opts: { requireSecrets: 
       .filter(Boolean),
     maxConnectionsPerAddress: int('RELAY_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
     maxBodiesPerAddress: int('RELAY_MAX_BODIES_PER_ADDRESS', 32, 0, 100_000),
+    ingestInFlight: env.RELAY_INGEST_IN_FLIGHT ? int('RELAY_INGEST_IN_FLIGHT', 2, 1, 64) : null,
+    ingestWaitMs: env.RELAY_INGEST_WAIT_MS ? int('RELAY_INGEST_WAIT_MS', 0, 0, 50) : null,
+    ingestConcurrentAt: env.RELAY_INGEST_CONCURRENT_AT ? int('RELAY_INGEST_CONCURRENT_AT', 1, 1, 10_000) : null,
+    pgNotifyGatherMs: env.RELAY_PG_NOTIFY_GATHER_MS ? int('RELAY_PG_NOTIFY_GATHER_MS', 0, 0, 100) : null,
+    pgAwaitNotify: env.RELAY_PG_AWAIT_NOTIFY === '1',
   };
   if (problems.length > 0) throw new RelayConfigError(problems);
   return config;

@@ -26,6 +26,7 @@ export type RelayMetrics = {
   cursorAhead: number;
   connectionsRefused: () => { perAddress: number; bodies: number };
   streamsOpen: () => number;
+  walSyncs: () => number;
 };
 
 export function createRelayMetrics(streamsOpen: () => number): RelayMetrics {
@@ -42,6 +43,7 @@ export function createRelayMetrics(streamsOpen: () => number): RelayMetrics {
     cursorAhead: 0,
     connectionsRefused: () => ({ perAddress: 0, bodies: 0 }),
     streamsOpen,
+    walSyncs: () => 0,
   };
 }
 
@@ -93,6 +95,7 @@ export function renderPrometheus(m: RelayMetrics, installs: readonly InstallStat
   family('relay_unassigned_events', 'gauge', 'Events no install could be found for, waiting for an admin.', [['', unassigned]]);
   family('relay_streams_open', 'gauge', 'Open SSE streams on this instance.', [['', m.streamsOpen()]]);
   family('relay_ingest_batches_total', 'counter', 'Store transactions used to store webhooks (group commit).', [['', m.ingestBatches]]);
+  family('relay_wal_fsyncs_total', 'counter', 'fsyncs of the SQLite write-ahead log by this process (PostgreSQL: see pg_stat_wal).', [['', m.walSyncs()]]);
   family('relay_backfill_runs_total', 'counter', 'Completed backfill runs.', [['', m.backfillRuns]]);
   family('relay_backfill_errors_total', 'counter', 'Failed backfill runs.', [['', m.backfillErrors]]);
   family('relay_cap_alerts_total', 'counter', 'Times an install crossed the unacknowledged-event cap.', [['', m.capAlerts]]);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './freePort';
@@ -34,7 +34,16 @@ export function postgresUnavailableReason(): string | null {
   return null;
 }
 
-export type TempPostgres = { url: string; port: number; bin: string; stop(): Promise<void> };
+export type TempPostgres = {
+  url: string;
+  port: number;
+  bin: string;
+  /** The postmaster's pid (its children are the backends, the WAL writer, …): for per-process CPU in benches. */
+  postmasterPid(): number;
+  /** The server's log (auto_explain output and the like while profiling); removed by stop(). */
+  logFile: string;
+  stop(): Promise<void>;
+};
 
 const asPostgres = (args: string[]) => {
   const r = spawnSync('runuser', ['-u', 'postgres', '--', ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -46,7 +55,7 @@ const asPostgres = (args: string[]) => {
  * `durable` (the relay's benchmark commits to disk as production does).
  * Owned by `postgres` because the server refuses to run as root.
  */
-export async function startTempPostgres(startOpts: { durable?: boolean } = {}): Promise<TempPostgres> {
+export async function startTempPostgres(startOpts: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<TempPostgres> {
   const found = findPostgresBin();
   if ('missing' in found) throw new Error(found.missing);
   const { bin } = found;
@@ -59,12 +68,17 @@ export async function startTempPostgres(startOpts: { durable?: boolean } = {}): 
   asPostgres([join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   const sync = startOpts.durable ? '-c fsync=on -c synchronous_commit=on' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${sync} -c max_connections=100`;
+  const extra = Object.entries(startOpts.settings ?? {})
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${sync} -c max_connections=100 ${extra}`;
   asPostgres([join(bin, 'pg_ctl'), '-D', data, '-o', opts, '-w', '-t', '30', '-l', join(dir, 'log'), 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     bin,
+    logFile: join(dir, 'log'),
+    postmasterPid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async stop() {
       try {
         asPostgres([join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop']);

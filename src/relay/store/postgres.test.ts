@@ -91,8 +91,10 @@ describe.skipIf(skipReason !== null)('PostgreSQL store', () => {
     try {
       await a.addInstall({ id: 'A', name: 'A', locationId: null, tokenHash: hashToken('A'), now: 1 });
       const seen: StoreChange[] = [];
+      const seenByA: StoreChange[] = [];
       const unwatch = b.watch((c) => seen.push(c));
-      await waitFor(() => b.listening(), 5000, 'LISTEN in place');
+      const unwatchA = a.watch((c) => seenByA.push(c));
+      await waitFor(() => b.listening() && a.listening(), 5000, 'LISTEN in place');
       await a.ingest([incoming(makeEvent({ id: 'evt_n1', installId: 'A' }))], 1);
       await a.revokeInstall('A', 2);
       await waitFor(() => seen.length >= 2, 5000, 'both notifications');
@@ -100,6 +102,11 @@ describe.skipIf(skipReason !== null)('PostgreSQL store', () => {
         { kind: 'deliveries', installIds: ['A'] },
         { kind: 'revoked', installId: 'A' },
       ]);
+      // The storing instance does not hear its own deliveries notice back (its streams were pushed
+      // the events already): the revocation, sent after it on the same channel, arrives alone.
+      await waitFor(() => seenByA.length >= 1, 5000, "A's own revocation notice");
+      expect(seenByA).toEqual([{ kind: 'revoked', installId: 'A' }]);
+      unwatchA();
       unwatch();
     } finally {
       await a.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { CHANNEL, createNotifier, createPostgresIngest, noticeText, type ActiveInstalls, type Notice } from './postgresIngest';
 import { toInstall, type InstallDbRow } from './installRow';
@@ -17,8 +18,13 @@ export type PostgresStoreOptions = {
   connectionString: string;
   poolSize?: number;
   logger?: RelayLogger;
+  /** Most ms a wake-up NOTIFY waits to carry more batches' installs (see createNotifier). */
+  notifyGatherMs?: number;
+  /** Answer webhooks only once their NOTIFY was sent (the behaviour before; kept to compare in the bench). */
+  awaitNotify?: boolean;
 };
 
+export const DEFAULT_NOTIFY_GATHER_MS = 2;
 
 /** BIGINT (oid 20) as a JS number: seqs and unix-ms times stay far below 2^53. */
 const types = {
@@ -78,7 +84,7 @@ async function notify(c: pg.PoolClient | pg.Pool, notice: Notice): Promise<void>
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<RelayStore & { listening(): boolean }> {
   // Generic plans for the relay's own connections: its statements have one shape (arrays in, no
   // skewed constants), and re-planning the batch statement per execution costs PostgreSQL CPU per batch.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types, options: '-c plan_cache_mode=force_generic_plan' });
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.poolSize ?? 10, types, options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
   pool.on('error', (err) => opts.logger?.warn('relay.pg.pool_error', { message: err.message }));
   await migratePostgres(pool);
 
@@ -134,8 +140,12 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     installCache = null;
   };
 
-  const notifyDeliveries = createNotifier(pool, (err) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message }));
-  const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries);
+  // Names this store in its ingest notices: its own streams already had those deliveries pushed
+  // (server.ts onCommitted), so hearing its own notice back would only make them read the store again.
+  const origin = randomUUID();
+  const onNotifyError = (err: Error) => opts.logger?.warn('relay.pg.notify_failed', { message: err.message });
+  const notifyDeliveries = createNotifier(pool, onNotifyError, opts.notifyGatherMs ?? DEFAULT_NOTIFY_GATHER_MS, origin);
+  const ingestBatch = createPostgresIngest(pool, activeInstalls, notifyDeliveries, { awaitNotify: opts.awaitNotify ?? false });
 
   // One LISTEN connection per store, opened on the first watcher, reopened after a failure.
   const watchers = new Set<(c: StoreChange) => void>();
@@ -176,8 +186,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
       if (msg.channel !== CHANNEL || !msg.payload) return;
       try {
         const n = JSON.parse(msg.payload) as Notice;
-        if (n.k === 'd') emit({ kind: 'deliveries', installIds: n.i });
-        else if (n.k === 'r') {
+        if (n.k === 'd') {
+          if (n.o !== origin) emit({ kind: 'deliveries', installIds: n.i });
+        } else if (n.k === 'r') {
           invalidateInstalls();
           emit({ kind: 'revoked', installId: n.i });
         } else if (n.k === 'i') invalidateInstalls();
@@ -259,6 +270,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
         i.now,
       ]);
       invalidateInstalls();
+      await notifyDeliveries.flush();
       await notify(pool, { k: 'i' });
     },
     listInstalls: async () =>
@@ -277,13 +289,16 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
           [cap],
         )
       ).rows,
-    revokeInstall: (id, now) =>
-      tx(async (c) => {
+    revokeInstall: async (id, now) => {
+      // Deliveries this instance committed before are announced first, in order.
+      await notifyDeliveries.flush();
+      return tx(async (c) => {
         const r = await c.query('UPDATE installs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]);
         invalidateInstalls();
         if (r.rowCount) await notify(c, { k: 'r', i: id });
         return (r.rowCount ?? 0) > 0;
-      }),
+      });
+    },
     addAdmin: async (a) => {
       await pool.query('INSERT INTO admin_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)', [a.id, a.name, a.tokenHash, a.now]);
     },
@@ -368,6 +383,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Rel
     close: async () => {
       if (closed) return;
       closed = true;
+      await notifyDeliveries.flush(); // wake the other instances for what was committed last
       watchers.clear();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const l = listener;

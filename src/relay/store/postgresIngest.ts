@@ -5,7 +5,8 @@ import type { IncomingEvent, IngestOutcome, IngestResult, StoredDelivery } from 
 /** Wakes streams on every instance. The rows stay the truth: a lost notification only delays a stream until its next poll. */
 export const CHANNEL = 'keydesk_relay';
 
-export type Notice = { k: 'd'; i: string[] } | { k: 'r'; i: string } | { k: 'i' } | { k: 'u' };
+/** `o`: the instance that stored the deliveries (it already pushed them to its own streams, so it skips its own notice). */
+export type Notice = { k: 'd'; i: string[]; o?: string } | { k: 'r'; i: string } | { k: 'i' } | { k: 'u' };
 
 export function noticeText(notice: Notice): string {
   const text = JSON.stringify(notice);
@@ -21,14 +22,31 @@ export type ActiveInstalls = { active: Set<string>; byLocation: Map<string, stri
  * pre-commit until its commit is flushed, so batches that notify commit one at a time, one WAL
  * fsync each, and never share a flush. This transaction writes no data, so it may commit without
  * waiting for the disk (`synchronous_commit` off for it alone; the events were already durable).
- * One notification in flight per instance; targets that come meanwhile are sent together next.
+ * One notification in flight per instance; targets that come meanwhile, or within `gatherMs` of
+ * the first, are sent together (fewer NOTIFY round trips and commits under load; a stream on
+ * another instance hears of an event at most that much later). The returned promise resolves once
+ * the notification naming these installs was sent (or failed, which is logged).
  */
-export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (installIds: readonly string[]) => Promise<void> {
+export type Notifier = ((installIds: readonly string[]) => Promise<void>) & {
+  /** Sends what is pending now (no gathering) and resolves once it was sent: later notices keep their order. */
+  flush(): Promise<void>;
+};
+
+export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gatherMs = 0, origin?: string): Notifier {
   let pending = new Set<string>();
   let waiters: (() => void)[] = [];
-  let sending = false;
+  let running: Promise<void> | null = null;
+  let stopGathering: (() => void) | null = null;
   const send = async () => {
-    sending = true;
+    if (gatherMs > 0)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, gatherMs);
+        stopGathering = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    stopGathering = null;
     while (pending.size > 0) {
       const ids = [...pending].sort();
       const done = waiters;
@@ -38,7 +56,7 @@ export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (i
         await pool.query({
           name: 'relay_notify_v1',
           text: "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)",
-          values: [CHANNEL, noticeText({ k: 'd', i: ids })],
+          values: [CHANNEL, noticeText({ k: 'd', i: ids, ...(origin && { o: origin }) })],
         });
       } catch (err) {
         // The rows stay the truth; a stream on another instance then sees these with the next event.
@@ -46,15 +64,22 @@ export function createNotifier(pool: pg.Pool, onError: (err: Error) => void): (i
       }
       for (const w of done) w();
     }
-    sending = false;
   };
-  return (installIds) =>
+  const notify = (installIds: readonly string[]) =>
     new Promise<void>((resolve) => {
       if (installIds.length === 0) return resolve();
       for (const id of installIds) pending.add(id);
       waiters.push(resolve);
-      if (!sending) void send();
+      running ??= send().finally(() => {
+        running = null;
+      });
     });
+  return Object.assign(notify, {
+    flush: async () => {
+      stopGathering?.();
+      if (running) await running;
+    },
+  });
 }
 
 /**
@@ -70,6 +95,7 @@ export function createPostgresIngest(
   pool: pg.Pool,
   activeInstalls: () => Promise<ActiveInstalls>,
   notify: (installIds: readonly string[]) => Promise<void>,
+  opts: { awaitNotify?: boolean } = {},
 ): (events: readonly IncomingEvent[], now: number) => Promise<IngestOutcome> {
   return async (events, now) => {
     const unique = new Map<string, IncomingEvent>();
@@ -118,7 +144,7 @@ export function createPostgresIngest(
       }
     }
     const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>({
-      name: 'relay_ingest_write_v2',
+      name: 'relay_ingest_write_v3',
       text: `WITH ins AS (
          INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
          SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
@@ -136,7 +162,7 @@ export function createPostgresIngest(
        ),
        swept AS (
          DELETE FROM unassigned w USING unnest($18::text[], $19::bigint[], $20::text[]) AS s(pi, ord, install_id)
-         WHERE w.payment_intent = s.pi AND w.event_id <> ALL($1::text[])
+         WHERE w.payment_intent = ANY($18::text[]) AND w.payment_intent = s.pi AND w.event_id <> ALL($1::text[])
          RETURNING w.event_id, w.received_at, s.ord, s.install_id
        ),
        unqueued AS (DELETE FROM unassigned WHERE event_id = ANY($12::text[]) RETURNING event_id),
@@ -151,18 +177,17 @@ export function createPostgresIngest(
          UNION ALL SELECT event_id, install_id, ord * 2 - 1, received_at FROM swept
        ),
        ok AS (
-         SELECT p.install_id, p.ord, p.rcv, p.event_id, COALESCE(ins.no, ce.no) AS no
+         SELECT p.install_id, p.ord, p.rcv, p.event_id, COALESCE(ins.no, (SELECT ce.no FROM events ce WHERE ce.id = c.event_id)) AS no
          FROM planned p
          LEFT JOIN ins ON ins.id = p.event_id
          LEFT JOIN claimed c ON c.event_id = p.event_id
-         LEFT JOIN events ce ON ce.id = c.event_id
          WHERE ins.no IS NOT NULL OR c.event_id IS NOT NULL
        ),
        counts AS (SELECT install_id, count(*)::bigint AS n FROM ok GROUP BY install_id),
-       locked AS (SELECT i.id FROM installs i WHERE i.id IN (SELECT install_id FROM counts) ORDER BY i.id FOR UPDATE),
+       locked AS (SELECT i.id FROM installs i WHERE i.id = ANY($21::text[]) ORDER BY i.id FOR UPDATE),
        bump AS (
-         UPDATE installs i SET last_seq = i.last_seq + c.n FROM counts c, locked l
-         WHERE i.id = c.install_id AND l.id = i.id
+         UPDATE installs i SET last_seq = i.last_seq + c.n FROM counts c JOIN locked l ON l.id = c.install_id
+         WHERE i.id = ANY($21::text[]) AND i.id = l.id
          RETURNING i.id, i.last_seq, i.acked_seq, c.n
        ),
        numbered AS (
@@ -195,6 +220,8 @@ export function createPostgresIngest(
         sweep.map((s) => s.pi),
         sweep.map((s) => s.ord),
         sweep.map((s) => s.installId),
+        // Every install the batch may deliver to, locked by index in id order (duplicates make it a superset).
+        [...new Set([...plan.deliveries.map((d) => d.installId), ...sweep.map((s) => s.installId)])].sort(),
       ],
     });
     const freshIds = new Set<string>();
@@ -205,7 +232,10 @@ export function createPostgresIngest(
     }
     // In plan order, as the SQLite store gives them.
     const deliveries = numbered.sort((a, b) => a.ord - b.ord || a.d.seq - b.d.seq).map((x) => x.d);
-    await notify([...new Set(deliveries.map((d) => d.installId))]);
+    // The events are durable: the webhooks are answered without waiting for the other instances'
+    // wake-up (a crash before it is sent delays those streams, as a crash after the commit always could).
+    const notified = notify([...new Set(deliveries.map((d) => d.installId))]);
+    if (opts.awaitNotify) await notified;
     const results: IngestResult[] = [];
     for (const ev of events) {
       const isFresh = freshIds.delete(ev.id); // delete: a second copy in the batch is a duplicate

@@ -278,6 +278,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): RelayStore {
 
   const store: RelayStore = {
     kind: 'sqlite',
+    walSyncs: () => wal?.syncs() ?? 0,
     ingest: async (events, now) => {
       ensureCheckpointer();
       catchUpWal();

@@ -102,5 +102,7 @@ export type RelayStore = {
   ping(): Promise<void>;
   /** Calls back when another process changed the store; returns an unsubscribe. */
   watch(onChange: (change: StoreChange) => void): () => void;
+  /** fsyncs of its write-ahead log this process made (SQLite); PostgreSQL's own are in pg_stat_wal. */
+  walSyncs?(): number;
   close(): Promise<void>;
 };

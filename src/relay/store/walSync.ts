@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 export type WalSyncer = {
   /** Resolves once everything committed before the call is on disk. */
   sync(): Promise<void>;
+  /** fsyncs of the WAL done so far (the bench reports them per event). */
+  syncs(): number;
   close(): Promise<void>;
 };
 
@@ -20,6 +22,7 @@ export function createWalSyncer(dbPath: string): WalSyncer {
   let requested = 0;
   let done = 0;
   let running: Promise<void> | null = null;
+  let syncs = 0;
   const waiters: { gen: number; resolve: () => void; reject: (e: Error) => void }[] = [];
 
   // Waiters are in request order; resolving them in that order keeps batches' results in commit order.
@@ -56,6 +59,7 @@ export function createWalSyncer(dbPath: string): WalSyncer {
     running = new Promise<void>((resolve) => {
       fsync(handle, (err) => {
         running = null;
+        syncs += 1;
         if (!err) done = target;
         settle(target, err);
         resolve();
@@ -72,6 +76,7 @@ export function createWalSyncer(dbPath: string): WalSyncer {
         run();
       });
     },
+    syncs: () => syncs,
     async close() {
       // Bounded: each round either finishes an fsync or finds nothing left to do.
       for (let i = 0; i < 100 && running; i++) await running;

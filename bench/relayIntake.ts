@@ -1,0 +1,298 @@
+/**
+ * Relay intake, for bench/relay.bench.ts (issue 17): PostgreSQL with one and two relay instances,
+ * serial and 32 in flight, against SQLite measured the same way, with the relay's CPU per event,
+ * PostgreSQL's (its backends and WAL writer, from /proc: procCpu.ts), the bench client's own, events
+ * per batch, commits and WAL fsyncs per 1,000 events, and a control (two SQLite relays splitting the
+ * load) that shows what splitting alone costs on shared cores. Every relay it starts is killed.
+ *   RELAY_BENCH_PG_PHASES='[{"name":"x","instances":2,"tills":1000,"relayEnv":{…},"databaseSettings":{…}}]'
+ *     replaces the PostgreSQL phases (variants measured interleaved, in the same run);
+ *   RELAY_BENCH_INTAKE_EVENTS (4000), RELAY_BENCH_NO_SERIAL, RELAY_BENCH_NO_SPLIT_CONTROL shorten a run;
+ *   RELAY_BENCH_TERM=1 stops relays with SIGTERM first (for --cpu-prof in relayEnv.NODE_OPTIONS).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ulid } from 'ulid';
+import { openPostgresStore } from '../src/relay/store/postgres';
+import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
+import { freePort } from '../test/support/freePort';
+import { createDatabase, postgresUnavailableReason, startTempPostgres } from '../test/support/tempPostgres';
+import { TEST_SECRET } from '../src/relay/testing/testRelay';
+import { hashToken, newToken } from '../src/relay/tokens';
+import { postgresCpuDelta, postgresProcesses } from './procCpu';
+import { gauge, post, round, seedInstalls, signed } from './relayScale';
+
+/** Sends `n` events spread round-robin over `ports`, `inflight` at once; returns events/s. */
+async function intake(ports: number[], installs: string[], n: number, inflight: number): Promise<number> {
+  const pre = Array.from({ length: n }, (_, i) => signed(installs[i % installs.length]!));
+  const t0 = performance.now();
+  let next = 0;
+  const end = Date.now() + 180_000;
+  await Promise.all(
+    Array.from({ length: inflight }, async () => {
+      while (next < n) {
+        if (Date.now() > end) throw new Error('bench: intake deadline');
+        const i = next++;
+        const e = pre[i]!;
+        const status = await post(ports[i % ports.length]!, e.body, e.sig);
+        if (status !== 200) throw new Error(`bench: webhook answered ${status}`);
+      }
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** `pg`: the cluster and database behind a PostgreSQL target, for its CPU and WAL figures. */
+type Target = { name: string; ports: number[]; installs: string[]; pg?: { postmasterPid: number; stats: PgStats } };
+
+type WalCounters = { commits: number; walSync: number; walWrite: number; walBytes: number };
+type PgStats = { read(): Promise<WalCounters>; close(): Promise<void> };
+
+/**
+ * Commits of one database and the cluster's WAL writes and syncs (pg_stat_wal counts every
+ * process's fsyncs of the WAL). Backends publish their counters when idle, at most once a second:
+ * read after the run has been idle that long.
+ */
+async function openPgStats(url: string): Promise<PgStats> {
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: url });
+  await c.connect();
+  return {
+    read: async () => {
+      const r = await c.query<{ commits: string; wal_sync: string; wal_write: string; wal_bytes: string }>(
+        `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits, wal_sync, wal_write, wal_bytes FROM pg_stat_wal`,
+      );
+      const row = r.rows[0]!;
+      return { commits: Number(row.commits), walSync: Number(row.wal_sync), walWrite: Number(row.wal_write), walBytes: Number(row.wal_bytes) };
+    },
+    close: () => c.end(),
+  };
+}
+const settle = () => new Promise((r) => setTimeout(r, 1100));
+const sum = async (ports: number[], metric: string) => (await Promise.all(ports.map((p) => gauge(p, metric)))).reduce((a, b) => a + b, 0);
+
+/** Serial intake through `t` with the relays' CPU per event (summed over its instances). */
+async function serialFigures(t: Target, n: number) {
+  await intake(t.ports, t.installs, 200, 8); // warm-up
+  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
+  const eps = await intake(t.ports, t.installs, n, 1);
+  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
+  return { serial_eps: Math.round(eps), relay_cpu_us_per_event_serial: Math.round(((c1 - c0) * 1e6) / n) };
+}
+
+/**
+ * One 32-in-flight run through `t`: events/s; CPU per event of the relays, of PostgreSQL's
+ * backends and WAL writer (from /proc), and of this bench's own client (it shares the cores, so a
+ * client costlier per event in one phase would skew the comparison); events per batch; commits and
+ * WAL fsyncs per 1,000 events; and the load it ran under.
+ */
+async function parallelRun(t: Target, n: number) {
+  if (t.pg) await settle();
+  const w0 = await t.pg?.stats.read();
+  const p0 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
+  const c0 = await sum(t.ports, 'process_cpu_seconds_total');
+  const b0 = await sum(t.ports, 'relay_ingest_batches_total');
+  const f0 = await sum(t.ports, 'relay_wal_fsyncs_total');
+  const load = loadavg()[0]!;
+  const own0 = process.cpuUsage();
+  const eps = await intake(t.ports, t.installs, n, 32);
+  const own = process.cpuUsage(own0);
+  const p1 = t.pg ? postgresProcesses(t.pg.postmasterPid) : null;
+  const c1 = await sum(t.ports, 'process_cpu_seconds_total');
+  const b1 = await sum(t.ports, 'relay_ingest_batches_total');
+  const f1 = await sum(t.ports, 'relay_wal_fsyncs_total');
+  const perEvent = (seconds: number) => Math.round((seconds * 1e6) / n);
+  const out: RunFigures = {
+    eps: Math.round(eps),
+    cpu: perEvent(c1 - c0),
+    client: perEvent((own.user + own.system) / 1e6),
+    perBatch: round(n / Math.max(1, b1 - b0)),
+    load: round(load),
+  };
+  // SQLite: the relays' own fsyncs of their WAL (one covers every commit before it).
+  if (!t.pg && f0 >= 0) out.walSyncPer1k = round(((f1 - f0) * 1000) / n);
+  if (t.pg && p0 && p1 && w0) {
+    const d = postgresCpuDelta(p0, p1);
+    await settle();
+    const w1 = await t.pg.stats.read();
+    Object.assign(out, {
+      pgBackend: perEvent(d.backend),
+      pgWalWriter: perEvent(d.walwriter),
+      pgOther: perEvent(d.other),
+      commitsPer1k: round(((w1.commits - w0.commits) * 1000) / n),
+      walSyncPer1k: round(((w1.walSync - w0.walSync) * 1000) / n),
+      walWritePer1k: round(((w1.walWrite - w0.walWrite) * 1000) / n),
+      walBytesPerEvent: Math.round((w1.walBytes - w0.walBytes) / n),
+    });
+  }
+  return out;
+}
+
+type RunFigures = {
+  eps: number;
+  cpu: number;
+  client: number;
+  perBatch: number;
+  load: number;
+  pgBackend?: number;
+  pgWalWriter?: number;
+  pgOther?: number;
+  commitsPer1k?: number;
+  walSyncPer1k?: number;
+  walWritePer1k?: number;
+  walBytesPerEvent?: number;
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The 32-in-flight runs of every target interleaved, `rounds` times (S, P1, P2, S, P1, P2, …), so
+ * each store sees the same load on a shared machine; medians plus every run with its load average.
+ */
+async function interleaved(targets: Target[], n: number, rounds: number) {
+  const runs = new Map<string, Awaited<ReturnType<typeof parallelRun>>[]>(targets.map((t) => [t.name, []]));
+  for (const t of targets) await intake(t.ports, t.installs, 200, 8); // warm-up
+  for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await parallelRun(t, n));
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, rs] of runs) {
+    const med = (k: keyof RunFigures) => (rs[0]![k] === undefined ? undefined : median(rs.map((x) => x[k]!)));
+    out[name] = {
+      inflight32_eps: med('eps'),
+      relay_cpu_us_per_event_32: med('cpu'),
+      pg_backend_cpu_us_per_event_32: med('pgBackend'),
+      pg_walwriter_cpu_us_per_event_32: med('pgWalWriter'),
+      pg_other_cpu_us_per_event_32: med('pgOther'),
+      bench_client_cpu_us_per_event_32: med('client'),
+      events_per_batch_32: med('perBatch'),
+      commits_per_1k_events_32: med('commitsPer1k'),
+      wal_fsyncs_per_1k_events_32: med('walSyncPer1k'),
+      wal_writes_per_1k_events_32: med('walWritePer1k'),
+      wal_bytes_per_event_32: med('walBytesPerEvent'),
+      inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
+    };
+    // What decides the rate on these shared cores: every process's CPU per event, summed, and the
+    // events/s two fully used cores would give at that cost. PostgreSQL's share of it says how much
+    // a separate database machine would free; the relays' share what each added relay machine brings.
+    const relay = out[name].relay_cpu_us_per_event_32 as number;
+    const pgCpu = ((out[name].pg_backend_cpu_us_per_event_32 as number | undefined) ?? 0) + ((out[name].pg_walwriter_cpu_us_per_event_32 as number | undefined) ?? 0) + ((out[name].pg_other_cpu_us_per_event_32 as number | undefined) ?? 0);
+    const total = relay + pgCpu + (out[name].bench_client_cpu_us_per_event_32 as number);
+    out[name].all_cpu_us_per_event_32 = total;
+    out[name].cpu_bound_eps_on_2_cores = Math.round(2e6 / Math.max(1, total));
+    if (pgCpu > 0) out[name].postgres_share_of_cpu_pct = Math.round((pgCpu * 100) / total);
+  }
+  return out;
+}
+
+/** N installs inserted into a PostgreSQL relay database in one statement (setup, not measured). */
+async function seedPostgresInstalls(url: string, n: number): Promise<string[]> {
+  await (await openPostgresStore({ connectionString: url })).close(); // migrate
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const ids = Array.from({ length: n }, () => ulid());
+    await c.query(
+      `INSERT INTO installs (id, name, location_id, token_hash, created_at)
+       SELECT u.id, 'Till ' || u.id, NULL, u.h, $3 FROM unnest($1::text[], $2::text[]) AS u(id, h)`,
+      [ids, ids.map(() => hashToken(newToken('install'))), Date.now()],
+    );
+    return ids;
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A PostgreSQL phase: `instances` relays on one database of the shared cluster with `tills`
+ * installs. `relayEnv` and `databaseSettings` (ALTER DATABASE … SET, e.g. commit_delay) let a
+ * variant be measured interleaved with the others, under the same load.
+ */
+export type PgPhase = { name: string; instances: number; tills: number; relayEnv?: Record<string, string>; databaseSettings?: Record<string, string> };
+
+/**
+ * SQLite (one relay) and PostgreSQL (one and two relays on one durable cluster), same load, events
+ * spread over `tills` installs (chain scale: 1,000). With two instances and few tills, concurrent
+ * batches often touch the same till and wait for its row (that wait is what keeps each till's order);
+ * `postgres_2_20_tills` shows that case. `RELAY_BENCH_PG_PHASES` (a JSON list of PgPhase) replaces
+ * the PostgreSQL phases, to compare variants in one run.
+ */
+export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = { tills, rounds };
+  const relays: SpawnedRelay[] = [];
+  const stats: PgStats[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'relay-intake-'));
+  const kill = async () => {
+    for (const r of relays.splice(0)) {
+      // SIGTERM when profiling (--cpu-prof writes its file on a clean exit), then SIGKILL.
+      if (process.env.RELAY_BENCH_TERM) {
+        r.kill('SIGTERM');
+        await Promise.race([r.exited, new Promise((ok) => setTimeout(ok, 5000))]);
+      }
+      r.kill('SIGKILL');
+      await r.exited;
+    }
+  };
+  const env = { RELAY_WEBHOOK_SECRETS: TEST_SECRET, RELAY_MAX_UNACKED: '10000000' };
+  const phases: PgPhase[] = process.env.RELAY_BENCH_PG_PHASES
+    ? (JSON.parse(process.env.RELAY_BENCH_PG_PHASES) as PgPhase[])
+    : [
+        { name: 'postgres_1', instances: 1, tills },
+        { name: 'postgres_2', instances: 2, tills },
+        { name: 'postgres_2_20_tills', instances: 2, tills: 20 },
+      ];
+  let pg: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
+  try {
+    const targets: Target[] = [];
+    const sp = await freePort();
+    const sqliteTills = (await seedInstalls(dir, tills)).map((t) => t.id);
+    relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp), RELAY_DATA_DIR: dir }));
+    targets.push({ name: 'sqlite_1', ports: [sp], installs: sqliteTills });
+    if (!process.env.RELAY_BENCH_NO_SPLIT_CONTROL) {
+      // Control, not a deployment: two SQLite relays, each with its own file and the same tills,
+      // webhooks split over them as over two PostgreSQL instances. What the relays' CPU per event
+      // does here is the cost of splitting the same load over two processes on these two cores.
+      const dir2 = join(dir, 'second');
+      mkdirSync(dir2);
+      const seeded = await seedInstalls(dir2, tills);
+      const sp2 = await freePort();
+      relays.push(await spawnRelay({ ...env, RELAY_PORT: String(sp2), RELAY_DATA_DIR: dir2 }));
+      // Round robin over the ports: even indexes go to the first relay, odd to the second; each
+      // relay's half uses its own file's tills (same count as the others: `tills` per relay).
+      const mixed = sqliteTills.flatMap((t, i) => [t, seeded[i]!.id]);
+      targets.push({ name: 'sqlite_2_split_control', ports: [sp, sp2], installs: mixed });
+    }
+    const why = postgresUnavailableReason();
+    if (why) out.postgres = `skipped: ${why}`;
+    else {
+      pg = await startTempPostgres({ durable: true });
+      for (const [i, phase] of phases.entries()) {
+        const url = await createDatabase(pg.url, `relay_bench_${i}_${process.pid}`);
+        const ids = await seedPostgresInstalls(url, phase.tills);
+        const settings = Object.entries(phase.databaseSettings ?? {});
+        if (settings.length > 0) {
+          const { default: pgLib } = await import('pg');
+          const c = new pgLib.Client({ connectionString: url });
+          await c.connect();
+          for (const [k, v] of settings) await c.query(`ALTER DATABASE ${`relay_bench_${i}_${process.pid}`} SET ${k.replace(/[^a-z_]/g, '')} = '${v.replace(/'/g, '')}'`);
+          await c.end();
+        }
+        const ports = await Promise.all(Array.from({ length: phase.instances }, () => freePort()));
+        for (const p of ports) relays.push(await spawnRelay({ ...env, ...phase.relayEnv, RELAY_PORT: String(p), RELAY_DATABASE_URL: url }));
+        const s = await openPgStats(url);
+        stats.push(s);
+        targets.push({ name: phase.name, ports, installs: ids, pg: { postmasterPid: pg.postmasterPid(), stats: s } });
+      }
+      out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
+      if (phases.some((p) => p.relayEnv || p.databaseSettings)) out.postgres_phases = phases;
+    }
+    const par = await interleaved(targets, Number(process.env.RELAY_BENCH_INTAKE_EVENTS ?? 4000), rounds);
+    for (const t of targets) out[t.name] = { ...(process.env.RELAY_BENCH_NO_SERIAL ? {} : await serialFigures(t, 1000)), ...par[t.name] };
+    return out;
+  } finally {
+    await kill();
+    for (const s of stats) await s.close().catch(() => {});
+    if (pg) await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
