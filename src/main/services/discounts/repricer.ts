@@ -2,7 +2,7 @@ import { PosError } from '../../../shared/errors';
 import type { Selection } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import { createBookingsRepo, priceFacts, writeQuote } from '../bookings/index';
-import type { BookingRow, PriceFacts } from '../bookings/index';
+import type { BookingRow, PriceFacts, PriceTerms } from '../bookings/index';
 import { createCustomersRepo } from '../customers/index';
 import { createFleetRepo } from '../fleet/index';
 import type { RateCardService } from '../pricing/index';
@@ -23,6 +23,8 @@ export function createRepricer(deps: {
   installId: string;
   rates: RateCardService;
   timeZone: () => string;
+  /** The clock and tax the booking was quoted with (bookings' keptTerms); absent: the shop's clock, the card's tax. */
+  terms?: (b: BookingRow) => PriceTerms;
   now: () => Date;
   adjustments: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
 }): Repricer {
@@ -44,7 +46,7 @@ export function createRepricer(deps: {
         fees: JSON.parse(b.fees_json) as Selection[],
         ...deps.adjustments(b.id),
       };
-      return priceFacts(card, facts, deps.timeZone(), deps.now());
+      return priceFacts(card, facts, deps.terms?.(b) ?? deps.timeZone(), deps.now());
     },
     save(b, q, at) {
       const quoteId = writeQuote(bookings, b.id, q, 'modify', deps.installId, at);
