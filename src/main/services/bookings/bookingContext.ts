@@ -136,8 +136,13 @@ export function createBookingContext(deps: BookingsDeps) {
    * the notes of a booking made before it.
    */
   function checkOpeningHours(ends: { pickup?: { locationId: string; at: string }; ret?: { locationId: string; at: string } }): void {
-    if (ends.pickup) deps.locations.assertOpen(termsOf(ends.pickup.locationId), ends.pickup.at, 'pickupAt', 'Pickup');
-    if (ends.ret) deps.locations.assertOpen(termsOf(ends.ret.locationId, 'returnLocationId'), ends.ret.at, 'returnAt', 'Return');
+    const fields: Record<string, string> = {};
+    const p = ends.pickup && deps.locations.closedSentence(termsOf(ends.pickup.locationId), ends.pickup.at, 'Pickup');
+    const r = ends.ret && deps.locations.closedSentence(termsOf(ends.ret.locationId, 'returnLocationId'), ends.ret.at, 'Return');
+    if (p) fields.pickupAt = p;
+    if (r) fields.returnAt = r;
+    // Both ends at once, so the clerk fixes them in one go.
+    if (p || r) throw new PosError('invalid_input', [p, r].filter(Boolean).join(' '), { fields });
   }
 
   // ─── lookups that name the bad field ────────────────────────────────────────────────────────

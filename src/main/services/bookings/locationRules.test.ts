@@ -171,6 +171,9 @@ describe('opening hours', () => {
     expect(early.fields?.pickupAt).toMatch(/^Schiphol opens 09:00–17:00 on Sundays; pickup at 08:30/);
     const closed = await shop.fail('bookings.create', { ...base, pickupAt: '2025-06-03T10:00:00+02:00', returnAt: '2025-06-07T10:00:00+02:00' });
     expect(closed.fields?.returnAt).toMatch(/^Schiphol is closed on Saturdays/);
+    // Both ends wrong: both fields named at once.
+    const both = await shop.fail('bookings.create', { ...base, pickupAt: '2025-06-07T10:00:00+02:00', returnAt: '2025-06-09T23:00:00+02:00' });
+    expect(Object.keys(both.fields ?? {}).sort()).toEqual(['pickupAt', 'returnAt']);
     expect(shop.count('bookings')).toBe(n);
     // Exactly at opening and closing is fine.
     const ok = await shop.ok('bookings.create', { ...base, pickupAt: '2025-06-03T07:00:00+02:00', returnAt: '2025-06-03T22:00:00+02:00' });

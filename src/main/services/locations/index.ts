@@ -4,7 +4,7 @@ import type { ModuleWithApi } from '../../core/module';
 import type { RateCardService } from '../pricing/index';
 import { assertCardCurrency, createLocationTerms } from './locationTerms';
 import type { LocationTermsReader } from './locationTerms';
-import { assertOpen } from './openingHours';
+import { assertOpen, closedSentence } from './openingHours';
 import { createLocationsService } from './locationsService';
 
 export type { LocationTerms, TurnaroundGaps } from './locationTerms';
@@ -13,6 +13,8 @@ export type { LocationTerms, TurnaroundGaps } from './locationTerms';
 export type LocationsApi = LocationTermsReader & {
   /** Refuses `iso` outside the location's opening hours on `field` ("Schiphol opens 07:00–22:00 on Sundays; …"). */
   assertOpen: typeof assertOpen;
+  /** The same sentence without throwing (null when open), to report pickup and return at once. */
+  closedSentence: typeof closedSentence;
   /** Refuses pricing at a location whose own currency is not the rate card's, on `field`. */
   assertCardCurrency: typeof assertCardCurrency;
 };
@@ -27,6 +29,6 @@ export function createLocationsModule(deps: { db: Db; installId: string; now: ()
       'locations.manage.list': () => ({ locations: locations.list() }),
       'locations.upsert': (input, ctx) => locations.upsert(input, ctx),
     },
-    api: { ...terms, assertOpen, assertCardCurrency },
+    api: { ...terms, assertOpen, closedSentence, assertCardCurrency },
   };
 }

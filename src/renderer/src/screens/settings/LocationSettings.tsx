@@ -92,6 +92,7 @@ export function LocationSettings() {
         </fieldset>
         <fieldset aria-describedby={errorFor(save.fields, 'openingHours') ? 'loc-hours-err' : undefined}>
           <legend>Opening hours</legend>
+          <p className="muted span-all">No day ticked: always open. Otherwise pickups and returns must fall within the hours, and a day not ticked is closed.</p>
           {d.hours.map((h, i) => (
             <div key={DAYS[i]} className="hours-row">
               <label><input type="checkbox" checked={h.open} onChange={(e) => setD({ ...d, hours: d.hours.map((x, j) => (j === i ? { ...x, open: e.target.checked } : x)) })} /> Open on {DAYS[i]}</label>
