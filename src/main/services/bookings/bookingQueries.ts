@@ -38,7 +38,9 @@ export function createBookingQueries(k: BookingContext) {
     const auditRows = listAudit(db, 'booking', b.id);
     const names = staffRepo.names([...new Set([...auditRows.map((r) => r.actor_id), out?.staff_id, back?.staff_id, b.cancelled_by].filter((x): x is string => !!x))]);
     const nameOf = (id: string | null | undefined) => (id ? (names.get(id) ?? 'Staff') : 'Keydesk');
-    const { timeZone, locale } = shop();
+    const { locale } = shop();
+    // The history's booking times read as the Times card does: on the pickup location's clock.
+    const pickupZone = k.termsOf(b.pickup_location_id).timeZone;
     const cur = b.currency as CurrencyCode;
     const summary = toSummary(s);
     return {
@@ -86,7 +88,7 @@ export function createBookingQueries(k: BookingContext) {
         : null,
       cancellation:
         b.cancelled_at !== null ? { at: b.cancelled_at, reason: b.cancel_reason ?? '', staffName: nameOf(b.cancelled_by) } : null,
-      audit: auditRows.map((r) => ({ at: r.at, action: r.action, actorName: nameOf(r.actor_id), summary: describeAudit(r, timeZone, locale) })),
+      audit: auditRows.map((r) => ({ at: r.at, action: r.action, actorName: nameOf(r.actor_id), summary: describeAudit(r, pickupZone, locale) })),
       flags: repo.openFlags(b.id),
       createdAt: b.created_at,
       updatedAt: b.updated_at,
@@ -119,7 +121,8 @@ export function createBookingQueries(k: BookingContext) {
   function search(query: string, limit: number): SearchResult[] {
     const match = buildFtsQuery(query);
     if (match === null) return [];
-    const { timeZone } = shop();
+    // "Today" is the counter's day, at its location (as on the board).
+    const timeZone = k.deps.locations.homeTerms()?.timeZone ?? shop().timeZone;
     const { start, end } = dayBounds(localDate(now().getTime(), timeZone), timeZone);
     const hits = searchRepo.bookings(match, start, end, limit);
     if (hits.length === 0) return [];
