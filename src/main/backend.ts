@@ -135,7 +135,7 @@ export function createBackend(opts: BackendOptions): Backend {
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s), defaults: { readerDriver: mode === 'demo' ? 'simulated' : 'server-driven' } });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
-  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse() });
+  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse(), locationCurrencies: () => locations.api.ownCurrencies() });
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
   // A location's terms (clock, currency, tax, turnaround, hours) fall back to the shop's and the card's.
   const locations = createLocationsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api });

@@ -66,6 +66,12 @@ describe('pricing at a location', () => {
     expect(shop.count('locations')).toBe(n);
     // The card's own currency, or none, is fine.
     const jfk = await addLocation('JFK', { name: 'JFK Airport', currency: 'EUR' });
+    // The card cannot move to another currency while a location takes EUR: that location could not be booked.
+    const { raw } = await shop.ok('rates.get', {});
+    const versions = shop.count('rate_cards');
+    const moved = await shop.fail('rates.update', { card: { ...raw, currency: 'USD' } }, shop.manager);
+    expect(moved.fields?.['card.currency']).toMatch(/JFK Airport \(EUR\) takes another currency than USD/);
+    expect(shop.count('rate_cards')).toBe(versions);
     // A location stored with another currency (a shop that changed its card) cannot be priced at.
     shop.b.db.prepare("UPDATE locations SET currency = 'USD' WHERE id = ?").run(jfk.id);
     const car = await shop.vehicle();

@@ -55,6 +55,8 @@ export type LocationTermsReader = {
    * largest any location asks for (bounds the index range scan).
    */
   turnaround(returnLocationId: string | null): TurnaroundGaps;
+  /** Locations that set their own currency: a rate card in any other currency could not price them. */
+  ownCurrencies(): { name: string; currency: string }[];
 };
 
 export type TurnaroundGaps = { own: number; shop: number; max: number };
@@ -63,6 +65,7 @@ export function createLocationTerms(deps: { db: Db; settings: () => Settings; ra
   const get = deps.db.prepare<[string], Row>('SELECT * FROM locations WHERE id = ?');
   const home = deps.db.prepare<[], Row>('SELECT * FROM locations WHERE is_home = 1 ORDER BY created_at LIMIT 1');
   const maxGap = deps.db.prepare<[], { m: number | null }>('SELECT max(turnaround_minutes) AS m FROM locations');
+  const currencies = deps.db.prepare<[], { name: string; currency: string }>("SELECT name, currency FROM locations WHERE currency <> '' ORDER BY name");
 
   function resolve(r: Row): LocationTerms {
     const shop = deps.settings();
@@ -91,6 +94,7 @@ export function createLocationTerms(deps: { db: Db; settings: () => Settings; ra
       const r = home.get();
       return r ? resolve(r) : null;
     },
+    ownCurrencies: () => currencies.all(),
     turnaround(returnLocationId) {
       const shop = deps.settings().turnaroundMinutes;
       const r = returnLocationId === null ? home.get() : get.get(returnLocationId);

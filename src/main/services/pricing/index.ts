@@ -1,3 +1,4 @@
+import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { PartialHandlerTable } from '../../core/handlers';
 import type { ModuleWithApi } from '../../core/module';
@@ -23,7 +24,21 @@ export type PricingDeps = {
   now: () => Date;
   /** Vehicle classes the fleet still has vehicles in (fleet is built after pricing, so this is read late). */
   classesInUse?: () => readonly string[];
+  /** Locations that set their own currency (locations is built after pricing, so this is read late). */
+  locationCurrencies?: () => readonly { name: string; currency: string }[];
 };
+
+/**
+ * One rate card prices one currency (issue 15): a card in another currency than a location
+ * takes would leave that location unbookable, so it is refused on the card's currency field.
+ */
+function checkLocationCurrencies(currency: string, locations: readonly { name: string; currency: string }[]): void {
+  const off = locations.filter((l) => l.currency !== currency);
+  if (off.length === 0) return;
+  const names = off.map((l) => `${l.name} (${l.currency})`).join(', ');
+  const sentence = `${names} ${off.length === 1 ? 'takes' : 'take'} another currency than ${currency}, and one rate card prices one currency: those locations could not be booked. Change their currency in Settings → Locations first, or keep the card's currency.`;
+  throw new PosError('invalid_input', sentence, { fields: { 'card.currency': sentence } });
+}
 
 export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardService> {
   // Versions take effect at their date (rateCards.ts stores them; effectiveRates picks the one in force).
@@ -34,10 +49,12 @@ export function createPricingModule(deps: PricingDeps): ModuleWithApi<RateCardSe
     // The contract has already parsed the card; save() parses again and stores only the parsed value.
     'rates.update': (input, ctx) => {
       checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      checkLocationCurrencies(input.card.currency, deps.locationCurrencies?.() ?? []);
       return answer(rates.save(input.card, ctx));
     },
     'rates.schedule': (input, ctx) => {
       checkClassesCovered(input.card, deps.classesInUse?.() ?? []);
+      checkLocationCurrencies(input.card.currency, deps.locationCurrencies?.() ?? []);
       const saved = rates.schedule(input.card, input.effectiveFrom, ctx);
       return { version: saved.version, effectiveFrom: saved.effectiveFrom, upcoming: rates.upcoming() };
     },
