@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Input } from '../../../shared/contract';
 import { openTestShop } from '../../testing/testShop';
@@ -141,6 +142,31 @@ describe('turnaround at the return location', () => {
     expect(offered.vehicles.map((v) => v.plate)).not.toContain('TA-001-A');
     const offeredNearby = await shop.ok('vehicles.availability', { from: at(16), to: at(16, 30), returnLocationId: quick.id });
     expect(offeredNearby.vehicles.map((v) => v.plate)).toContain('TA-001-A');
+  });
+
+  it('two counters on one database booking the same car around a slow return location: one booking wins', async () => {
+    const first = await openTestShop({ turnaroundMinutes: 60 });
+    const dbPath = join(first.dir, 'shop.sqlite');
+    first.close();
+    const a = await openTestShop({ dbPath, turnaroundMinutes: 60 });
+    const b = await openTestShop({ dbPath, turnaroundMinutes: 60 });
+    shop = a;
+    try {
+      const slow = await a.ok('locations.upsert', { code: 'SLW', name: 'Slow yard', turnaroundMinutes: 120 }, a.manager);
+      for (let round = 0; round < 5; round++) {
+        const car = await a.vehicle();
+        const c = await a.customer();
+        // 09:00–12:00 back at the slow yard (ready 14:00) against 13:00–15:00 at home: they cannot both stand.
+        const results = await Promise.all([
+          a.b.call(a.clerk, 'bookings.create', { customerId: c.id, vehicleId: car.id, returnLocationId: slow.id, pickupAt: at(9), returnAt: at(12) }),
+          b.b.call(b.clerk, 'bookings.create', { customerId: c.id, vehicleId: car.id, pickupAt: at(13), returnAt: at(15) }),
+        ]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(a.b.db.prepare('SELECT count(*) FROM bookings WHERE vehicle_id = ?').pluck().get(car.id)).toBe(1);
+      }
+    } finally {
+      b.close();
+    }
   });
 
   it('uses the return location’s gap after a check-in there', async () => {
