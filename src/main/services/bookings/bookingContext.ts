@@ -241,13 +241,11 @@ export function createBookingContext(deps: BookingsDeps) {
     const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gaps, at, excludeId))[0];
     if (!clash) return;
     // The turnaround that parts the two rentals: the earlier one's return location's.
-    const before = clash.pickup_at < pickupAt;
-    const clashGap = Math.round((Date.parse(clash.ready_at) - Date.parse(clash.return_at)) / 60_000);
-    const gap = before ? clashGap : gaps.own;
+    const gap = clash.pickup_at < pickupAt ? clash.gap : gaps.own;
     if (clash.status === 'returned' || clash.status === 'closed') {
       const sentence =
         `${v.plate} came back at ${fmtHere(clash.return_at)} (${clash.ref}) and is being cleaned, refuelled and inspected ` +
-        `until ${fmtHere(clash.ready_at)} (${clashGap} minutes' turnaround). Choose another vehicle or a later pickup.`;
+        `until ${fmtHere(clash.ready_at)} (${clash.gap} minutes' turnaround). Choose another vehicle or a later pickup.`;
       throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
     }
     const overdue = clash.status === 'checked_out' && clash.return_at < at.toISOString() ? ', out and overdue' : '';

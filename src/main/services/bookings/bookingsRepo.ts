@@ -1,7 +1,7 @@
 import type { BookingStatus } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import type { BlockWindow } from '../fleet/index';
-import { readyAfterSql } from '../fleet/index';
+import { gapSql, readyAfterSql } from '../fleet/index';
 import { paidOnBookingSql } from '../payments/index';
 
 export type BookingRow = {
@@ -145,6 +145,8 @@ export type ConflictRow = {
   customer_name: string;
   /** When the car is prepared again after this booking, at its return location. */
   ready_at: string;
+  /** That return location's turnaround, minutes. */
+  gap: number;
 };
 
 /**
@@ -155,17 +157,17 @@ export type ConflictRow = {
  */
 // A booking blocks its car until it is back and prepared at its return location (that location's
 // turnaround, the shop's when it has none): readyAfterSql. `startG` only bounds the index scan.
-export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('b.return_at', 'b')} AS ready_at
+export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('b.return_at', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM bookings b JOIN customers c ON c.id = b.customer_id
      WHERE b.vehicle_id = @vehicleId AND b.return_at > @startG AND b.pickup_at < @endG
        AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId AND ${readyAfterSql('b.return_at', 'b')} > @start
      UNION
-     SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('@now', 'b')} AS ready_at
+     SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('@now', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM bookings b JOIN customers c ON c.id = b.customer_id
      WHERE b.vehicle_id = @vehicleId AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId
        AND ${readyAfterSql('@now', 'b')} > @start
      UNION
-     SELECT b.id, b.ref, b.status, b.pickup_at, v.returned_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('v.returned_at', 'b')} AS ready_at
+     SELECT b.id, b.ref, b.status, b.pickup_at, v.returned_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('v.returned_at', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM vehicles v
      JOIN bookings b ON b.vehicle_id = v.id AND b.status IN ('returned', 'closed')
      JOIN handovers h ON h.booking_id = b.id AND h.kind = 'in' AND h.at = v.returned_at

@@ -47,9 +47,14 @@ export type LocationRow = {
  */
 export type BlockWindow = { start: string; startG: string; ownStartG: string; endG: string; shopGap: number; now: string; excludeId: string | null };
 
+/** The turnaround minutes at booking `b`'s return location, the shop's when it has none (SQL). */
+export function gapSql(b: string): string {
+  return `coalesce((SELECT l.turnaround_minutes FROM locations l WHERE l.id = ${b}.return_location_id), @shopGap)`;
+}
+
 /** When the car is ready again after `at`, a return of booking `b` at its return location (SQL, ISO like toISOString). */
 export function readyAfterSql(at: string, b: string): string {
-  return `strftime('%Y-%m-%dT%H:%M:%fZ', ${at}, '+' || coalesce((SELECT l.turnaround_minutes FROM locations l WHERE l.id = ${b}.return_location_id), @shopGap) || ' minutes')`;
+  return `strftime('%Y-%m-%dT%H:%M:%fZ', ${at}, '+' || ${gapSql(b)} || ' minutes')`;
 }
 
 /**
