@@ -14,6 +14,7 @@ import { REBUILD_SEARCH_SQL } from '../src/main/db/migrations/0040-search';
 import { MIGRATIONS } from '../src/main/db/migrations/index';
 import { memoryLogger } from '../src/main/log';
 import { CONFLICTS_SQL } from '../src/main/services/bookings/bookingsRepo';
+import { blockWindow } from '../src/main/services/fleet/fleetService';
 import { REF_ALPHABET } from '../src/main/services/bookings/bookingRef';
 import { demoRateCard } from '../src/main/services/pricing/demoRateCard';
 import { prepareRateCard, priceBooking } from '../src/main/services/pricing/priceBooking';
@@ -206,7 +207,7 @@ for (let i = 0; i < 1_000; i++) {
   fleetMs.push(performance.now() - t0);
   if (!res.ok) throw new Error(res.error.message);
   const t1 = performance.now();
-  conflicts.all({ vehicleId: `V${String(rng.int(0, VEHICLES - 1)).padStart(25, '0')}`, startG: iso(from - 3_600_000), endG: iso(to + 3_600_000), now: iso(NOW), excludeId: null });
+  conflicts.all({ vehicleId: `V${String(rng.int(0, VEHICLES - 1)).padStart(25, '0')}`, ...blockWindow(iso(from), iso(to), 60, new Date(NOW), null) });
   vehicleMs.push(performance.now() - t1);
 }
 

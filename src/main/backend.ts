@@ -137,10 +137,11 @@ export function createBackend(opts: BackendOptions): Backend {
   // Order matters only for the deps passed in: a module comes after the modules whose api it uses.
   const settings = createSettingsModule({ db, installId, onChange: (s) => events.emit('settings.changed', s), defaults: { readerDriver: mode === 'demo' ? 'simulated' : 'server-driven' } });
   const shopClock = () => ({ timeZone: settings.api.get().timeZone, locale: settings.api.get().locale });
-  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse(), shop: shopClock });
+  const pricing = createPricingModule({ db, installId, now, classesInUse: () => fleet.api.classesInUse(), shop: shopClock, locationCurrencies: () => locations.api.ownCurrencies() });
   const staff = createStaffModule({ db, installId, session, now, shop: shopClock });
-  const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes });
-  const locations = createLocationsModule({ db, installId, now });
+  // A location's terms (clock, currency, tax, turnaround, hours) fall back to the shop's and the card's.
+  const locations = createLocationsModule({ db, installId, now, settings: () => settings.api.get(), rates: pricing.api });
+  const fleet = createFleetModule({ db, installId, now, rates: pricing.api, turnaroundMinutes: () => settings.api.get().turnaroundMinutes, locations: locations.api });
   const customers = createCustomersModule({ db, installId, now, timeZone: () => settings.api.get().timeZone, dataDir: opts.dataDir, dbPath, log,
     forgetElsewhere: (bookingIds) => forgetPersonalInStripeEvents(db, bookingIds) });
   // Extra drivers and discounts are priced into every quote of a saved booking.
@@ -152,6 +153,7 @@ export function createBackend(opts: BackendOptions): Backend {
     settings: () => settings.api.get(),
     rates: pricing.api,
     fleet: fleet.api,
+    locations: locations.api,
     dataDir: opts.dataDir,
     beforeCheckOut: (id) => {
       if (opts.requirePaymentAtHandover !== false) payments.api.assertHandoverAllowed(id);
@@ -165,7 +167,7 @@ export function createBackend(opts: BackendOptions): Backend {
     const m = await staff.api.verifyPin(id, pin);
     return { ...m, role: m.role === 'admin' ? ('manager' as const) : m.role };
   };
-  const discounts = createDiscountsModule({ db, installId, now, timeZone, rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments, pinThresholdBp: () => settings.api.get().discountPinThresholdBp, locale: () => settings.api.get().locale });
+  const discounts = createDiscountsModule({ db, installId, now, timeZone, terms: (b) => bookings.api.keptTerms(b), rates: pricing.api, drivers: drivers.api, verifyManagerPin: staff.api.verifyManagerPin, adjustments, pinThresholdBp: () => settings.api.get().discountPinThresholdBp, locale: () => settings.api.get().locale });
   const search = createSearchModule({ db, now, timeZone: () => settings.api.get().timeZone, bookings: bookings.api });
   const shopFacts = () => {
     const s = settings.api.get();

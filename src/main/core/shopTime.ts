@@ -3,9 +3,9 @@
  * the shop's calendar day, not the machine's or UTC's; instants are stored as UTC ISO strings.
  */
 
-import { addDays, localDate, zoneOffsetMs, zonedInstant } from '../../shared/zonedTime';
+import { addDays, localDate, zoneOffsetMs, zonedInstant, zonedParts } from '../../shared/zonedTime';
 
-export { addDays, localDate, zoneOffsetMs, zonedInstant };
+export { addDays, localDate, zoneOffsetMs, zonedInstant, zonedParts };
 
 /** [start, end) of the shop's calendar day containing `ms`, as UTC ISO strings. */
 export function dayBounds(date: string, timeZone: string): { start: string; end: string } {

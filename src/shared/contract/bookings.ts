@@ -38,8 +38,9 @@ export const bookingSummarySchema = z.object({
   returnAt: instantSchema,
   customer: z.object({ id: idSchema, name: z.string(), phone: z.string() }),
   vehicle: z.object({ id: idSchema, plate: z.string(), class: z.string(), name: z.string() }),
-  pickupLocation: z.object({ id: idSchema, code: z.string(), name: z.string() }),
-  returnLocation: z.object({ id: idSchema, code: z.string(), name: z.string() }),
+  /** timeZone: the location's IANA zone, '' for the shop's; the booking's times there are shown on that clock. */
+  pickupLocation: z.object({ id: idSchema, code: z.string(), name: z.string(), timeZone: z.string() }),
+  returnLocation: z.object({ id: idSchema, code: z.string(), name: z.string(), timeZone: z.string() }),
   total: moneySchema,
   /** total − payments captured + refunds; what the counter still has to take (negative: owed to the customer). */
   balanceDue: moneySchema,

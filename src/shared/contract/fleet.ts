@@ -50,6 +50,8 @@ export const locationSchema = z.object({
   name: z.string(),
   /** The counter's own location: the default for pickups and returns. */
   isHome: z.boolean(),
+  /** The location's IANA time zone; '' means the shop's (settings.timeZone). Booking times there are shown and typed on this clock. */
+  timeZone: z.string(),
 });
 export type Location = z.infer<typeof locationSchema>;
 
@@ -156,6 +158,8 @@ export const fleetMethods = {
         class: codeSchema.optional(),
         /** When moving an existing booking, ignore its own slot. */
         excludeBookingId: idSchema.optional(),
+        /** Where the rental ends: its turnaround gap follows the rental (default: the home location's). */
+        returnLocationId: idSchema.optional(),
       })
       .strict()
       .refine((v) => Date.parse(v.to) > Date.parse(v.from), { path: ['to'], message: 'Must be after the start of the window' }),

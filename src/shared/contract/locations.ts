@@ -26,9 +26,9 @@ export const locationDetailSchema = z.object({
   address: z.string(),
   /** '' until set: the shop's time zone applies. */
   timeZone: z.string(),
-  /** '' until set: the rate card's currency applies. */
+  /** '' until set: the rate card's currency applies. Any other currency than the card's is refused (one card prices one currency). */
   currency: z.string(),
-  /** Monday = 1; a day not listed is closed. */
+  /** Monday = 1. Empty: always open; otherwise a day not listed is closed. Pickups and returns must fall within them. */
   openingHours: openingHoursSchema,
   /** null: the shop-wide turnaround gap. */
   turnaroundMinutes: z.number().int().nullable(),

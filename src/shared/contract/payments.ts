@@ -156,6 +156,9 @@ export const receiptSchema = z.object({
     plate: z.string(),
     pickupAt: instantSchema,
     returnAt: instantSchema,
+    /** The pickup and return locations' time zones ('' = the shop's): the times print on those clocks. */
+    pickupTimeZone: z.string().default(''),
+    returnTimeZone: z.string().default(''),
   }),
   lines: z.array(z.object({ description: z.string(), amount: moneySchema })),
   total: moneySchema,

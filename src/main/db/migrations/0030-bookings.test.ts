@@ -3,7 +3,7 @@ import { CONFLICTS_SQL } from '../../services/bookings/bookingsRepo';
 import { AVAILABLE_SQL } from '../../services/fleet/fleetRepo';
 import { dbAt, explain, insertBooking, insertCustomer, insertLocation, insertVehicle, migrateTo } from './testHelpers';
 
-const window = { vehicleId: 'V1', startG: '2025-06-02T00:00:00.000Z', endG: '2025-06-03T00:00:00.000Z', now: '2025-06-01T00:00:00.000Z', excludeId: null };
+const window = { vehicleId: 'V1', start: '2025-06-02T01:00:00.000Z', startG: '2025-06-02T00:00:00.000Z', ownStartG: '2025-06-02T00:00:00.000Z', endG: '2025-06-03T00:00:00.000Z', shopGap: 60, now: '2025-06-01T00:00:00.000Z', excludeId: null };
 
 describe('migration 0030 bookings and price snapshots', () => {
   it('keeps fleet and customers from 0020 and takes bookings that point at them', () => {

@@ -27,7 +27,7 @@ describe('migration 0120 office admin', () => {
       db.prepare("INSERT INTO vehicle_downtime (id, vehicle_id, starts_at, ends_at, reason, install_id, created_at, updated_at) VALUES ('D1', 'V1', 'b', 'a', 'x', 'I', 't', 't')").run(),
     ).toThrow(/CHECK/);
     expect(explain(db, "SELECT * FROM vehicle_downtime WHERE vehicle_id = 'V1' AND ends_at > 'x' AND cancelled_at IS NULL")).toMatch(/vehicle_downtime_vehicle/);
-    const plan = explain(db, AVAILABLE_SQL, { startG: 'a', endG: 'b', now: 'c', excludeId: null, class: null });
+    const plan = explain(db, AVAILABLE_SQL, { start: 'a', startG: 'a', ownStartG: 'a', endG: 'b', shopGap: 60, now: 'c', excludeId: null, class: null });
     expect(plan).toMatch(/vehicle_downtime_vehicle/);
     expect(plan).not.toMatch(/SCAN d\b/);
   });

@@ -13,6 +13,7 @@ import { m0120OfficeAdmin } from './0120-office-admin';
 import { m0130BookingDiscountsDrivers } from './0130-booking-discounts-drivers';
 import { m0140EndFees } from './0140-end-fees';
 import { m0150DamageMarks } from './0150-damage-marks';
+import { m0160QuoteTaxName } from './0160-quote-tax-name';
 import { m0170AuditPersonal } from './0170-audit-personal';
 import { m0180RateCardCancel } from './0180-rate-card-cancel';
 
@@ -20,5 +21,5 @@ import { m0180RateCardCancel } from './0180-rate-card-cancel';
 export const MIGRATIONS: readonly Migration[] = [
   m0010SettingsAudit, m0020FleetCustomersStaff, m0030Bookings, m0040Search, m0050Money, m0060Sync, m0070Payments, m0080RefundsOutbox, m0090Deposits,
   m0100VehicleTurnaround, m0120OfficeAdmin, m0130BookingDiscountsDrivers, m0140EndFees, m0150DamageMarks,
-  m0170AuditPersonal, m0180RateCardCancel,
+  m0160QuoteTaxName, m0170AuditPersonal, m0180RateCardCancel,
 ];

@@ -16,7 +16,7 @@ import type { BookingContext, Ctx } from './bookingContext';
 export type AssignInput = { id: string; expectedVersion?: number | undefined; vehicleId: string; upgrade?: 'charge' | 'free' | undefined };
 
 export function createAssignCar(k: BookingContext, get: (id: string) => BookingDetail) {
-  const { db, installId, now, repo, fleet, fleetRepo, shop, load, customerOf, vehicleOf, requireStatus, checkInService, checkConflicts, bookingCard, facts, audit, saveUpdate } = k;
+  const { db, installId, now, repo, fleet, fleetRepo, shop, load, customerOf, vehicleOf, requireStatus, checkInService, checkConflicts, bookingCard, facts, audit, saveUpdate, keptTerms } = k;
 
   /** A class's standing on the booking's card: its daily rate (a class the card lacks ranks below all). */
   function rankOn(b: BookingRow) {
@@ -27,7 +27,7 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
   function chargedTotal(b: BookingRow, vehicle: VehicleRow): number {
     const pl = fleetRepo.getLocation(b.pickup_location_id) as LocationRow;
     const rl = fleetRepo.getLocation(b.return_location_id) as LocationRow;
-    return priceFacts(bookingCard(b), facts({ ...b, vehicle_class: vehicle.class }, customerOf(b.customer_id), pl, rl), shop().timeZone, now()).total;
+    return priceFacts(bookingCard(b), facts({ ...b, vehicle_class: vehicle.class }, customerOf(b.customer_id), pl, rl), keptTerms(b), now()).total;
   }
 
   /** Free cars of the booked class or better whose plate starts with (or contains) the query; same class first. */
@@ -39,7 +39,7 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
     const q = input.query.replace(/[\s-]/g, '').toUpperCase();
     const cur = b.currency as CurrencyCode;
     const free = fleet
-      .availability({ from: b.pickup_at, to: b.return_at, excludeBookingId: b.id })
+      .availability({ from: b.pickup_at, to: b.return_at, excludeBookingId: b.id, returnLocationId: b.return_location_id })
       .filter((v) => v.status !== 'in_service' && rank(v.class) >= booked && v.plate.replace(/[\s-]/g, '').toUpperCase().includes(q))
       .sort((a, c) => rank(a.class) - rank(c.class) || a.plate.localeCompare(c.plate))
       .slice(0, 12);
@@ -74,7 +74,7 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
     const next: BookingRow = { ...before, vehicle_id: vehicle.id, vehicle_class: charged ? vehicle.class : before.vehicle_class, car_assigned: 1, updated_at: at.toISOString() };
     const pl = fleetRepo.getLocation(before.pickup_location_id) as LocationRow;
     const rl = fleetRepo.getLocation(before.return_location_id) as LocationRow;
-    const q = charged ? priceFacts(bookingCard(before), facts(next, customerOf(before.customer_id), pl, rl), shop().timeZone, at) : null;
+    const q = charged ? priceFacts(bookingCard(before), facts(next, customerOf(before.customer_id), pl, rl), keptTerms(before), at) : null;
     const oldPlate = fleetRepo.getVehicle(before.vehicle_id)?.plate ?? '';
     const money = (n: number) => formatMoney({ amount: n, currency: before.currency as CurrencyCode }, shop().locale);
     const summary = !upgrade
@@ -83,7 +83,7 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
         ? `Upgraded to ${fleet.className(vehicle.class)} ${vehicle.plate} (was ${oldPlate}), charged: total ${money(q?.total ?? before.total)}`
         : `Free upgrade to ${fleet.className(vehicle.class)} ${vehicle.plate} (was ${oldPlate}); price stays ${money(before.total)}`;
     db.transaction(() => {
-      if (vehicle.id !== before.vehicle_id) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id);
+      if (vehicle.id !== before.vehicle_id) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id, before.return_location_id, before.pickup_location_id);
       if (q) {
         next.quote_id = writeQuote(repo, before.id, q, 'modify', installId, at.toISOString());
         next.total = q.total;

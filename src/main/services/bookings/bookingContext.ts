@@ -20,7 +20,8 @@ import type { FleetService } from '../fleet/index';
 import { createSearchRepo } from '../search/index';
 import { createStaffRepo } from '../staff/index';
 import { badInput, notFound } from '../../core/errors';
-import type { PriceFacts } from './bookingPricing';
+import type { PriceFacts, PriceTerms } from './bookingPricing';
+import type { LocationsApi, LocationTerms } from '../locations/index';
 import { createBookingsRepo } from './bookingsRepo';
 import type { BookingRow } from './bookingsRepo';
 import type { LoadedCard, RateCardService } from '../pricing/index';
@@ -43,6 +44,8 @@ export type BookingsDeps = {
   settings: () => Settings;
   rates: RateCardService;
   fleet: FleetService;
+  /** Each location's clock, currency, tax, turnaround and hours (the shop's where it has none). */
+  locations: LocationsApi;
   /** Folder signatures are saved under; null where none may be written. */
   dataDir: string | null;
   /** Extra drivers and discounts of a saved booking, priced into every quote (drivers and discounts modules). */
@@ -101,6 +104,47 @@ export function createBookingContext(deps: BookingsDeps) {
     return { timeZone: s.timeZone, locale: s.locale, gap: s.turnaroundMinutes };
   };
   const fmt = (iso: string) => formatShopTime(iso, shop().timeZone, shop().locale);
+  /** A time on a location's own clock, for sentences about a booking there. */
+  const fmtIn = (iso: string, timeZone: string) => formatShopTime(iso, timeZone, shop().locale);
+  const termsOf = (locationId: string, field = 'pickupLocationId'): LocationTerms => deps.locations.termsOf(locationId, field);
+
+  /**
+   * What a new price is worked out with: the pickup location's clock (weekend days, driver ages)
+   * and its own tax when it has one. Refused when the location takes another currency than the
+   * card (one card prices one currency).
+   */
+  function pricingTerms(pickupLocationId: string, card: LoadedCard): PriceTerms {
+    const t = termsOf(pickupLocationId);
+    deps.locations.assertCardCurrency(t, card.card.currency, 'pickupLocationId');
+    return { timeZone: t.timeZone, ...(t.tax ? { tax: t.tax } : {}) };
+  }
+
+  /**
+   * What a saved booking is re-priced with: the clock and tax of the quote it holds, so a later
+   * change to its location's tax never silently reprices it (the card version is kept the same
+   * way). Quotes stored before tax names were recorded used the card's tax.
+   */
+  function keptTerms(b: BookingRow): PriceTerms {
+    const q = b.quote_id ? repo.getQuote(b.quote_id) : undefined;
+    if (!q) return pricingTerms(b.pickup_location_id, bookingCard(b));
+    const card = bookingCard(b).card;
+    return { timeZone: q.time_zone, tax: { name: q.tax_name ?? card.tax.name, rateBp: q.tax_rate_bp } };
+  }
+
+  /**
+   * Pickup and return must fall within the locations' opening hours (no hours stored: always
+   * open). Only the ends that changed are checked, so a later change to the hours does not lock
+   * the notes of a booking made before it.
+   */
+  function checkOpeningHours(ends: { pickup?: { locationId: string; at: string }; ret?: { locationId: string; at: string } }): void {
+    const fields: Record<string, string> = {};
+    const p = ends.pickup && deps.locations.closedSentence(termsOf(ends.pickup.locationId), ends.pickup.at, 'Pickup');
+    const r = ends.ret && deps.locations.closedSentence(termsOf(ends.ret.locationId, 'returnLocationId'), ends.ret.at, 'Return');
+    if (p) fields.pickupAt = p;
+    if (r) fields.returnAt = r;
+    // Both ends at once, so the clerk fixes them in one go.
+    if (p || r) throw new PosError('invalid_input', [p, r].filter(Boolean).join(' '), { fields });
+  }
 
   // ─── lookups that name the bad field ────────────────────────────────────────────────────────
 
@@ -143,8 +187,7 @@ export function createBookingContext(deps: BookingsDeps) {
    * licence already expired (and how long ago) is not one that "expires before the return", and
    * a driver under the rate card's minimum age is told in the same sentence as the licence.
    */
-  function checkLicence(c: CustomerRow, returnAt: string, pickupAt: string, card: LoadedCard, field = 'customerId'): void {
-    const { timeZone } = shop();
+  function checkLicence(c: CustomerRow, returnAt: string, pickupAt: string, card: LoadedCard, field = 'customerId', timeZone = shop().timeZone): void {
     const name = `${c.first_name} ${c.last_name}`;
     const today = localDate(now().getTime(), timeZone);
     const returnDate = localDate(Date.parse(returnAt), timeZone);
@@ -171,8 +214,7 @@ export function createBookingContext(deps: BookingsDeps) {
     if (v.status === 'in_service') throw badInput('vehicleId', `${v.plate} is in service; choose another vehicle or put it back in the fleet first`);
   }
 
-  function checkNotBeforeToday(pickupAt: string): void {
-    const { timeZone } = shop();
+  function checkNotBeforeToday(pickupAt: string, timeZone = shop().timeZone): void {
     const start = dayBounds(localDate(now().getTime(), timeZone), timeZone).start;
     if (pickupAt < start) throw badInput('pickupAt', 'Pickup cannot be before today');
   }
@@ -184,30 +226,34 @@ export function createBookingContext(deps: BookingsDeps) {
       WHERE vehicle_id = ? AND cancelled_at IS NULL AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT 1`,
   );
 
-  function checkConflicts(v: VehicleRow, pickupAt: string, returnAt: string, excludeId: string | null): void {
-    const { gap } = shop();
+  function checkConflicts(v: VehicleRow, pickupAt: string, returnAt: string, excludeId: string | null, returnLocationId: string, pickupLocationId?: string): void {
+    const gaps = fleet.gaps(returnLocationId);
     const at = now();
+    // Sentences read on the clock of the counter arranging the rental (its pickup location).
+    const tz = pickupLocationId !== undefined ? termsOf(pickupLocationId).timeZone : shop().timeZone;
+    const fmtHere = (iso: string) => fmtIn(iso, tz);
     // A car named by id is held to the same rules as the availability list.
     if (v.retired_at) throw badInput('vehicleId', `${v.plate} was retired from the fleet; choose another vehicle`);
     const down = downtimeOverlap.get(v.id, returnAt, pickupAt);
     if (down) {
-      const sentence = `${v.plate} is out of service ${fmt(down.starts_at)} – ${fmt(down.ends_at)} (${down.reason}). Choose another vehicle or other times.`;
+      const sentence = `${v.plate} is out of service ${fmtHere(down.starts_at)} – ${fmtHere(down.ends_at)} (${down.reason}). Choose another vehicle or other times.`;
       throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
     }
-    const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gap, at, excludeId))[0];
+    const clash = repo.conflicts(v.id, blockWindow(pickupAt, returnAt, gaps, at, excludeId))[0];
     if (!clash) return;
+    // The turnaround that parts the two rentals: the earlier one's return location's.
+    const gap = clash.pickup_at < pickupAt ? clash.gap : gaps.own;
     if (clash.status === 'returned' || clash.status === 'closed') {
-      const ready = new Date(Date.parse(clash.return_at) + gap * 60_000).toISOString();
       const sentence =
-        `${v.plate} came back at ${fmt(clash.return_at)} (${clash.ref}) and is being cleaned, refuelled and inspected ` +
-        `until ${fmt(ready)} (${gap} minutes' turnaround). Choose another vehicle or a later pickup.`;
+        `${v.plate} came back at ${fmtHere(clash.return_at)} (${clash.ref}) and is being cleaned, refuelled and inspected ` +
+        `until ${fmtHere(clash.ready_at)} (${clash.gap} minutes' turnaround). Choose another vehicle or a later pickup.`;
       throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
     }
     const overdue = clash.status === 'checked_out' && clash.return_at < at.toISOString() ? ', out and overdue' : '';
     const turnaround = gap > 0 ? ` (with ${gap} minutes' turnaround between rentals)` : '';
     const sentence =
       `${v.plate} is already booked${turnaround}: ${clash.ref} for ${clash.customer_name}, ` +
-      `${fmt(clash.pickup_at)} – ${fmt(clash.return_at)}${overdue}. Choose another vehicle or time.`;
+      `${fmtHere(clash.pickup_at)} – ${fmtHere(clash.return_at)}${overdue}. Choose another vehicle or time.`;
     throw new PosError('conflict', sentence, { fields: { vehicleId: sentence } });
   }
 
@@ -264,8 +310,9 @@ export function createBookingContext(deps: BookingsDeps) {
 
   return {
     deps, db, installId, now, rates, fleet, repo, fleetRepo, customersRepo, staffRepo, searchRepo,
-    shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService,
+    shop, fmt, fmtIn, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService,
     checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf,
+    termsOf, pricingTerms, keptTerms, checkOpeningHours,
     EARLY_CHECKOUT_MS, FUTURE_SLACK_MS,
   };
 }

@@ -25,6 +25,13 @@ export type PriceFacts = {
   discounts?: readonly BookingDiscountFact[];
 };
 
+/**
+ * The clock and tax a price is worked out with: the pickup location's (bookingContext.pricingTerms)
+ * or, re-pricing a saved booking, those of the quote it holds (keptTerms). A bare time zone is the
+ * older form (driver ages on that clock, weekend days on the card's), kept for the demo seed.
+ */
+export type PriceTerms = { timeZone: string; tax?: { name: string; rateBp: number } | undefined };
+
 export type BookingDiscountFact = { kind: 'percent'; percentBp: number; reason: string } | { kind: 'fixed'; amount: number; reason: string };
 
 /** Age assumed when quoting without a customer: above every young-driver band. */
@@ -35,8 +42,9 @@ const WALK_UP_AGE = 30;
  * the bookings contract (`driverAges.0` → `customerId`, `damages.1.amount` → `newDamage.1.amount`)
  * so the screen marks the control the clerk actually filled in.
  */
-export function priceFacts(card: LoadedCard, f: PriceFacts, shopTimeZone: string, now: Date, classField: 'vehicleId' | 'vehicleClass' = 'vehicleId'): PriceQuote {
-  const pickupDate = localDate(Date.parse(f.pickupAt), shopTimeZone);
+export function priceFacts(card: LoadedCard, f: PriceFacts, terms: PriceTerms | string, now: Date, classField: 'vehicleId' | 'vehicleClass' = 'vehicleId'): PriceQuote {
+  const t = typeof terms === 'string' ? undefined : terms;
+  const pickupDate = localDate(Date.parse(f.pickupAt), typeof terms === 'string' ? terms : terms.timeZone);
   const input: PriceInput = {
     currency: card.card.currency,
     vehicleClass: f.vehicleClass,
@@ -58,6 +66,8 @@ export function priceFacts(card: LoadedCard, f: PriceFacts, shopTimeZone: string
     damages: (f.damages ?? []).map((d) => ({ description: d.description, amount: d.amount })),
     computedAt: now.toISOString(),
   };
+  if (t) input.timeZone = t.timeZone;
+  if (t?.tax) input.tax = t.tax;
   if (f.actualReturnAt !== undefined) input.actualReturnAt = toStored(f.actualReturnAt);
   if (f.odometer) input.odometer = f.odometer;
   if (f.fuel && card.card.fuel) {

@@ -38,7 +38,9 @@ export function createBookingQueries(k: BookingContext) {
     const auditRows = listAudit(db, 'booking', b.id);
     const names = staffRepo.names([...new Set([...auditRows.map((r) => r.actor_id), out?.staff_id, back?.staff_id, b.cancelled_by].filter((x): x is string => !!x))]);
     const nameOf = (id: string | null | undefined) => (id ? (names.get(id) ?? 'Staff') : 'Keydesk');
-    const { timeZone, locale } = shop();
+    const { locale } = shop();
+    // The history's booking times read as the Times card does: on the pickup location's clock.
+    const pickupZone = k.termsOf(b.pickup_location_id).timeZone;
     const cur = b.currency as CurrencyCode;
     const summary = toSummary(s);
     return {
@@ -86,32 +88,41 @@ export function createBookingQueries(k: BookingContext) {
         : null,
       cancellation:
         b.cancelled_at !== null ? { at: b.cancelled_at, reason: b.cancel_reason ?? '', staffName: nameOf(b.cancelled_by) } : null,
-      audit: auditRows.map((r) => ({ at: r.at, action: r.action, actorName: nameOf(r.actor_id), summary: describeAudit(r, timeZone, locale) })),
+      audit: auditRows.map((r) => ({ at: r.at, action: r.action, actorName: nameOf(r.actor_id), summary: describeAudit(r, pickupZone, locale) })),
       flags: repo.openFlags(b.id),
       createdAt: b.created_at,
       updatedAt: b.updated_at,
     };
   }
 
+  /**
+   * The counter's day at its own location, on that location's clock: pickups there, and rentals
+   * coming back there. A counter has no setting naming its location yet, so its location is the
+   * shop's home location (the default for new bookings too).
+   */
   function today(date?: string) {
-    const { timeZone } = shop();
+    const here = k.deps.locations.homeTerms();
+    const timeZone = here?.timeZone ?? shop().timeZone;
+    const loc = here?.id ?? null;
     const at = now();
     const day = date ?? localDate(at.getTime(), timeZone);
     const { start, end } = dayBounds(day, timeZone);
     return {
       date: day,
       timeZone,
-      pickups: repo.pickupsBetween(start, end).map(toSummary),
-      returns: repo.returnsBetween(start, end).map(toSummary),
-      overdue: repo.overdue(at.toISOString()).map(toSummary),
-      unsettled: repo.returnedOpen().map(toSummary).filter((b) => b.balanceDue.amount > 0),
+      location: here ? { id: here.id, code: here.code, name: here.name } : null,
+      pickups: repo.pickupsBetween(start, end, loc).map(toSummary),
+      returns: repo.returnsBetween(start, end, loc).map(toSummary),
+      overdue: repo.overdue(at.toISOString(), loc).map(toSummary),
+      unsettled: repo.returnedOpen(loc).map(toSummary).filter((b) => b.balanceDue.amount > 0),
     };
   }
 
   function search(query: string, limit: number): SearchResult[] {
     const match = buildFtsQuery(query);
     if (match === null) return [];
-    const { timeZone } = shop();
+    // "Today" is the counter's day, at its location (as on the board).
+    const timeZone = k.deps.locations.homeTerms()?.timeZone ?? shop().timeZone;
     const { start, end } = dayBounds(localDate(now().getTime(), timeZone), timeZone);
     const hits = searchRepo.bookings(match, start, end, limit);
     if (hits.length === 0) return [];
@@ -126,10 +137,20 @@ export function createBookingQueries(k: BookingContext) {
   function quote(input: QuoteInput): QuoteView {
     assertWithinHorizon(input, now(), k.deps.settings().bookingHorizonDays);
     // A change to a booking keeps the card it was priced on (extend and modify do the same).
-    const card = input.bookingId !== undefined ? bookingCard(load(input.bookingId)) : rates.current();
+    const saved = input.bookingId !== undefined ? load(input.bookingId) : undefined;
+    const card = saved ? bookingCard(saved) : rates.current();
     const home = fleetRepo.home();
     const pl = locationOf(input.pickupLocationId, 'pickupLocationId', home);
     const rl = locationOf(input.returnLocationId, 'returnLocationId', pl);
+    // The same refusals as create and modify: the locations' hours, the pickup location's currency.
+    const pickupAt = toStored(input.pickupAt);
+    const returnAt = toStored(input.returnAt);
+    k.checkOpeningHours({
+      ...(!saved || saved.pickup_at !== pickupAt || saved.pickup_location_id !== pl.id ? { pickup: { locationId: pl.id, at: pickupAt } } : {}),
+      ...(!saved || saved.return_at !== returnAt || saved.return_location_id !== rl.id ? { ret: { locationId: rl.id, at: returnAt } } : {}),
+    });
+    // A saved booking at the same pickup location keeps the clock and tax it was quoted with.
+    const terms = saved && saved.pickup_location_id === pl.id ? k.keptTerms(saved) : k.pricingTerms(pl.id, card);
     const customer = input.customerId !== undefined ? customerOf(input.customerId) : null;
     const vehicle = input.vehicleId !== undefined ? vehicleOf(input.vehicleId) : null;
     const vehicleClass = vehicle?.class ?? input.vehicleClass ?? '';
@@ -148,7 +169,7 @@ export function createBookingQueries(k: BookingContext) {
         // A change to a saved booking keeps its extra drivers and discounts in the preview.
         ...(input.bookingId !== undefined ? k.deps.adjustments?.(input.bookingId) : undefined),
       },
-      shop().timeZone,
+      terms,
       at,
       vehicle ? 'vehicleId' : 'vehicleClass',
     );

@@ -14,21 +14,21 @@ import { toStored } from '../../core/shopTime';
 import type { BookingContext, CreateInput, Ctx, ModifyInput } from './bookingContext';
 
 export function createBookingWrites(k: BookingContext, get: (id: string) => BookingDetail) {
-  const { db, installId, now, rates, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf } = k;
+  const { db, installId, now, rates, repo, fleetRepo, load, customerOf, vehicleOf, locationOf, requireStatus, checkLicence, checkInService, checkNotBeforeToday, checkConflicts, bookingCard, facts, audit, saveUpdate, snapshot, notesOf, termsOf, pricingTerms, keptTerms, checkOpeningHours } = k;
 
   /**
    * Booking by class: refused when the class is full for those times (its cars against its
    * overlapping bookings, turnaround included); else a free car of the class is held for it, to
    * be confirmed or swapped at pickup. The per-car check in the write transaction still decides.
    */
-  function heldCarOf(cls: string, pickupAt: string, returnAt: string) {
-    const { gap } = shop();
+  function heldCarOf(cls: string, pickupAt: string, returnAt: string, pl: LocationRow, rl: LocationRow) {
     const name = k.fleet.className(cls);
-    const { cars, booked } = repo.classCount(cls, blockWindow(pickupAt, returnAt, gap, now(), null));
+    const { cars, booked } = repo.classCount(cls, blockWindow(pickupAt, returnAt, k.fleet.gaps(rl.id), now(), null));
     if (cars === 0) throw badInput('vehicleClass', `The fleet has no ${name} car; choose another class`);
-    const free = k.fleet.availability({ from: pickupAt, to: returnAt, class: cls });
+    const free = k.fleet.availability({ from: pickupAt, to: returnAt, class: cls, returnLocationId: rl.id });
     if (booked >= cars || free.length === 0) {
-      throw new PosError('conflict', `Every ${name} car (${cars}) is booked from ${fmt(pickupAt)} to ${fmt(returnAt)}, turnaround included. Choose another class or other times.`, {
+      const tz = termsOf(pl.id).timeZone;
+      throw new PosError('conflict', `Every ${name} car (${cars}) is booked from ${k.fmtIn(pickupAt, tz)} to ${k.fmtIn(returnAt, tz)}, turnaround included. Choose another class or other times.`, {
         fields: { vehicleClass: `All ${cars} ${name} cars are booked for these times` },
       });
     }
@@ -52,23 +52,26 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const at = now();
     const customer = customerOf(input.customerId);
     requireBookableCustomer(customer.id);
-    const byClass = input.vehicleId === undefined;
-    const vehicle = byClass ? heldCarOf(input.vehicleClass ?? '', toStored(input.pickupAt), toStored(input.returnAt)) : vehicleOf(input.vehicleId ?? '');
-    checkInService(vehicle);
     const pl = locationOf(input.pickupLocationId, 'pickupLocationId', fleetRepo.home());
     const rl = locationOf(input.returnLocationId, 'returnLocationId', pl);
     const pickupAt = toStored(input.pickupAt);
     const returnAt = toStored(input.returnAt);
-    checkNotBeforeToday(pickupAt);
+    const tz = termsOf(pl.id).timeZone;
+    checkNotBeforeToday(pickupAt, tz);
     assertWithinHorizon({ pickupAt, returnAt }, at, k.deps.settings().bookingHorizonDays);
+    checkOpeningHours({ pickup: { locationId: pl.id, at: pickupAt }, ret: { locationId: rl.id, at: returnAt } });
     const card = rates.current();
-    checkLicence(customer, returnAt, pickupAt, card);
+    const terms = pricingTerms(pl.id, card);
+    const byClass = input.vehicleId === undefined;
+    const vehicle = byClass ? heldCarOf(input.vehicleClass ?? '', pickupAt, returnAt, pl, rl) : vehicleOf(input.vehicleId ?? '');
+    checkInService(vehicle);
+    checkLicence(customer, returnAt, pickupAt, card, 'customerId', tz);
     const draft = { vehicle_class: vehicle.class, pickup_at: pickupAt, return_at: returnAt, extras_json: JSON.stringify(input.extras), fees_json: JSON.stringify(input.fees) };
-    const q = priceFacts(card, facts(draft, customer, pl, rl), shop().timeZone, at);
+    const q = priceFacts(card, facts(draft, customer, pl, rl), terms, at);
     const id = newId(at.getTime());
     db.transaction(() => {
       requireBookableCustomer(customer.id);
-      checkConflicts(vehicle, pickupAt, returnAt, null);
+      checkConflicts(vehicle, pickupAt, returnAt, null, rl.id, pl.id);
       const stamp = at.toISOString();
       const quoteId = newId(at.getTime());
       const row: BookingRow = {
@@ -141,17 +144,27 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const keys = ['customer_id', 'vehicle_id', 'pickup_location_id', 'return_location_id', 'pickup_at', 'return_at', 'extras_json', 'fees_json', 'notes'] as const;
     const changed = keys.filter((k) => before[k] !== next[k]);
     if (changed.length === 0) return get(before.id);
-    const timesOrVehicle = changed.some((k) => k === 'vehicle_id' || k === 'pickup_at' || k === 'return_at');
+    // A new return location brings its own turnaround, so the car is checked again.
+    const timesOrVehicle = changed.some((k) => k === 'vehicle_id' || k === 'pickup_at' || k === 'return_at' || k === 'return_location_id');
+    const tz = termsOf(pl.id).timeZone;
     if (changed.includes('vehicle_id')) checkInService(vehicle);
-    if (changed.includes('pickup_at')) checkNotBeforeToday(next.pickup_at);
+    if (changed.includes('pickup_at')) checkNotBeforeToday(next.pickup_at, tz);
     if (changed.some((c) => c === 'pickup_at' || c === 'return_at')) assertWithinHorizon({ pickupAt: next.pickup_at, returnAt: next.return_at }, at, k.deps.settings().bookingHorizonDays);
-    if (changed.some((k) => k === 'customer_id' || k === 'return_at' || k === 'pickup_at')) checkLicence(customer, next.return_at, next.pickup_at, bookingCard(before));
+    const pickupMoved = changed.includes('pickup_at') || changed.includes('pickup_location_id');
+    const returnMoved = changed.includes('return_at') || changed.includes('return_location_id');
+    checkOpeningHours({
+      ...(pickupMoved ? { pickup: { locationId: pl.id, at: next.pickup_at } } : {}),
+      ...(returnMoved ? { ret: { locationId: rl.id, at: next.return_at } } : {}),
+    });
+    if (changed.some((k) => k === 'customer_id' || k === 'return_at' || k === 'pickup_at')) checkLicence(customer, next.return_at, next.pickup_at, bookingCard(before), 'customerId', tz);
     const reprice = changed.some((k) => k !== 'notes');
-    const q = reprice ? priceFacts(bookingCard(before), facts(next, customer, pl, rl), shop().timeZone, at) : null;
+    // Same pickup location: the booking keeps the clock and tax it was quoted with; a new one brings its own.
+    const terms = changed.includes('pickup_location_id') ? pricingTerms(pl.id, bookingCard(before)) : keptTerms(before);
+    const q = reprice ? priceFacts(bookingCard(before), facts(next, customer, pl, rl), terms, at) : null;
 
     db.transaction(() => {
       if (changed.includes('customer_id')) requireBookableCustomer(customer.id);
-      if (timesOrVehicle) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id);
+      if (timesOrVehicle) checkConflicts(vehicle, next.pickup_at, next.return_at, before.id, rl.id, pl.id);
       if (q) {
         next.quote_id = writeQuote(repo, before.id, q, 'modify', installId, at.toISOString());
         next.total = q.total;
@@ -174,17 +187,19 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     staleVersion(before.ref, input.expectedVersion, before.version);
     requireStatus(before, ['reserved', 'checked_out'], 'extended');
     const returnAt = toStored(input.returnAt);
-    if (returnAt <= before.return_at) throw badInput('returnAt', `New return must be later than the current return (${fmt(before.return_at)})`);
+    const rlTz = termsOf(before.return_location_id, 'returnAt').timeZone;
+    if (returnAt <= before.return_at) throw badInput('returnAt', `New return must be later than the current return (${k.fmtIn(before.return_at, rlTz)})`);
     assertWithinHorizon({ returnAt }, at, k.deps.settings().bookingHorizonDays);
+    checkOpeningHours({ ret: { locationId: before.return_location_id, at: returnAt } });
     const customer = customerOf(before.customer_id);
     const vehicle = vehicleOf(before.vehicle_id);
-    checkLicence(customer, returnAt, before.pickup_at, bookingCard(before));
+    checkLicence(customer, returnAt, before.pickup_at, bookingCard(before), 'customerId', termsOf(before.pickup_location_id).timeZone);
     const pl = fleetRepo.getLocation(before.pickup_location_id) as LocationRow;
     const rl = fleetRepo.getLocation(before.return_location_id) as LocationRow;
     const next: BookingRow = { ...before, return_at: returnAt, updated_at: at.toISOString() };
-    const q = priceFacts(bookingCard(before), facts(next, customer, pl, rl), shop().timeZone, at);
+    const q = priceFacts(bookingCard(before), facts(next, customer, pl, rl), keptTerms(before), at);
     db.transaction(() => {
-      checkConflicts(vehicle, next.pickup_at, returnAt, before.id);
+      checkConflicts(vehicle, next.pickup_at, returnAt, before.id, rl.id, pl.id);
       next.quote_id = writeQuote(repo, before.id, q, 'extend', installId, at.toISOString());
       next.total = q.total;
       saveUpdate(next);

@@ -1,6 +1,7 @@
 import type { BookingStatus } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import type { BlockWindow } from '../fleet/index';
+import { gapSql, readyAfterSql } from '../fleet/index';
 import { paidOnBookingSql } from '../payments/index';
 
 export type BookingRow = {
@@ -46,6 +47,8 @@ export type QuoteRow = {
   tax_mode: 'exclusive' | 'inclusive';
   tax_rate_bp: number;
   time_zone: string;
+  /** NULL on quotes stored before 0160 (the card's tax name applied). */
+  tax_name?: string | null;
   rental_days: number;
   late_minutes: number;
   subtotal: number;
@@ -124,9 +127,11 @@ export type SummaryRow = {
   pl_id: string;
   pl_code: string;
   pl_name: string;
+  pl_tz: string;
   rl_id: string;
   rl_code: string;
   rl_name: string;
+  rl_tz: string;
   paid: number;
   refunded: number;
 };
@@ -138,6 +143,10 @@ export type ConflictRow = {
   pickup_at: string;
   return_at: string;
   customer_name: string;
+  /** When the car is prepared again after this booking, at its return location. */
+  ready_at: string;
+  /** That return location's turnaround, minutes. */
+  gap: number;
 };
 
 /**
@@ -146,29 +155,32 @@ export type ConflictRow = {
  * it is being prepared (returned_at + turnaround; return_at of that row is the actual return).
  * Indexes: bookings_vehicle_return, bookings_out.
  */
-export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
+// A booking blocks its car until it is back and prepared at its return location (that location's
+// turnaround, the shop's when it has none): readyAfterSql. `startG` only bounds the index scan.
+export const CONFLICTS_SQL = `SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('b.return_at', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM bookings b JOIN customers c ON c.id = b.customer_id
      WHERE b.vehicle_id = @vehicleId AND b.return_at > @startG AND b.pickup_at < @endG
-       AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId
+       AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId AND ${readyAfterSql('b.return_at', 'b')} > @start
      UNION
-     SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name
+     SELECT b.id, b.ref, b.status, b.pickup_at, b.return_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('@now', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM bookings b JOIN customers c ON c.id = b.customer_id
      WHERE b.vehicle_id = @vehicleId AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId
+       AND ${readyAfterSql('@now', 'b')} > @start
      UNION
-     SELECT b.id, b.ref, b.status, b.pickup_at, v.returned_at, c.first_name || ' ' || c.last_name AS customer_name
+     SELECT b.id, b.ref, b.status, b.pickup_at, v.returned_at, c.first_name || ' ' || c.last_name AS customer_name, ${readyAfterSql('v.returned_at', 'b')} AS ready_at, ${gapSql('b')} AS gap
      FROM vehicles v
      JOIN bookings b ON b.vehicle_id = v.id AND b.status IN ('returned', 'closed')
      JOIN handovers h ON h.booking_id = b.id AND h.kind = 'in' AND h.at = v.returned_at
      JOIN customers c ON c.id = b.customer_id
-     WHERE v.id = @vehicleId AND v.returned_at > @startG AND b.id IS NOT @excludeId
+     WHERE v.id = @vehicleId AND v.returned_at > @startG AND b.id IS NOT @excludeId AND ${readyAfterSql('v.returned_at', 'b')} > @start
      ORDER BY 4`;
 
 const SUMMARY_SELECT = `
   SELECT b.seq, b.id, b.ref, b.status, b.pickup_at, b.return_at, b.total, b.end_fee, b.currency, b.version,
     c.id AS customer_id, c.first_name, c.last_name, c.phone,
     v.id AS vehicle_id, v.plate, b.vehicle_class, v.make, v.model,
-    pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name,
-    rl.id AS rl_id, rl.code AS rl_code, rl.name AS rl_name,
+    pl.id AS pl_id, pl.code AS pl_code, pl.name AS pl_name, pl.time_zone AS pl_tz,
+    rl.id AS rl_id, rl.code AS rl_code, rl.name AS rl_name, rl.time_zone AS rl_tz,
     ${paidOnBookingSql('b.id')} AS paid,
     (SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.booking_id = b.id AND r.status NOT IN ('failed', 'canceled') AND r.method <> 'release') AS refunded
   FROM bookings b
@@ -185,7 +197,7 @@ const BOOKING_COLUMNS = [
 
 const QUOTE_COLUMNS = [
   'id', 'booking_id', 'reason', 'rate_card_id', 'rate_card_version', 'currency', 'tax_mode', 'tax_rate_bp', 'time_zone', 'rental_days',
-  'late_minutes', 'subtotal', 'discount_total', 'tax_total', 'total', 'computed_at', 'install_id', 'version', 'created_at', 'updated_at',
+  'late_minutes', 'tax_name', 'subtotal', 'discount_total', 'tax_total', 'total', 'computed_at', 'install_id', 'version', 'created_at', 'updated_at',
 ] as const;
 
 const LINE_COLUMNS = [
@@ -231,16 +243,18 @@ export function createBookingsRepo(db: Db) {
 
   const summary = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.id = ?`);
   const summariesBySeq = db.prepare<[string], SummaryRow>(`${SUMMARY_SELECT} WHERE b.seq IN (SELECT value FROM json_each(?))`);
-  const pickupsBetween = db.prepare<{ start: string; end: string }, SummaryRow>(
-    `${SUMMARY_SELECT} WHERE b.pickup_at >= @start AND b.pickup_at < @end AND b.status IN ('reserved', 'checked_out') ORDER BY b.pickup_at, b.ref`,
+  // The counter's board: @loc (its location) narrows pickups to those there and returns, overdue
+  // and unsettled rentals to those coming back there; NULL lists every location.
+  const pickupsBetween = db.prepare<{ start: string; end: string; loc: string | null }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.pickup_at >= @start AND b.pickup_at < @end AND b.status IN ('reserved', 'checked_out') AND (@loc IS NULL OR b.pickup_location_id = @loc) ORDER BY b.pickup_at, b.ref`,
   );
-  const returnsBetween = db.prepare<{ start: string; end: string }, SummaryRow>(
-    `${SUMMARY_SELECT} WHERE b.return_at >= @start AND b.return_at < @end AND b.status IN ('checked_out', 'returned', 'closed') ORDER BY b.return_at, b.ref`,
+  const returnsBetween = db.prepare<{ start: string; end: string; loc: string | null }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.return_at >= @start AND b.return_at < @end AND b.status IN ('checked_out', 'returned', 'closed') AND (@loc IS NULL OR b.return_location_id = @loc) ORDER BY b.return_at, b.ref`,
   );
-  const overdue = db.prepare<{ now: string }, SummaryRow>(
-    `${SUMMARY_SELECT} WHERE b.status = 'checked_out' AND b.return_at < @now ORDER BY b.return_at`,
+  const overdue = db.prepare<{ now: string; loc: string | null }, SummaryRow>(
+    `${SUMMARY_SELECT} WHERE b.status = 'checked_out' AND b.return_at < @now AND (@loc IS NULL OR b.return_location_id = @loc) ORDER BY b.return_at`,
   );
-  const returnedOpen = db.prepare<[], SummaryRow>(`${SUMMARY_SELECT} WHERE b.status = 'returned' ORDER BY b.return_at`);
+  const returnedOpen = db.prepare<{ loc: string | null }, SummaryRow>(`${SUMMARY_SELECT} WHERE b.status = 'returned' AND (@loc IS NULL OR b.return_location_id = @loc) ORDER BY b.return_at`);
   const overlapping = db.prepare<
     { from: string; to: string; vehicleId: string | null; customerId: string | null; statuses: string | null; limit: number },
     SummaryRow
@@ -265,10 +279,10 @@ export function createBookingsRepo(db: Db) {
   );
 
   // Live bookings of a class overlapping a window widened by the turnaround (out and overdue ones hold on).
-  const classLoad = db.prepare<{ cls: string; startG: string; endG: string; now: string; excludeId: string | null }, { n: number }>(
+  const classLoad = db.prepare<BlockWindow & { cls: string }, { n: number }>(
     `SELECT count(*) AS n FROM bookings b
      WHERE b.vehicle_class = @cls AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId
-       AND b.pickup_at < @endG AND (b.return_at > @startG OR (b.status = 'checked_out' AND b.return_at < @now))`,
+       AND b.pickup_at < @endG AND ((b.return_at > @startG AND ${readyAfterSql('b.return_at', 'b')} > @start) OR (b.status = 'checked_out' AND b.return_at < @now))`,
   );
   const classCars = db.prepare<{ cls: string }, { n: number }>("SELECT count(*) AS n FROM vehicles WHERE class = @cls AND status <> 'in_service'");
 
@@ -280,7 +294,7 @@ export function createBookingsRepo(db: Db) {
     insert: (row: BookingRow) => void insert.run({ end_fee: null, car_assigned: 1, ...row }),
     /** Returns false when the row's version moved on (a concurrent write); the caller refuses. */
     update: (row: BookingRow) => update.run({ end_fee: null, car_assigned: 1, ...row }).changes === 1,
-    insertQuote: (row: QuoteRow) => void insertQuote.run(row),
+    insertQuote: (row: QuoteRow) => void insertQuote.run({ tax_name: null, ...row }),
     insertLine: (row: LineRow) => void insertLine.run(row),
     getQuote: (id: string) => getQuote.get(id),
     linesOf: (quoteId: string) => linesOf.all(quoteId),
@@ -290,11 +304,11 @@ export function createBookingsRepo(db: Db) {
     conflicts: (vehicleId: string, w: BlockWindow) => conflicts.all({ vehicleId, ...w }),
     summary: (id: string) => summary.get(id),
     summariesBySeq: (seqs: readonly number[]) => summariesBySeq.all(JSON.stringify(seqs)),
-    pickupsBetween: (start: string, end: string) => pickupsBetween.all({ start, end }),
-    returnsBetween: (start: string, end: string) => returnsBetween.all({ start, end }),
-    overdue: (now: string) => overdue.all({ now }),
+    pickupsBetween: (start: string, end: string, loc: string | null = null) => pickupsBetween.all({ start, end, loc }),
+    returnsBetween: (start: string, end: string, loc: string | null = null) => returnsBetween.all({ start, end, loc }),
+    overdue: (now: string, loc: string | null = null) => overdue.all({ now, loc }),
     /** Returned and not yet closed (closing needs a settled balance), oldest return first. */
-    returnedOpen: () => returnedOpen.all(),
+    returnedOpen: (loc: string | null = null) => returnedOpen.all({ loc }),
     overlapping: (f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: readonly string[] | undefined; limit: number }) =>
       overlapping.all({
         from: f.from,

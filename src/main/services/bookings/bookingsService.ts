@@ -12,6 +12,8 @@ import { createLifecycle } from './lifecycle';
 import { createAgreement } from './agreement';
 import { createAssignCar } from './assignCar';
 import type { AssignInput } from './assignCar';
+import type { PriceTerms } from './bookingPricing';
+import type { BookingRow } from './bookingsRepo';
 
 export type { BookingsDeps } from './bookingContext';
 type CreateInput = z.output<typeof bookingCreateSchema>;
@@ -23,7 +25,7 @@ type SearchResult = z.output<typeof bookingSearchResultSchema>;
 type CheckInPreview = z.output<typeof bookingCheckInPreviewSchema>;
 
 export type BookingsService = {
-  today(date?: string): { date: string; timeZone: string; pickups: BookingSummary[]; returns: BookingSummary[]; overdue: BookingSummary[]; unsettled: BookingSummary[] };
+  today(date?: string): { date: string; timeZone: string; location: { id: string; code: string; name: string } | null; pickups: BookingSummary[]; returns: BookingSummary[]; overdue: BookingSummary[]; unsettled: BookingSummary[] };
   search(query: string, limit: number): SearchResult[];
   list(f: { from: string; to: string; vehicleId?: string | undefined; customerId?: string | undefined; statuses?: BookingStatus[] | undefined; limit: number }): BookingSummary[];
   get(id: string): BookingDetail;
@@ -45,6 +47,8 @@ export type BookingsService = {
   /** Terms from settings and the signature taken at check-out, for the printed agreement. */
   agreement(input: { id: string }): { shopName: string; terms: string; signature: string | null; signedAt: string | null; signedOnPaper: boolean };
   customerWithBookings(id: string): { customer: Customer; bookings: BookingSummary[] };
+  /** The clock and tax a saved booking is re-priced with (those of its quote), for the discounts repricer. */
+  keptTerms(b: BookingRow): PriceTerms;
 };
 
 
@@ -77,6 +81,7 @@ export function createBookingsService(deps: BookingsDeps): BookingsService {
     assignable,
     assign,
     customerWithBookings,
+    keptTerms: k.keptTerms,
   };
 }
 

@@ -15,7 +15,7 @@ import type { BookingContext, CheckInInput, CheckInPreview, CheckOutInput, Ctx }
 import { quoteToView } from './bookingView';
 
 export function createHandovers(k: BookingContext, get: (id: string) => BookingDetail) {
-  const { deps, db, installId, now, repo, fleetRepo, shop, fmt, load, customerOf, vehicleOf, requireStatus, checkLicence, bookingCard, facts, audit, saveUpdate, EARLY_CHECKOUT_MS, FUTURE_SLACK_MS } = k;
+  const { deps, db, installId, now, repo, fleetRepo, shop, load, customerOf, vehicleOf, requireStatus, checkLicence, bookingCard, facts, audit, saveUpdate, keptTerms, EARLY_CHECKOUT_MS, FUTURE_SLACK_MS } = k;
 
   function checkOut(input: CheckOutInput, ctx: Ctx): BookingDetail {
     const at = now();
@@ -25,7 +25,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     const outAt = input.at !== undefined ? toStored(input.at) : at.toISOString();
     if (Date.parse(outAt) > at.getTime() + FUTURE_SLACK_MS) throw badInput('at', 'Check-out time cannot be in the future');
     if (Date.parse(outAt) < Date.parse(before.pickup_at) - EARLY_CHECKOUT_MS) {
-      throw new PosError('conflict', `${before.ref} is due for pickup on ${fmt(before.pickup_at)}; check it out on the day, or move the pickup first.`);
+      throw new PosError('conflict', `${before.ref} is due for pickup on ${k.fmtIn(before.pickup_at, k.termsOf(before.pickup_location_id).timeZone)}; check it out on the day, or move the pickup first.`);
     }
     const vehicle = vehicleOf(before.vehicle_id);
     if (vehicle.status !== 'available') {
@@ -36,7 +36,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       throw badInput('odometer', `Odometer ${input.odometer.toLocaleString(shop().locale)} is below the last reading for ${vehicle.plate} (${vehicle.odometer.toLocaleString(shop().locale)}); check the reading`);
     }
     const customer = customerOf(before.customer_id);
-    checkLicence(customer, before.return_at, before.pickup_at, bookingCard(before));
+    checkLicence(customer, before.return_at, before.pickup_at, bookingCard(before), 'customerId', k.termsOf(before.pickup_location_id).timeZone);
     deps.beforeCheckOut?.(before.id);
     requireStoredFiles(deps.dataDir, input.photos, 'photos');
     const signatureRef = input.signature === null ? null : storeSignature(deps.dataDir, before.id, input.signature);
@@ -89,7 +89,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
     const out = repo.handovers(before.id).find((h) => h.kind === 'out');
     if (!out) throw new PosError('internal', `${before.ref} has no check-out record.`);
     const returnedAt = input.returnedAt !== undefined ? toStored(input.returnedAt) : at.toISOString();
-    if (returnedAt <= out.at) throw badInput('returnedAt', `Return time must be after the check-out (${fmt(out.at)})`);
+    if (returnedAt <= out.at) throw badInput('returnedAt', `Return time must be after the check-out (${k.fmtIn(out.at, k.termsOf(before.pickup_location_id).timeZone)})`);
     if (Date.parse(returnedAt) > at.getTime() + FUTURE_SLACK_MS) throw badInput('returnedAt', 'Return time cannot be in the future');
     if (input.odometer < out.odometer) {
       throw badInput('odometer', `Odometer ${input.odometer.toLocaleString(shop().locale)} is below the reading at check-out (${out.odometer.toLocaleString(shop().locale)}); check the reading`);
@@ -110,7 +110,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
         odometer: { out: out.odometer, in: input.odometer },
         damages: input.newDamage.map((d) => ({ description: d.description, amount: d.amount })),
       },
-      shop().timeZone,
+      keptTerms(before),
       at,
     );
     return { before, vehicle, returnedAt, q };

@@ -9,7 +9,7 @@ import { toSummary } from './bookingView';
 export type { BookingsService } from './bookingsService';
 // The demo seed writes bookings in bulk with the same pricing, refs and quote rows as the service.
 export { priceFacts } from './bookingPricing';
-export type { BookingDiscountFact, PriceFacts } from './bookingPricing';
+export type { BookingDiscountFact, PriceFacts, PriceTerms } from './bookingPricing';
 export { uniqueBookingRef } from './bookingRef';
 export { CONFLICTS_SQL, createBookingsRepo } from './bookingsRepo';
 export type { BookingRow } from './bookingsRepo';

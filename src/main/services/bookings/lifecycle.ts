@@ -18,7 +18,7 @@ export function createLifecycle(k: BookingContext, get: (id: string) => BookingD
   /** The fee this booking owes if it ends now this way, from the card it was priced on. */
   function feeFor(b: BookingRow, kind: EndKind, at: Date): EndFee {
     const q = b.quote_id ? repo.getQuote(b.quote_id) : undefined;
-    return priceEndFee(bookingCard(b).card, kind, { pickupAt: b.pickup_at, rentalDays: q?.rental_days ?? 1, timeZone: shop().timeZone }, at);
+    return priceEndFee(bookingCard(b).card, kind, { pickupAt: b.pickup_at, rentalDays: q?.rental_days ?? 1, timeZone: q?.time_zone ?? k.termsOf(b.pickup_location_id).timeZone }, at);
   }
 
   function endFee(input: { id: string; kind: EndKind }): { fee: { amount: number; currency: CurrencyCode }; quote: QuoteView | null; rule: string } {

@@ -22,6 +22,7 @@ export function writeQuote(
     tax_mode: quote.taxMode,
     tax_rate_bp: quote.taxRateBp,
     time_zone: quote.timeZone,
+    tax_name: quote.taxName ?? null,
     rental_days: quote.rentalDays,
     late_minutes: quote.lateMinutes,
     subtotal: quote.subtotal,

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection';
 import type { ModuleWithApi } from '../../core/module';
-import type { BookingDiscountFact, PriceFacts } from '../bookings/index';
+import type { BookingDiscountFact, BookingRow, PriceFacts, PriceTerms } from '../bookings/index';
 import type { DriversApi } from '../drivers/index';
 import type { RateCardService } from '../pricing/index';
 import { createDiscountsService } from './discountsService';
@@ -17,6 +17,8 @@ export function createDiscountsModule(deps: {
   installId: string;
   now: () => Date;
   timeZone: () => string;
+  /** The clock and tax a saved booking is re-priced with (bookings' api). */
+  terms?: (b: BookingRow) => PriceTerms;
   rates: RateCardService;
   drivers: DriversApi;
   verifyManagerPin: (staffId: string, pin: string) => Promise<{ id: string; name: string }>;

@@ -2,7 +2,7 @@ import { PosError } from '../../../shared/errors';
 import type { Selection } from '../../../shared/contract/bookings';
 import type { Db } from '../../db/connection';
 import { createBookingsRepo, priceFacts, writeQuote } from '../bookings/index';
-import type { BookingDiscountFact, BookingRow, PriceFacts } from '../bookings/index';
+import type { BookingDiscountFact, BookingRow, PriceFacts, PriceTerms } from '../bookings/index';
 import { createCustomersRepo } from '../customers/index';
 import { createFleetRepo } from '../fleet/index';
 import type { RateCardService } from '../pricing/index';
@@ -25,6 +25,8 @@ export function createRepricer(deps: {
   installId: string;
   rates: RateCardService;
   timeZone: () => string;
+  /** The clock and tax the booking was quoted with (bookings' keptTerms); absent: the shop's clock, the card's tax. */
+  terms?: (b: BookingRow) => PriceTerms;
   now: () => Date;
   adjustments: (bookingId: string) => Pick<PriceFacts, 'extraDriverBirthDates' | 'discounts'>;
 }): Repricer {
@@ -64,7 +66,7 @@ export function createRepricer(deps: {
         discounts: discounts ?? adjustments.discounts ?? [],
         ...(b.status === 'returned' ? returnFacts(b) : {}),
       };
-      return priceFacts(card, facts, deps.timeZone(), deps.now());
+      return priceFacts(card, facts, deps.terms?.(b) ?? deps.timeZone(), deps.now());
     },
     save(b, q, at) {
       const quoteId = writeQuote(bookings, b.id, q, 'modify', deps.installId, at);

@@ -30,34 +30,56 @@ export type LocationRow = {
   code: string;
   name: string;
   is_home: number;
+  /** '' when the shop's applies (migration 0120). Optional only for rows built in tests. */
+  time_zone?: string;
   install_id: string;
   version: number;
   created_at: string;
   updated_at: string;
 };
 
-/** A window [start, end) widened by the turnaround gap on both sides, and the clock (overdue rentals block until returned). */
-export type BlockWindow = { startG: string; endG: string; now: string; excludeId: string | null };
+/**
+ * A rental window [start, end) for an availability check, with the turnaround around it (issue 15:
+ * each location has its own). A car returned at a location is prepared there for that location's
+ * turnaround (`shopGap` where it has none) before its next rental starts; the new rental's own
+ * return location sets the gap after it (`endG`) and before downtime (`ownStartG`). `startG` is
+ * `start` less the largest gap any location asks for: it only bounds the index range scan.
+ */
+export type BlockWindow = { start: string; startG: string; ownStartG: string; endG: string; shopGap: number; now: string; excludeId: string | null };
+
+/** The turnaround minutes at booking `b`'s return location, the shop's when it has none (SQL). */
+export function gapSql(b: string): string {
+  return `coalesce((SELECT l.turnaround_minutes FROM locations l WHERE l.id = ${b}.return_location_id), @shopGap)`;
+}
+
+/** When the car is ready again after `at`, a return of booking `b` at its return location (SQL, ISO like toISOString). */
+export function readyAfterSql(at: string, b: string): string {
+  return `strftime('%Y-%m-%dT%H:%M:%fZ', ${at}, '+' || ${gapSql(b)} || ' minutes')`;
+}
 
 /**
- * Vehicles free for the whole window: not in service, no live booking overlapping it (gap
- * included), not held by a rental that is out and overdue, and not being prepared after its last
- * return (returned_at + turnaround, migration 0100); not retired, and not out of service for any
- * part of the window (0120). Uses bookings_vehicle_return, bookings_out and vehicle_downtime_vehicle.
+ * Vehicles free for the whole window: not in service, no live booking overlapping it (the
+ * turnaround at each booking's return location included), not held by a rental that is out and
+ * overdue, and not being prepared after its last return (returned_at + that return location's
+ * turnaround, migration 0100); not retired, and not out of service for any part of the window
+ * (0120). Uses bookings_vehicle_return, bookings_out and vehicle_downtime_vehicle.
  */
 export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
      WHERE v.status != 'in_service' AND v.retired_at IS NULL AND (@class IS NULL OR v.class = @class)
-       AND (v.returned_at IS NULL OR v.returned_at <= @startG)
+       AND (v.returned_at IS NULL OR v.returned_at <= @startG OR strftime('%Y-%m-%dT%H:%M:%fZ', v.returned_at, '+' || coalesce((
+             SELECT l.turnaround_minutes FROM handovers h JOIN bookings rb ON rb.id = h.booking_id JOIN locations l ON l.id = rb.return_location_id
+             WHERE h.kind = 'in' AND h.at = v.returned_at AND rb.vehicle_id = v.id LIMIT 1), @shopGap) || ' minutes') <= @start)
        AND NOT EXISTS (
          SELECT 1 FROM vehicle_downtime d
-         WHERE d.vehicle_id = v.id AND d.cancelled_at IS NULL AND d.ends_at > @startG AND d.starts_at < @endG)
+         WHERE d.vehicle_id = v.id AND d.cancelled_at IS NULL AND d.ends_at > @ownStartG AND d.starts_at < @endG)
        AND NOT EXISTS (
          SELECT 1 FROM bookings b
          WHERE b.vehicle_id = v.id AND b.return_at > @startG AND b.pickup_at < @endG
-           AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId)
+           AND b.status IN ('reserved', 'checked_out') AND b.id IS NOT @excludeId AND ${readyAfterSql('b.return_at', 'b')} > @start)
        AND NOT EXISTS (
          SELECT 1 FROM bookings b
-         WHERE b.vehicle_id = v.id AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId)
+         WHERE b.vehicle_id = v.id AND b.status = 'checked_out' AND @now > @startG AND b.pickup_at < @endG AND b.id IS NOT @excludeId
+           AND ${readyAfterSql('@now', 'b')} > @start)
      ORDER BY v.class, v.plate`;
 
 export type FleetRepo = ReturnType<typeof createFleetRepo>;

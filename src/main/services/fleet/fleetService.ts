@@ -6,6 +6,7 @@ import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
 import { appendAudit } from '../../core/audit';
 import { badInput, staleVersion } from '../../core/errors';
+import type { LocationsApi } from '../locations/index';
 import type { RateCardService } from '../pricing/index';
 import { createFleetRepo } from './fleetRepo';
 import type { BlockWindow, VehicleRow } from './fleetRepo';
@@ -15,7 +16,9 @@ export type VehicleUpsertInput = z.output<typeof vehicleUpsertSchema>;
 
 export type FleetService = {
   list(filter: { class?: string | undefined; status?: VehicleStatus | undefined; query?: string | undefined }): Vehicle[];
-  availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined }): Vehicle[];
+  availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined; returnLocationId?: string | undefined }): Vehicle[];
+  /** Turnaround figures for a rental returned at this location (null: the home location). */
+  gaps(returnLocationId: string | null): Gaps;
   upsert(input: VehicleUpsertInput, ctx: Pick<CallContext, 'staffId' | 'role'>): Vehicle;
   locations(): Location[];
   /** Class code → its name on the current rate card (the code itself when the card lacks it). */
@@ -29,14 +32,26 @@ export type FleetDeps = {
   now: () => Date;
   rates: RateCardService;
   turnaroundMinutes: () => number;
+  /** Each location's own turnaround (falls back to `turnaroundMinutes`); absent: one gap everywhere. */
+  locations?: Pick<LocationsApi, 'turnaround'>;
 };
 
-/** The booking window widened by the turnaround gap: a vehicle needs that long between two rentals. */
-export function blockWindow(from: string, to: string, gapMinutes: number, now: Date, excludeId: string | null = null): BlockWindow {
-  const gap = gapMinutes * 60_000;
+/** Turnaround minutes for one check: the new rental's return location's, the shop's, the largest of any location. */
+export type Gaps = { own: number; shop: number; max: number };
+
+/**
+ * The booking window and the turnaround around it: a vehicle needs its return location's gap
+ * between two rentals (a bare number: the same gap everywhere, as before locations had their own).
+ */
+export function blockWindow(from: string, to: string, gaps: Gaps | number, now: Date, excludeId: string | null = null): BlockWindow {
+  const g = typeof gaps === 'number' ? { own: gaps, shop: gaps, max: gaps } : gaps;
+  const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
   return {
-    startG: new Date(Date.parse(from) - gap).toISOString(),
-    endG: new Date(Date.parse(to) + gap).toISOString(),
+    start: new Date(from).toISOString(),
+    startG: at(from, -Math.max(g.max, g.own, g.shop)),
+    ownStartG: at(from, -g.own),
+    endG: at(to, g.own),
+    shopGap: g.shop,
     now: now.toISOString(),
     excludeId,
   };
@@ -52,8 +67,14 @@ export function createFleetService(deps: FleetDeps): FleetService {
   }
   const view = (r: VehicleRow) => toVehicle(r, className(r.class));
 
-  function availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined }): Vehicle[] {
-    const w = blockWindow(q.from, q.to, deps.turnaroundMinutes(), now(), q.excludeBookingId ?? null);
+  function gaps(returnLocationId: string | null): Gaps {
+    if (deps.locations) return deps.locations.turnaround(returnLocationId);
+    const n = deps.turnaroundMinutes();
+    return { own: n, shop: n, max: n };
+  }
+
+  function availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined; returnLocationId?: string | undefined }): Vehicle[] {
+    const w = blockWindow(q.from, q.to, gaps(q.returnLocationId ?? null), now(), q.excludeBookingId ?? null);
     return repo.available(w, q.class ?? null).map(view);
   }
 
@@ -154,6 +175,7 @@ export function createFleetService(deps: FleetDeps): FleetService {
   return {
     list: (f) => repo.list(f).map(view),
     availability,
+    gaps,
     upsert,
     locations: () => repo.locations().map(toLocation),
     className,

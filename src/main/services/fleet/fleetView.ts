@@ -25,5 +25,5 @@ export function toVehicle(r: VehicleRow, className: string): Vehicle {
 }
 
 export function toLocation(r: LocationRow): Location {
-  return { id: r.id, code: r.code, name: r.name, isHome: r.is_home === 1 };
+  return { id: r.id, code: r.code, name: r.name, isHome: r.is_home === 1, timeZone: r.time_zone ?? '' };
 }

@@ -7,6 +7,8 @@ import type { FleetDeps, FleetService } from './fleetService';
 
 export type { FleetService } from './fleetService';
 export { blockWindow } from './fleetService';
+export type { Gaps } from './fleetService';
+export { gapSql, readyAfterSql } from './fleetRepo';
 // Bookings and the demo seed read vehicle and location rows; narrow to an api when fleet grows.
 export { createFleetRepo } from './fleetRepo';
 export type { BlockWindow, LocationRow, VehicleRow } from './fleetRepo';

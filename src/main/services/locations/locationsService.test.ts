@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
+import type { LocationsApi } from './index';
 
 let shop: TestShop;
 afterEach(() => shop.close());
@@ -42,5 +43,22 @@ describe('locations', () => {
     expect(await shop.fail('locations.upsert', { code: existing?.code ?? '', name: 'Copy' }, shop.manager)).toMatchObject({ code: 'conflict', fields: { code: expect.any(String) } });
     expect(await shop.fail('locations.upsert', base)).toMatchObject({ code: 'forbidden' });
     expect(shop.count('locations')).toBe(n);
+  });
+});
+
+describe('location terms', () => {
+  it('fills what a location leaves empty from the shop and the rate card; 0 minutes is a real 0', async () => {
+    shop = await openTestShop({ turnaroundMinutes: 45 });
+    const api = shop.b.modules.find((m) => m.name === 'locations')?.api as LocationsApi;
+    const bare = await shop.ok('locations.upsert', { code: 'BARE', name: 'Bare' }, shop.manager);
+    const own = await shop.ok('locations.upsert', { code: 'OWN', name: 'Own', timeZone: 'Europe/Lisbon', currency: 'EUR', turnaroundMinutes: 0, taxName: 'IVA', taxRateBp: 2300 }, shop.manager);
+    const nameOnly = await shop.ok('locations.upsert', { code: 'NAME', name: 'Name only', taxName: 'BTW' }, shop.manager);
+    expect(api.termsOf(bare.id)).toMatchObject({ timeZone: 'Europe/Amsterdam', currency: 'EUR', ownCurrency: false, tax: null, turnaroundMinutes: 45, openingHours: [] });
+    expect(api.termsOf(own.id)).toMatchObject({ timeZone: 'Europe/Lisbon', ownCurrency: true, tax: { name: 'IVA', rateBp: 2300 }, turnaroundMinutes: 0 });
+    // A tax name alone keeps the card's rate (the demo card: 20 %).
+    expect(api.termsOf(nameOnly.id).tax).toEqual({ name: 'BTW', rateBp: 2000 });
+    expect(api.turnaround(own.id)).toEqual({ own: 0, shop: 45, max: 45 });
+    expect(api.turnaround(bare.id).own).toBe(45);
+    expect(() => api.termsOf('01J0000000000000000000NONE', 'pickupLocationId')).toThrow(/Unknown location/);
   });
 });

@@ -6,6 +6,7 @@ import { appendAudit } from '../../core/audit';
 import type { CallContext } from '../../core/handlers';
 import { badInput, staleVersion } from '../../core/errors';
 import { newId } from '../../core/ids';
+import type { RateCardService } from '../pricing/index';
 
 /**
  * Locations as the office sets them up (issue 15). The fleet module still answers
@@ -31,7 +32,7 @@ export type LocationsService = {
   upsert(input: z.output<typeof locationUpsertSchema>, ctx: Pick<CallContext, 'staffId' | 'role'>): LocationDetail;
 };
 
-export function createLocationsService(deps: { db: Db; installId: string; now: () => Date }): LocationsService {
+export function createLocationsService(deps: { db: Db; installId: string; now: () => Date; rates?: Pick<RateCardService, 'currentOrNull'> }): LocationsService {
   const { db, installId, now } = deps;
   const all = db.prepare<[], Row>('SELECT * FROM locations ORDER BY is_home DESC, name');
   const get = db.prepare<[string], Row>('SELECT * FROM locations WHERE id = ?');
@@ -69,6 +70,15 @@ export function createLocationsService(deps: { db: Db; installId: string; now: (
         const clash = byCode.get(input.code);
         if (clash && clash.id !== input.id) {
           throw new PosError('conflict', `Code ${input.code} is already used by ${clash.name}; each location needs its own code.`, { fields: { code: `${input.code} is used by ${clash.name}` } });
+        }
+        // One rate card prices one currency: a location taking another could never be booked, so
+        // it is refused here rather than at the first booking (empty: the card's currency).
+        const cardCurrency = deps.rates?.currentOrNull()?.card.currency;
+        if (input.currency !== '' && cardCurrency !== undefined && input.currency !== cardCurrency) {
+          throw badInput(
+            'currency',
+            `The rate card prices in ${cardCurrency}, and one rate card prices one currency, so a location taking ${input.currency} could not be booked. Choose ${cardCurrency} or leave the currency empty.`,
+          );
         }
         const fields = {
           code: input.code,

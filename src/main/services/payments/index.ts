@@ -111,7 +111,7 @@ export function createPaymentsModule(deps: PaymentsDeps): Module<PaymentsApi> & 
     const a = available(kit, b);
     return {
       shop: { name: shop.name, address: '', phone: '' },
-      booking: { id: b.id, ref: b.ref, customerName: b.customer.name, vehicle: `${b.vehicle.make} ${b.vehicle.model}`, plate: b.vehicle.plate, pickupAt: b.pickupAt, returnAt: b.returnAt },
+      booking: { id: b.id, ref: b.ref, customerName: b.customer.name, vehicle: `${b.vehicle.make} ${b.vehicle.model}`, plate: b.vehicle.plate, pickupAt: b.pickupAt, returnAt: b.returnAt, pickupTimeZone: b.pickupLocation.timeZone, returnTimeZone: b.returnLocation.timeZone },
       lines: b.quote.lines.filter((l) => l.countsInTotal).map((l) => ({ description: l.description || l.kind, amount: l.amount })),
       total: b.total,
       payments: paid.map((r) => ({

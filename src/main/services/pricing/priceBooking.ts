@@ -56,7 +56,8 @@
  *   Discounts: in order, each on what remains of its scope ('rental' = day/weekend/week lines,
  *     'whole' = all charge lines), capped at what remains: the total never goes below zero.
  *     Fixed amounts are in the card's tax mode (gross when inclusive).
- *   Tax: one line on Σ taxable lines after discounts, rate in basis points. Exclusive: added.
+ *   Tax: one line on Σ taxable lines after discounts, rate in basis points (the card's, or
+ *     `input.tax` — a location's own name and rate — when given). Exclusive: added.
  *     Inclusive: amounts are gross, the tax line says how much of the total is tax and has
  *     countsInTotal: false.
  *   Rounding: half away from zero, once per line (see rounding.ts for why). Only percentage
@@ -206,10 +207,13 @@ function price(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote
   const charges = lines.slice();
   const discounts = discountLines(charges, b.discounts, cur);
   lines.push(...discounts);
-  const tax = taxLine(lines, c.tax.mode, c.tax.rateBp, c.tax.name, money);
+  // A location may charge its own tax (name and rate); the card's mode (inclusive or not) stays.
+  const taxName = b.tax?.name ?? c.tax.name;
+  const taxRateBp = b.tax?.rateBp ?? c.tax.rateBp;
+  const tax = taxLine(lines, c.tax.mode, taxRateBp, taxName, money);
   if (tax) {
     // A line outside tax says so, so a customer can check the tax line against the others.
-    for (const l of lines) if (!l.taxable && l.amount !== 0 && l.kind !== 'discount') l.description += ` (no ${c.tax.name})`;
+    for (const l of lines) if (!l.taxable && l.amount !== 0 && l.kind !== 'discount') l.description += ` (no ${taxName})`;
     lines.push(tax);
   }
   // Every line reads quantity × unit = amount. A capped line ("6 days × €8.00, capped at €40.00")
@@ -234,7 +238,8 @@ function price(input: PriceInput, card: RateCard | PreparedRateCard): PriceQuote
     quoteFormat: 1,
     currency: cur,
     taxMode: c.tax.mode,
-    taxRateBp: c.tax.rateBp,
+    taxRateBp,
+    taxName,
     rateCardId: c.id,
     rateCardVersion: c.version,
     computedAt: b.computedAt,

@@ -64,6 +64,13 @@ export const priceInputSchema = z
     actualReturnAt: instantSchema.optional(),
     /** Overrides the rate card's time zone for weekend detection (a card shared by several zones). */
     timeZone: timeZoneSchema.optional(),
+    /** Overrides the rate card's tax name and rate (a location's own tax); the card's mode still applies. */
+    tax: z
+      .strictObject({
+        name: z.string().trim().min(1, { message: 'must name the tax, e.g. VAT' }).max(20),
+        rateBp: z.number().int({ message: 'must be whole basis points (2100 = 21 %)' }).min(0).max(10_000, { message: 'cannot exceed 100 %' }),
+      })
+      .optional(),
     pickupLocation: refSchema,
     returnLocation: refSchema,
     /** Age in whole years at pickup of each driver, main driver first. */
@@ -186,6 +193,8 @@ export const priceQuoteSchema = z.strictObject({
   currency: currencySchema,
   taxMode: z.enum(['exclusive', 'inclusive']),
   taxRateBp: z.number().int().min(0).max(10_000),
+  /** Name of the tax charged (the card's, or the pickup location's); absent on quotes stored before it was recorded. */
+  taxName: z.string().optional(),
   rateCardId: z.string(),
   rateCardVersion: z.number().int(),
   /** Copied from the input. */

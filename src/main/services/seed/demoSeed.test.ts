@@ -7,6 +7,7 @@ import type { Backend } from '../../backend';
 import { memoryLogger } from '../../log';
 import { verifyAuditChain } from '../../core/audit';
 import { CONFLICTS_SQL } from '../bookings/index';
+import { blockWindow } from '../fleet/index';
 
 // Wednesday 4 June 2025, 11:30 in Amsterdam: some of today's pickups and returns are done, some not.
 const NOW = new Date('2025-06-04T09:30:00Z');
@@ -57,13 +58,7 @@ describe('demo seed', () => {
     }[];
     const conflicts = b.db.prepare(CONFLICTS_SQL);
     for (const r of live) {
-      const clash = conflicts.all({
-        vehicleId: r.vehicle_id,
-        startG: new Date(Date.parse(r.pickup_at) - gap * 60_000).toISOString(),
-        endG: new Date(Date.parse(r.return_at) + gap * 60_000).toISOString(),
-        now: '2000-01-01T00:00:00.000Z',
-        excludeId: r.id,
-      });
+      const clash = conflicts.all({ vehicleId: r.vehicle_id, ...blockWindow(r.pickup_at, r.return_at, gap, new Date('2000-01-01T00:00:00.000Z'), r.id) });
       expect(clash, r.id).toEqual([]);
     }
     expect(count(b, 'SELECT count(*) AS n FROM bookings b JOIN booking_quotes q ON q.id = b.quote_id WHERE q.total != b.total')).toBe(0);

@@ -4,7 +4,7 @@ import type { Output } from '../../../shared/contract';
 import { QuoteTable } from '../components/QuoteTable';
 import { DamageDiagram } from '../components/DamageDiagram';
 import { showMoney } from '../format/money';
-import { showDate, showDateTime } from '../format/time';
+import { showDate, showDateTime, zoneOf } from '../format/time';
 
 export type AgreementParts = Output<'bookings.agreement'>;
 /** The deposit as the deposits capability tells it, or why it could not be read. */
@@ -33,8 +33,8 @@ export function AgreementView({ b, parts, deposit, locale, timeZone }: { b: Book
         </dl>
         <dl>
           <dt>Vehicle</dt><dd>{b.vehicle.plate}, {b.vehicle.make} {b.vehicle.model} ({b.vehicle.className})</dd>
-          <dt>Pickup</dt><dd>{when(b.pickupAt)}, {b.pickupLocation.name}</dd>
-          <dt>Return</dt><dd>{when(b.returnAt)}, {b.returnLocation.name}</dd>
+          <dt>Pickup</dt><dd>{showDateTime(b.pickupAt, zoneOf(b.pickupLocation, timeZone), locale)}, {b.pickupLocation.name}{zoneOf(b.pickupLocation, timeZone) !== timeZone ? ` (${zoneOf(b.pickupLocation, timeZone)})` : ''}</dd>
+          <dt>Return</dt><dd>{showDateTime(b.returnAt, zoneOf(b.returnLocation, timeZone), locale)}, {b.returnLocation.name}{zoneOf(b.returnLocation, timeZone) !== timeZone ? ` (${zoneOf(b.returnLocation, timeZone)})` : ''}</dd>
         </dl>
       </section>
       <section aria-label="Drivers">

@@ -1,6 +1,6 @@
 import type { BookingSummary } from '../../../shared/contract/bookings';
 import { showMoney } from '../format/money';
-import { showDateTime, showTime } from '../format/time';
+import { showDateTime, showTime, zoneOf } from '../format/time';
 import { useShop } from '../lib/useShop';
 import { useCatalog } from '../stores/catalogStore';
 import type { BoardFlag } from '../format/board';
@@ -36,6 +36,8 @@ export function BookingTable({
   const { locale, timeZone } = useShop();
   const classes = useCatalog((s) => s.card?.classes);
   const className = (code: string) => classes?.find((c) => c.code === code)?.name ?? code;
+  // A pickup time reads on its pickup location's clock, a return time on its return location's.
+  const zone = (b: BookingSummary) => zoneOf(timeOf(b) === b.pickupAt ? b.pickupLocation : b.returnLocation, timeZone);
   if (bookings.length === 0) {
     return (
       <section className="list-empty" aria-label={caption}>
@@ -62,7 +64,7 @@ export function BookingTable({
       <tbody>
         {bookings.map((b) => (
           <tr key={b.id} className="clickable" onClick={() => onOpen(b)}>
-            <td className="time">{dateAndTime ? showDateTime(timeOf(b), timeZone, locale) : showTime(timeOf(b), timeZone, locale)}</td>
+            <td className="time">{dateAndTime ? showDateTime(timeOf(b), zone(b), locale) : showTime(timeOf(b), zone(b), locale)}</td>
             <td>
               <button type="button" className="link" aria-label={`Open booking ${b.ref} for ${b.customer.name}`} onClick={(e) => { e.stopPropagation(); onOpen(b); }}>
                 {b.ref}

@@ -72,3 +72,13 @@ export function showDateTime(at: string, timeZone: string, locale: string): stri
 export function showDate(date: string, locale: string): string {
   return clean(fmt(locale, 'UTC', { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(`${date}T12:00:00Z`)));
 }
+
+/** The clock a location's booking times are shown and typed on: its own zone, or the shop's when it has none (''). */
+export function zoneOf(loc: { timeZone?: string | undefined } | null | undefined, shopZone: string): string {
+  return loc?.timeZone || shopZone;
+}
+
+/** What to call that clock next to a time: "shop time", or "New York Penn time" for a location on its own clock. */
+export function clockName(loc: { name: string; timeZone?: string | undefined } | null | undefined, shopZone: string): string {
+  return !loc || zoneOf(loc, shopZone) === shopZone ? 'shop time' : `${loc.name} time`;
+}

@@ -22,8 +22,8 @@ export function ReceiptView({ r, locale, timeZone }: { r: Receipt; locale: strin
         <dt>Booking</dt><dd>{r.booking.ref}</dd>
         <dt>Customer</dt><dd>{r.booking.customerName}</dd>
         <dt>Vehicle</dt><dd>{r.booking.vehicle} ({r.booking.plate})</dd>
-        <dt>Pickup</dt><dd>{when(r.booking.pickupAt)}</dd>
-        <dt>Return</dt><dd>{when(r.booking.returnAt)}</dd>
+        <dt>Pickup</dt><dd>{showDateTime(r.booking.pickupAt, r.booking.pickupTimeZone || timeZone, locale)}{r.booking.pickupTimeZone && r.booking.pickupTimeZone !== timeZone ? ` (${r.booking.pickupTimeZone})` : ''}</dd>
+        <dt>Return</dt><dd>{showDateTime(r.booking.returnAt, r.booking.returnTimeZone || timeZone, locale)}{r.booking.returnTimeZone && r.booking.returnTimeZone !== timeZone ? ` (${r.booking.returnTimeZone})` : ''}</dd>
       </dl>
       <table className="receipt-lines">
         <caption className="visually-hidden">Charges</caption>

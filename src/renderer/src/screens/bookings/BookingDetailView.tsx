@@ -18,7 +18,7 @@ import { errorSentence, fieldMessage } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
 import { actionsFor, fuelLabel, licenceExpiredOn } from '../../format/labels';
 import { showMoney } from '../../format/money';
-import { fromLocalInput, shopDate, showDate, showDateTime, toLocalInput } from '../../format/time';
+import { clockName, fromLocalInput, shopDate, showDate, showDateTime, toLocalInput, zoneOf } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
@@ -70,8 +70,13 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
   const agreementOpen = usePrint((s) => s.agreementFor === b.id);
   const money = (m: BookingDetail['total']) => showMoney(m, locale);
   const when = (iso: string) => showDateTime(iso, timeZone, locale);
+  // The booking's own times read on its locations' clocks (a location may keep another time zone).
+  const pickupZone = zoneOf(b.pickupLocation, timeZone);
+  const returnZone = zoneOf(b.returnLocation, timeZone);
+  const atPickup = (iso: string) => showDateTime(iso, pickupZone, locale);
+  const atReturn = (iso: string) => showDateTime(iso, returnZone, locale);
   const actions = actionsFor(b.status);
-  const returnDate = shopDate(b.returnAt, timeZone);
+  const returnDate = shopDate(b.returnAt, returnZone);
   const licenceBad = licenceExpiredOn(b.customer.licenceExpiry, returnDate) && (b.status === 'reserved' || b.status === 'checked_out');
 
   function closeDialog() {
@@ -82,7 +87,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
   function openDialog(d: Dialog) {
     setFields({});
     setReason('');
-    if (d === 'extend') setNewReturn(toLocalInput(Date.parse(b.returnAt) + 86_400_000, timeZone));
+    if (d === 'extend') setNewReturn(toLocalInput(Date.parse(b.returnAt) + 86_400_000, returnZone));
     setDialog(d);
   }
 
@@ -107,13 +112,13 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
     noShow: () => void run(() => store.noShow({ ...base, reason }), (d) => `${d.ref} is marked as a no-show.${d.balanceDue.amount > 0 ? ` ${money(d.balanceDue)} fee to take.` : ''}`, { reason: 'Reason' }),
     close: () => void run(() => store.close(base), (d) => `${d.ref} is closed.`, {}),
     extend: () => {
-      const at = fromLocalInput(newReturn, timeZone);
+      const at = fromLocalInput(newReturn, returnZone);
       if (!at) {
         setFields({ returnAt: 'Enter the new return date and time' });
         notify('error', 'Enter the new return date and time.');
         return;
       }
-      void run(() => store.extend({ ...base, returnAt: at }), (d) => `${d.ref} now returns ${when(d.returnAt)}. New total ${money(d.total)}.`, { returnAt: 'New return' });
+      void run(() => store.extend({ ...base, returnAt: at }), (d) => `${d.ref} now returns ${atReturn(d.returnAt)}. New total ${money(d.total)}.`, { returnAt: 'New return' });
     },
   };
 
@@ -183,8 +188,8 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         <section aria-labelledby="bk-times" className="card">
           <h2 id="bk-times">Times</h2>
           <dl>
-            <dt>Pickup</dt><dd>{when(b.pickupAt)}<br /><span className="muted">{b.pickupLocation.name}</span></dd>
-            <dt>Return</dt><dd>{when(b.returnAt)}<br /><span className="muted">{b.returnLocation.name}</span></dd>
+            <dt>Pickup</dt><dd>{atPickup(b.pickupAt)}<br /><span className="muted">{b.pickupLocation.name}{pickupZone !== timeZone ? ` (${pickupZone})` : ''}</span></dd>
+            <dt>Return</dt><dd>{atReturn(b.returnAt)}<br /><span className="muted">{b.returnLocation.name}{returnZone !== timeZone ? ` (${returnZone})` : ''}</span></dd>
           </dl>
         </section>
       </div>
@@ -219,7 +224,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
             <section aria-labelledby="bk-out" className="card">
               <h2 id="bk-out">Checked out</h2>
               <dl>
-                <dt>When</dt><dd>{when(b.checkOut.at)} by {b.checkOut.staffName}</dd>
+                <dt>When</dt><dd>{atPickup(b.checkOut.at)} by {b.checkOut.staffName}</dd>
                 <dt>Odometer</dt><dd>{b.checkOut.odometer.toLocaleString(locale)}</dd>
                 <dt>Fuel</dt><dd>{fuelLabel(b.checkOut.fuelEighths)}</dd>
                 <dt>Damage noted</dt><dd>{b.checkOut.damageNotes || 'None'}</dd>
@@ -233,7 +238,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
             <section aria-labelledby="bk-in" className="card">
               <h2 id="bk-in">Checked in</h2>
               <dl>
-                <dt>When</dt><dd>{when(b.checkIn.at)} by {b.checkIn.staffName}</dd>
+                <dt>When</dt><dd>{atReturn(b.checkIn.at)} by {b.checkIn.staffName}</dd>
                 <dt>Odometer</dt><dd>{b.checkIn.odometer.toLocaleString(locale)}</dd>
                 <dt>Fuel</dt><dd>{fuelLabel(b.checkIn.fuelEighths)}</dd>
                 <dt>New damage</dt>
@@ -278,7 +283,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         open={dialog === 'cancel'}
         onOpenChange={(o) => !o && closeDialog()}
         title={`Cancel ${b.ref}?`}
-        description={`${b.customer.name}, ${b.vehicle.plate}, ${when(b.pickupAt)}. The vehicle becomes free for these times.`}
+        description={`${b.customer.name}, ${b.vehicle.plate}, ${atPickup(b.pickupAt)}. The vehicle becomes free for these times.`}
         confirmLabel="Cancel booking"
         cancelLabel="Keep booking"
         danger
@@ -294,7 +299,7 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         open={dialog === 'noShow'}
         onOpenChange={(o) => !o && closeDialog()}
         title={`Mark ${b.ref} as a no-show?`}
-        description={`${b.customer.name} did not come for the pickup at ${when(b.pickupAt)}.`}
+        description={`${b.customer.name} did not come for the pickup at ${atPickup(b.pickupAt)}.`}
         confirmLabel="Mark as no-show"
         busy={busy}
         onConfirm={confirm.noShow}
@@ -308,15 +313,15 @@ function Detail({ b, error }: { b: BookingDetail; error: string | null }) {
         open={dialog === 'extend'}
         onOpenChange={(o) => !o && closeDialog()}
         title={`Extend ${b.ref}`}
-        description={`Now due back ${when(b.returnAt)}. Keydesk re-prices the booking for the new return.`}
+        description={`Now due back ${atReturn(b.returnAt)}. Keydesk re-prices the booking for the new return.`}
         confirmLabel="Extend booking"
         busy={busy}
         onConfirm={confirm.extend}
       >
-        <Field id="extend-return" label="New return (shop time)" error={fieldMessage(fields, 'returnAt') ?? fieldMessage(fields, 'vehicleId')}>
+        <Field id="extend-return" label={`New return (${clockName(b.returnLocation, timeZone)})`} error={fieldMessage(fields, 'returnAt') ?? fieldMessage(fields, 'vehicleId')}>
           {(c) => <ShopDateTime control={c} name="New return" locale={locale} value={newReturn} onChange={setNewReturn} />}
         </Field>
-        {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, timeZone)} locale={locale} />}
+        {dialog === 'extend' && <PriceChange b={b} returnAt={fromLocalInput(newReturn, returnZone)} locale={locale} />}
       </ConfirmDialog>
       <AgreementDialog b={b} open={agreementOpen} onOpenChange={(o) => usePrint.getState().showAgreement(o ? b.id : null)} />
       <ConfirmDialog

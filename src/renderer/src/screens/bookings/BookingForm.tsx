@@ -13,7 +13,7 @@ import { errorSentence, fieldMessage, renameFields } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
 import { fuelLabel } from '../../format/labels';
 import { showMoney } from '../../format/money';
-import { fromLocalInput, shopDate, toLocalInput } from '../../format/time';
+import { clockName, fromLocalInput, shopDate, toLocalInput, zoneOf } from '../../format/time';
 import { debouncer } from '../../lib/latest';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
@@ -77,8 +77,10 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
   const replace = useViews((s) => s.replace);
   const { locations, card, catalogError, available, availableError, quote, quoteError } = useCatalog();
   const [customer, setCustomer] = useState<Customer | null>(existing?.customer ?? presetCustomer);
-  const [pickup, setPickup] = useState(() => toLocalInput(existing?.pickupAt ?? Math.ceil(Date.now() / HALF_HOUR) * HALF_HOUR, timeZone));
-  const [ret, setRet] = useState(() => toLocalInput(existing?.returnAt ?? Math.ceil(Date.now() / HALF_HOUR) * HALF_HOUR + 86_400_000, timeZone));
+  // Times are typed on the clock of the location they happen at (the home location's for a new booking).
+  const homeAtStart = () => locations.find((l) => l.isHome) ?? locations[0];
+  const [pickup, setPickup] = useState(() => toLocalInput(existing?.pickupAt ?? Math.ceil(Date.now() / HALF_HOUR) * HALF_HOUR, zoneOf(existing?.pickupLocation ?? homeAtStart(), timeZone)));
+  const [ret, setRet] = useState(() => toLocalInput(existing?.returnAt ?? Math.ceil(Date.now() / HALF_HOUR) * HALF_HOUR + 86_400_000, zoneOf(existing?.returnLocation ?? homeAtStart(), timeZone)));
   const [pickupLoc, setPickupLoc] = useState(existing?.pickupLocation.id ?? '');
   const [returnLoc, setReturnLoc] = useState(existing && existing.returnLocation.id !== existing.pickupLocation.id ? existing.returnLocation.id : '');
   const [vehicleClass, setVehicleClass] = useState(existing?.vehicle.class ?? '');
@@ -90,11 +92,15 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
   const [saving, setSaving] = useState(false);
   const soon = useRef(debouncer(200));
 
-  const pickupAt = fromLocalInput(pickup, timeZone);
-  const returnAt = fromLocalInput(ret, timeZone);
   const home = locations.find((l) => l.isHome) ?? locations[0];
   const pickupLocationId = pickupLoc || home?.id;
   const returnLocationId = returnLoc || pickupLocationId;
+  const pickupPlace = locations.find((l) => l.id === pickupLocationId);
+  const returnPlace = locations.find((l) => l.id === returnLocationId);
+  const pickupZone = zoneOf(pickupPlace, timeZone);
+  const returnZone = zoneOf(returnPlace, timeZone);
+  const pickupAt = fromLocalInput(pickup, pickupZone);
+  const returnAt = fromLocalInput(ret, returnZone);
   const selections = useMemo(
     () => ({
       extras: Object.entries(extras).filter(([, q]) => q > 0).map(([code, quantity]): Selection => ({ code, quantity })),
@@ -110,7 +116,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
     if (!vehicle && !vehicleClass) clearQuote();
     soon.current.schedule(() => {
       if (!pickupAt || !returnAt) return;
-      void checkAvailability({ from: pickupAt, to: returnAt, ...(vehicleClass ? { class: vehicleClass } : {}), ...(existing ? { excludeBookingId: existing.id } : {}) });
+      void checkAvailability({ from: pickupAt, to: returnAt, ...(vehicleClass ? { class: vehicleClass } : {}), ...(existing ? { excludeBookingId: existing.id } : {}), ...(returnLocationId ? { returnLocationId } : {}) });
       if (!vehicle && !vehicleClass) return;
       void requestQuote({
         ...(customer ? { customerId: customer.id } : {}),
@@ -145,7 +151,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
 
   const vehicleFree = !vehicle || !available || available.some((v) => v.id === vehicle.id);
   const listed = available ?? [];
-  const returnDate = returnAt ? shopDate(returnAt, timeZone) : null;
+  const returnDate = returnAt ? shopDate(returnAt, returnZone) : null;
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -209,10 +215,10 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
             <fieldset className="card">
               <legend>When and where</legend>
               <div className="grid-2">
-                <Field id="bf-pickup" label="Pickup (shop time)" error={err('pickupAt')}>
+                <Field id="bf-pickup" label={`Pickup (${clockName(pickupPlace, timeZone)})`} error={err('pickupAt')}>
                   {(c) => <ShopDateTime control={c} name="Pickup" locale={locale} value={pickup} onChange={(v) => { setPickup(v); edited('pickupAt', 'returnAt'); }} />}
                 </Field>
-                <Field id="bf-return" label="Return (shop time)" error={err('returnAt')}>
+                <Field id="bf-return" label={`Return (${clockName(returnPlace, timeZone)})`} error={err('returnAt')}>
                   {(c) => <ShopDateTime control={c} name="Return" locale={locale} value={ret} onChange={(v) => { setRet(v); edited('pickupAt', 'returnAt'); }} />}
                 </Field>
                 <Field id="bf-pickup-loc" label="Pickup location" error={err('pickupLocationId')}>

@@ -17,7 +17,7 @@ import type { FieldErrors } from '../../format/errors';
 import { fuelLabel } from '../../format/labels';
 import { parseAmount, showMoney } from '../../format/money';
 import { readingOf } from '../../format/reading';
-import { fromLocalInput, showDateTime, toLocalInput } from '../../format/time';
+import { clockName, fromLocalInput, showDateTime, toLocalInput, zoneOf } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
@@ -73,7 +73,9 @@ export function CheckInForm({ id }: { id: string }) {
 let nextKey = 1;
 
 function CheckIn({ b }: { b: BookingDetail }) {
-  const { locale, timeZone } = useShop();
+  const { locale, timeZone: shopZone } = useShop();
+  // The car comes back at its return location: the time is typed and shown on that location's clock.
+  const timeZone = zoneOf(b.returnLocation, shopZone);
   const notifyApp = useApp((s) => s.notify);
   const notify = (kind: 'error' | 'success', text: string) => notifyApp(kind, text, 'checkin');
   const replace = useViews((s) => s.replace);
@@ -155,7 +157,7 @@ function CheckIn({ b }: { b: BookingDetail }) {
           <fieldset className="card">
             <legend>1. Return and readings</legend>
             <div className="grid-2">
-              <Field id="ci-returned" label="Returned at (shop time)" error={err('returnedAt')}>
+              <Field id="ci-returned" label={`Returned at (${clockName(b.returnLocation, shopZone)})`} error={err('returnedAt')}>
                 {(c) => <ShopDateTime control={c} name="Returned" locale={locale} value={returnedAt} onChange={(v) => { setReturnedAt(v); setTimeEdited(true); }} onBlur={() => touch('returnedAt')} />}
               </Field>
               <Field id="ci-odometer" label="Odometer" error={err('odometer')} hint={out ? `At check-out: ${out.odometer.toLocaleString(locale)}` : undefined}>

@@ -14,7 +14,7 @@ import { errorSentence, fieldMessage } from '../../format/errors';
 import type { FieldErrors } from '../../format/errors';
 import { fuelLabel, licenceExpiredOn } from '../../format/labels';
 import { readingOf } from '../../format/reading';
-import { shopDate, showDate, showDateTime } from '../../format/time';
+import { shopDate, showDate, showDateTime, zoneOf } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
@@ -79,8 +79,8 @@ function CheckOut({ b }: { b: BookingDetail }) {
   const [licenceChecked, setLicenceChecked] = useState(false);
   const [fields, setFields] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
-  const today = shopDate(Date.now(), timeZone);
-  const returnDate = shopDate(b.returnAt, timeZone);
+  const today = shopDate(Date.now(), zoneOf(b.pickupLocation, timeZone));
+  const returnDate = shopDate(b.returnAt, zoneOf(b.returnLocation, timeZone));
   const expiredNow = licenceExpiredOn(b.customer.licenceExpiry, today);
   const expiresFirst = !expiredNow && licenceExpiredOn(b.customer.licenceExpiry, returnDate);
   const err = (k: string) => fieldMessage(fields, k);
@@ -117,7 +117,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
       notify('error', errorSentence(res.error, LABELS));
       return;
     }
-    notify('success', `${res.value.ref} is out: ${res.value.vehicle.plate} with ${res.value.customer.name}, due back ${showDateTime(res.value.returnAt, timeZone, locale)}.`);
+    notify('success', `${res.value.ref} is out: ${res.value.vehicle.plate} with ${res.value.customer.name}, due back ${showDateTime(res.value.returnAt, zoneOf(res.value.returnLocation, timeZone), locale)}.`);
     replace({ kind: 'booking', id: b.id });
   }
 
@@ -125,7 +125,7 @@ function CheckOut({ b }: { b: BookingDetail }) {
     <main className="screen" aria-labelledby="screen-title">
       <ViewHeader title={`Check out ${b.ref}`} focus={false} />
       <p className="lead">
-        <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model} for <strong>{b.customer.name}</strong>, due back {showDateTime(b.returnAt, timeZone, locale)}.
+        <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model} for <strong>{b.customer.name}</strong>, due back {showDateTime(b.returnAt, zoneOf(b.returnLocation, timeZone), locale)}.
       </p>
       {/* Outside the checklist form: the Charge panel has its own form (Enter charges). */}
       <HandoverStep bookingId={b.id} />

@@ -21,7 +21,7 @@ function CounterHome() {
   const todayError = useCounter((s) => s.todayError);
   const loadToday = useCounter((s) => s.loadToday);
   const open = useViews((s) => s.open);
-  const { locale } = useShop();
+  const { locale, timeZone } = useShop();
 
   useEffect(() => {
     void loadToday();
@@ -40,6 +40,12 @@ function CounterHome() {
           <h2 id="today-title">Today{today ? `, ${showDate(today.date, locale)}` : ''}</h2>
           <button type="button" onClick={() => void loadToday()}>Refresh</button>
         </div>
+        {today?.location && (
+          <p className="muted">
+            At {today.location.name}
+            {today.timeZone !== timeZone ? `, on its own clock (${today.timeZone})` : ''}
+          </p>
+        )}
         {todayError && <p role="alert" className="panel-error">{todayError}</p>}
         {!today && !todayError && <p className="muted">Loading today’s pickups and returns…</p>}
         {today && (

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { StatusBadge } from '../../components/StatusBadge';
 import { showMoney } from '../../format/money';
-import { showDateTime, showTime } from '../../format/time';
+import { showDateTime, showTime, zoneOf } from '../../format/time';
 import { useShop } from '../../lib/useShop';
 import { useApp } from '../../stores/appStore';
 import { SEARCH_MIN_CHARS, useCounter } from '../../stores/counterStore';
@@ -108,7 +108,7 @@ export function SearchBox({ onOpen }: { onOpen: (id: string) => void }) {
               <span className="hit-name">{r.customer.name}</span>
               <span className="plate">{r.vehicle.plate}</span>
               <span className="hit-when">
-                {r.when === 'today' ? `Today, ${showTime(r.status === 'checked_out' ? r.returnAt : r.pickupAt, timeZone, locale)}${r.status === 'checked_out' ? ' return' : ''}` : `${WHEN_LABEL[r.when]} · ${showDateTime(r.pickupAt, timeZone, locale)}`}
+                {r.when === 'today' ? `Today, ${r.status === 'checked_out' ? showTime(r.returnAt, zoneOf(r.returnLocation, timeZone), locale) : showTime(r.pickupAt, zoneOf(r.pickupLocation, timeZone), locale)}${r.status === 'checked_out' ? ' return' : ''}` : `${WHEN_LABEL[r.when]} · ${showDateTime(r.pickupAt, zoneOf(r.pickupLocation, timeZone), locale)}`}
               </span>
               <StatusBadge status={r.status} />
               <span className={`num ${r.balanceDue.amount > 0 ? 'due' : ''}`}>{showMoney(r.balanceDue, locale)}</span>

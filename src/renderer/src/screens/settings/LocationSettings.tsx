@@ -12,6 +12,12 @@ type Draft = {
   turnaround: string; taxName: string; taxRate: string;
 };
 
+/** "Always open", or each open day with its hours ("Mon 07:00–22:00, …"); days not listed are closed. */
+function hoursSummary(hours: OpeningHours): string {
+  if (hours.length === 0) return 'Always open';
+  return hours.map((h) => `${DAYS[h.day - 1]?.slice(0, 3)} ${h.opens}–${h.closes}`).join(', ');
+}
+
 function toDraft(l: LocationDetail | null): Draft {
   const hours = DAYS.map((_, i) => {
     const h = l?.openingHours.find((x) => x.day === i + 1);
@@ -65,7 +71,7 @@ export function LocationSettings() {
       <h2>Locations</h2>
       {list.error && <p role="alert" className="panel-error">{list.error}</p>}
       <table className="admin-table" aria-label="Locations">
-        <thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Time zone</th><th scope="col">Actions</th></tr></thead>
+        <thead><tr><th scope="col">Code</th><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Time zone</th><th scope="col">Tax</th><th scope="col">Hours</th><th scope="col">Actions</th></tr></thead>
         <tbody>
           {list.data?.locations.map((l) => (
             <tr key={l.id}>
@@ -73,6 +79,8 @@ export function LocationSettings() {
               <td>{l.name}{l.isHome ? ' (this counter)' : ''}</td>
               <td>{l.address || '—'}</td>
               <td>{l.timeZone || 'Shop’s'}</td>
+              <td>{l.taxRateBp === null && !l.taxName ? 'Rate card’s' : `${l.taxName || 'Card’s tax'} ${l.taxRateBp === null ? '(card’s rate)' : `${l.taxRateBp / 100}%`}`}</td>
+              <td className="wrap">{hoursSummary(l.openingHours)}</td>
               <td><button type="button" onClick={() => { setEditing(l); setD(toDraft(l)); save.setFields({}); }}>Change {l.name}</button></td>
             </tr>
           ))}
@@ -92,6 +100,7 @@ export function LocationSettings() {
         </fieldset>
         <fieldset aria-describedby={errorFor(save.fields, 'openingHours') ? 'loc-hours-err' : undefined}>
           <legend>Opening hours</legend>
+          <p className="muted span-all">No day ticked: always open. Otherwise pickups and returns must fall within the hours, and a day not ticked is closed.</p>
           {d.hours.map((h, i) => (
             <div key={DAYS[i]} className="hours-row">
               <label><input type="checkbox" checked={h.open} onChange={(e) => setD({ ...d, hours: d.hours.map((x, j) => (j === i ? { ...x, open: e.target.checked } : x)) })} /> Open on {DAYS[i]}</label>
