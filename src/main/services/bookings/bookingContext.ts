@@ -67,6 +67,8 @@ const STATUS_WORDS: Record<BookingStatus, string> = {
 const EARLY_CHECKOUT_MS = 12 * 3_600_000;
 /** Clock drift tolerated between counters for a return time "now". */
 const FUTURE_SLACK_MS = 5 * 60_000;
+/** How long ago a pickup may have started and still be booked, across midnight (a walk-in typed just before). */
+const WALK_IN_GRACE_MS = 15 * 60_000;
 
 
 /** "17 months ago", "3 days ago", "2 years ago": how long a date is past, in the largest whole unit. */
@@ -215,7 +217,11 @@ export function createBookingContext(deps: BookingsDeps) {
   }
 
   function checkNotBeforeToday(pickupAt: string, timeZone = shop().timeZone): void {
-    const start = dayBounds(localDate(now().getTime(), timeZone), timeZone).start;
+    const at = now().getTime();
+    const dayStart = dayBounds(localDate(at, timeZone), timeZone).start;
+    // A walk-in typed a few minutes ago is still "now", even when midnight passed since.
+    const graceStart = new Date(at - WALK_IN_GRACE_MS).toISOString();
+    const start = graceStart < dayStart ? graceStart : dayStart;
     if (pickupAt < start) throw badInput('pickupAt', 'Pickup cannot be before today');
   }
 

@@ -250,3 +250,16 @@ describe('the counter’s day', () => {
     expect(day.pickups.map((b) => b.id)).not.toContain(there.id);
   });
 });
+
+describe('a walk-in just after midnight', () => {
+  it('books a pickup typed a few minutes before midnight, and still refuses one from earlier that evening', async () => {
+    // 00:05 on Tuesday in Amsterdam (the shop's clock): the pickup was typed at 23:55 on Monday.
+    shop = await openTestShop({ now: '2025-06-02T22:05:00.000Z' });
+    const car = await shop.vehicle();
+    const c = await shop.customer();
+    const booked = await shop.ok('bookings.create', { customerId: c.id, vehicleId: car.id, pickupAt: '2025-06-02T21:55:00.000Z', returnAt: '2025-06-03T10:00:00.000Z' });
+    expect(booked.status).toBe('reserved');
+    const late = await shop.fail('bookings.create', { customerId: c.id, vehicleId: car.id, pickupAt: '2025-06-02T21:30:00.000Z', returnAt: '2025-06-03T10:00:00.000Z' });
+    expect(late.fields).toEqual({ pickupAt: 'Pickup cannot be before today' });
+  });
+});
