@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, dateIn, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
+import { settingsTab } from './settingsTabs';
 import { fillDateTime } from './shopDates';
 import { controlProblems } from './a11yChecks';
 
@@ -20,16 +20,8 @@ test.afterAll(async () => {
   await harness.stop('SIGINT');
 });
 
-async function settingsTab(page: Page, tab: string) {
-  await page.goto(harness.launchUrl);
-  await expect(page.getByRole('heading', { level: 1, name: 'Counter' })).toBeVisible();
-  await page.keyboard.press('F6');
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
-  await page.getByRole('tab', { name: tab }).click();
-}
-
 test('a manager adds a vehicle, a duplicate plate is refused on its field, and the new vehicle can be booked', async ({ page }) => {
-  await settingsTab(page, 'Fleet');
+  await settingsTab(page, harness.launchUrl, 'Fleet');
   await page.getByRole('button', { name: 'Add a vehicle' }).click();
   const form = page.getByRole('form', { name: 'Add a vehicle' });
   await form.getByLabel('Plate').fill('ZZ-901-E');
@@ -75,7 +67,7 @@ test('a manager adds a vehicle, a duplicate plate is refused on its field, and t
 
 test('a manager edits a rate and sees the old and new price side by side before saving a new version', async ({ page }) => {
   const before = await rpc.ok('rates.get', {});
-  await settingsTab(page, 'Rate card');
+  await settingsTab(page, harness.launchUrl, 'Rate card');
   const card = page.getByRole('form', { name: 'Rate card' });
   // A negative rate is refused on its field and nothing is saved.
   await card.getByLabel('Compact Day rate').fill('-5');
@@ -152,7 +144,7 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   await rpc.ok('payments.cash', { bookingId: b.id, tendered: b.total.amount });
   await rpc.ok('bookings.checkOut', { id: b.id, odometer: v.odometer, fuelEighths: v.fuelEighths });
 
-  await settingsTab(page, 'Customers');
+  await settingsTab(page, harness.launchUrl, 'Customers');
   await page.getByLabel('Find a customer').fill('Gonewald');
   await page.getByRole('button', { name: 'Erase Greta Gonewald…' }).click();
   let dialog = page.getByRole('dialog', { name: 'Erase Greta Gonewald?' });
@@ -189,7 +181,7 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
 });
 
 test('every control in the office sections is named and at least 44 px; arrow keys move between sections', async ({ page }) => {
-  await settingsTab(page, 'Staff');
+  await settingsTab(page, harness.launchUrl, 'Staff');
   await page.getByRole('tab', { name: 'Staff' }).focus();
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Fleet' })).toBeFocused();
@@ -209,7 +201,7 @@ test('every control in the office sections is named and at least 44 px; arrow ke
 });
 
 test('a manager adds a clerk, who chooses their own PIN at first sign-in', async ({ page }) => {
-  await settingsTab(page, 'Staff');
+  await settingsTab(page, harness.launchUrl, 'Staff');
   const add = page.getByRole('form', { name: 'Add a member of staff' });
   await add.getByLabel('Name').fill('Noor Clerk');
   await add.getByLabel('Role').selectOption('clerk');

@@ -3,6 +3,7 @@ import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { addCustomer, dateIn, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
+import { settingsTab } from './settingsTabs';
 import { fillDateTime } from './shopDates';
 
 /**
@@ -29,10 +30,7 @@ test('a manager sets a location’s tax and hours; a booking there shows that ta
   const pickupDay = dateIn(40);
   const closedDay = dateIn(41);
   const closed = weekdayOf(closedDay);
-  await page.goto(harness.launchUrl);
-  await expect(page.getByRole('heading', { level: 1, name: 'Counter' })).toBeVisible();
-  await page.keyboard.press('F6');
-  await page.getByRole('tab', { name: 'Locations' }).click();
+  await settingsTab(page, harness.launchUrl, 'Locations');
   await page.getByRole('button', { name: 'Change Rotterdam Centraal' }).click();
   const form = page.getByRole('form', { name: 'Change Rotterdam Centraal' });
 

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
+import { settingsTab } from './settingsTabs';
 import { controlProblems } from './a11yChecks';
 
 /**
@@ -23,14 +23,6 @@ test.afterAll(async () => {
   await harness.stop('SIGINT');
 });
 
-async function settingsTab(page: Page, tab: string) {
-  await page.goto(harness.launchUrl);
-  await expect(page.getByRole('heading', { level: 1, name: 'Counter' })).toBeVisible();
-  await page.keyboard.press('F6');
-  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
-  await page.getByRole('tab', { name: tab }).click();
-}
-
 test('a change saved before a scheduled version asks to cancel or keep it, with both dates; the list shows each version; a scheduled one is cancelled', async ({ page }) => {
   const { raw } = await rpc.ok('rates.get', {});
   const compact = raw.classes.compact;
@@ -39,7 +31,7 @@ test('a change saved before a scheduled version asks to cancel or keep it, with 
   const effectiveFrom = new Date(Date.now() + 10 * DAY).toISOString();
   const scheduled = await rpc.ok('rates.schedule', { card: { ...raw, classes: { ...raw.classes, compact: { ...compact, dailyRate: compact.dailyRate + 700 } } }, effectiveFrom });
 
-  await settingsTab(page, 'Rate card');
+  await settingsTab(page, harness.launchUrl, 'Rate card');
   const versions = page.getByRole('table', { name: 'Rate card versions' });
   await expect(versions.getByRole('row', { name: new RegExp(`^${scheduled.version} Scheduled`) })).toContainText('Takes effect on');
   await expect(versions.getByRole('row', { name: new RegExp(`^${raw.version} In force`) })).toContainText(`version ${scheduled.version} replaces it on`);
@@ -112,7 +104,7 @@ test('a goodwill discount at the return, after payment: the panel says what is o
 });
 
 test('the discount PIN threshold is a shop setting, checked as typed and by main', async ({ page }) => {
-  await settingsTab(page, 'Shop');
+  await settingsTab(page, harness.launchUrl, 'Shop');
   const form = page.getByRole('form', { name: 'Shop settings' });
   const field = form.getByLabel("A clerk's discounts above this share of the price need a manager PIN (%)");
   await expect(field).toHaveValue('10');
