@@ -103,3 +103,28 @@ export function ShopDate({ control, value, locale, onChange }: { control: Contro
     />
   );
 }
+
+/**
+ * A time of day as the shop writes it, 24-hour ("08:00", "18:30"), whatever the browser's
+ * locale (a native time input shows "08:00 AM" on an en-US machine). The value is the text as
+ * typed, tidied to "HH:MM" when the field is left; the form checks it with `parseTypedTime`.
+ */
+export function ShopTime({ control, value, disabled, onChange }: { control: ControlProps & { 'aria-label'?: string }; value: string; disabled?: boolean; onChange: (value: string) => void }) {
+  return (
+    <input
+      {...control}
+      className="time-text"
+      inputMode="numeric"
+      autoComplete="off"
+      placeholder="hh:mm"
+      pattern="([01]?[0-9]|2[0-3])[:.]?[0-5][0-9]"
+      disabled={disabled}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      onBlur={() => {
+        const p = parseTypedTime(value);
+        if (p && p !== value) onChange(p);
+      }}
+    />
+  );
+}

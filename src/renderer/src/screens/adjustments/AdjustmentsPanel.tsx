@@ -6,6 +6,8 @@ import type { BookingDetail } from '../../../../shared/contract/bookings';
 import type { StaffMember } from '../../../../shared/contract/staff';
 import type { CurrencyCode } from '../../../../shared/money';
 import { Field } from '../../components/Field';
+import { ShopDate } from '../../components/ShopDateTime';
+import { datePattern } from '../../format/typedDate';
 import { parseAmount, showMoney } from '../../format/money';
 import { call } from '../../rpc/client';
 import { useShop } from '../../lib/useShop';
@@ -104,6 +106,14 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
 
   async function addDriver(e: FormEvent) {
     e.preventDefault();
+    // The date fields give "" until a whole date is typed: say how to type it, on the field.
+    const local: Record<string, string> = {};
+    if (driver.licenceExpiry === '') local.licenceExpiry = `Type the licence’s expiry date as ${datePattern(locale)}`;
+    if (driver.dateOfBirth === '') local.dateOfBirth = `Type the driver’s date of birth as ${datePattern(locale)}`;
+    if (Object.keys(local).length > 0) {
+      act.setFields(local);
+      return;
+    }
     const res = await act.run('bookings.drivers.add', { bookingId: booking.id, ...driver }, `${driver.name.trim()} added as a driver; the booking is re-priced.`);
     if (changed(res)) setDriver({ name: '', licenceNumber: '', licenceExpiry: '', dateOfBirth: '' });
   }
@@ -178,8 +188,8 @@ export function AdjustmentsPanel({ booking, onChanged }: { booking: BookingDetai
               <legend>Add a driver</legend>
               <Field id="drv-name" label="Driver’s name" error={errorFor(act.fields, 'name')}>{(c) => <input {...c} value={driver.name} onChange={(e) => setDriver({ ...driver, name: e.target.value })} />}</Field>
               <Field id="drv-licence" label="Driving licence number" error={errorFor(act.fields, 'licenceNumber')}>{(c) => <input {...c} value={driver.licenceNumber} onChange={(e) => setDriver({ ...driver, licenceNumber: e.target.value })} />}</Field>
-              <Field id="drv-expiry" label="Licence valid until" error={errorFor(act.fields, 'licenceExpiry')}>{(c) => <input {...c} type="date" value={driver.licenceExpiry} onChange={(e) => setDriver({ ...driver, licenceExpiry: e.target.value })} />}</Field>
-              <Field id="drv-dob" label="Driver’s date of birth" error={errorFor(act.fields, 'dateOfBirth')}>{(c) => <input {...c} type="date" value={driver.dateOfBirth} onChange={(e) => setDriver({ ...driver, dateOfBirth: e.target.value })} />}</Field>
+              <Field id="drv-expiry" label="Licence valid until" error={errorFor(act.fields, 'licenceExpiry')}>{(c) => <ShopDate control={c} locale={locale} value={driver.licenceExpiry} onChange={(v) => setDriver((x) => ({ ...x, licenceExpiry: v }))} />}</Field>
+              <Field id="drv-dob" label="Driver’s date of birth" error={errorFor(act.fields, 'dateOfBirth')}>{(c) => <ShopDate control={c} locale={locale} value={driver.dateOfBirth} onChange={(v) => setDriver((x) => ({ ...x, dateOfBirth: v }))} />}</Field>
               <button type="submit" disabled={act.busy}>Add driver</button>
             </fieldset>
           </form>

@@ -3,6 +3,8 @@ import type { FormEvent } from 'react';
 import type { DowntimeConflict, Vehicle } from '../../../../shared/contract/fleet';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Field } from '../../components/Field';
+import { ShopDateTime } from '../../components/ShopDateTime';
+import { datePattern } from '../../format/typedDate';
 import { fromLocalInput, showDateTime } from '../../format/time';
 import { useApp } from '../../stores/appStore';
 import { errorFor, useChange, useLoad } from './adminKit';
@@ -80,8 +82,8 @@ export function FleetSettings() {
     const from = fromLocalInput(down.from, tz);
     const to = fromLocalInput(down.to, tz);
     const local: Record<string, string> = {};
-    if (!from) local.from = 'Enter the date and time it goes out of service';
-    if (!to) local.to = 'Enter the date and time it is back';
+    if (!from) local.from = `Type the date (${datePattern(locale)}) and time (hh:mm, 24-hour) it goes out of service`;
+    if (!to) local.to = `Type the date (${datePattern(locale)}) and time (hh:mm, 24-hour) it is back in service`;
     if (!from || !to) {
       act.setFields(local);
       return;
@@ -186,8 +188,8 @@ export function FleetSettings() {
         onConfirm={() => void addDowntime()}
       >
         {act.error && <p role="alert" className="panel-error">{act.error}</p>}
-        <Field id="down-from" label="Out of service from" error={errorFor(act.fields, 'from')}>{(c) => <input {...c} type="datetime-local" autoFocus value={down.from} onChange={(e) => setDown({ ...down, from: e.target.value })} />}</Field>
-        <Field id="down-to" label="Back in service" error={errorFor(act.fields, 'to')}>{(c) => <input {...c} type="datetime-local" value={down.to} onChange={(e) => setDown({ ...down, to: e.target.value })} />}</Field>
+        <Field id="down-from" label="Out of service from" error={errorFor(act.fields, 'from')}>{(c) => <ShopDateTime control={c} name="Out of service from" locale={locale} value={down.from} onChange={(v) => setDown((x) => ({ ...x, from: v }))} />}</Field>
+        <Field id="down-to" label="Back in service" error={errorFor(act.fields, 'to')}>{(c) => <ShopDateTime control={c} name="Back in service" locale={locale} value={down.to} onChange={(v) => setDown((x) => ({ ...x, to: v }))} />}</Field>
         <Field id="down-reason" label="Reason" error={errorFor(act.fields, 'reason')}>{(c) => <input {...c} value={down.reason} onChange={(e) => setDown({ ...down, reason: e.target.value })} />}</Field>
       </ConfirmDialog>
     </div>

@@ -4,6 +4,7 @@ import type { Output } from '../../../../shared/contract';
 import type { ParsedRateCard } from '../../../../shared/contract/pricing';
 import type { CurrencyCode } from '../../../../shared/money';
 import { Field } from '../../components/Field';
+import { ShopDateTime } from '../../components/ShopDateTime';
 import { majorText, parseAmount, showMoney } from '../../format/money';
 import { fromLocalInput, showDateTime } from '../../format/time';
 import { useApp } from '../../stores/appStore';
@@ -110,7 +111,8 @@ export function RateCardSettings() {
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [sample, setSample] = useState({ vehicleClass: '', pickup: '', ret: '', ages: '30' });
   const [preview, setPreview] = useState<Output<'rates.preview'> | null>(null);
-  // Empty: the new version applies as soon as it is saved.
+  // "now": the new version applies as soon as it is saved; else from `appliesFrom` (shop time).
+  const [appliesWhen, setAppliesWhen] = useState<'now' | 'later'>('now');
   const [appliesFrom, setAppliesFrom] = useState('');
   const versions = useLoad('rates.versions', {});
   const scheduled = (versions.data?.versions ?? []).filter((v) => v.state === 'scheduled').sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1));
@@ -175,7 +177,7 @@ export function RateCardSettings() {
     const pickupAt = fromLocalInput(sample.pickup, tz);
     const returnAt = fromLocalInput(sample.ret, tz);
     if (!pickupAt || !returnAt) {
-      save.setFields({ 'sample.pickupAt': pickupAt ? '' : 'Enter the sample pickup', 'sample.returnAt': returnAt ? '' : 'Enter the sample return' });
+      save.setFields({ 'sample.pickupAt': pickupAt ? '' : 'Type the sample pickup as dd/mm/yyyy and hh:mm (24-hour)', 'sample.returnAt': returnAt ? '' : 'Type the sample return as dd/mm/yyyy and hh:mm (24-hour)' });
       return;
     }
     const ages = sample.ages.split(/[ ,]+/).filter(Boolean).map(Number);
@@ -188,10 +190,10 @@ export function RateCardSettings() {
     const card = draftCard();
     if (!card) return;
     let effectiveFrom: string | null = null;
-    if (appliesFrom.trim() !== '') {
+    if (appliesWhen === 'later') {
       effectiveFrom = fromLocalInput(appliesFrom, tz);
       if (!effectiveFrom) {
-        save.setFields({ effectiveFrom: 'Enter the date and time the new prices apply from' });
+        save.setFields({ effectiveFrom: 'Type the date (dd/mm/yyyy) and the time (hh:mm, 24-hour) the new prices apply from' });
         return;
       }
     }
@@ -214,6 +216,7 @@ export function RateCardSettings() {
     if (ok) {
       setPreview(null);
       setAppliesFrom('');
+      setAppliesWhen('now');
       setPending(null);
       await Promise.all([rates.reload(), versions.reload()]);
       return;
@@ -299,9 +302,16 @@ export function RateCardSettings() {
               Already scheduled: {scheduled.map((u) => `version ${u.version} from ${showDateTime(u.effectiveFrom, tz, locale)}`).join('; ')}.
             </p>
           )}
-          <Field id="rc-applies" label="New prices apply from" hint="Leave empty to apply them as soon as you save" error={errorFor(save.fields, 'effectiveFrom')}>
-            {(c) => <input {...c} type="datetime-local" value={appliesFrom} onChange={(e) => setAppliesFrom(e.target.value)} />}
-          </Field>
+          <fieldset className="plain rc-applies">
+            <legend>New prices apply</legend>
+            <label className="radio-row"><input type="radio" name="rc-applies-when" checked={appliesWhen === 'now'} onChange={() => setAppliesWhen('now')} /> <span>As soon as I save</span></label>
+            <label className="radio-row"><input type="radio" name="rc-applies-when" checked={appliesWhen === 'later'} onChange={() => setAppliesWhen('later')} /> <span>From a date and time</span></label>
+            {appliesWhen === 'later' && (
+              <Field id="rc-applies" label="New prices apply from (shop time)" hint="dd/mm/yyyy and hh:mm, 24-hour" error={errorFor(save.fields, 'effectiveFrom')}>
+                {(c) => <ShopDateTime control={c} name="Apply from" locale={locale} value={appliesFrom} onChange={(v) => { setAppliesFrom(v); if (save.fields.effectiveFrom) save.setFields({}); }} />}
+              </Field>
+            )}
+          </fieldset>
           {pending && (
             <LaterVersionsChoice pending={pending} nextVersion={preview?.proposed.rateCardVersion ?? null} tz={tz} locale={locale} busy={save.busy}
               onChoose={(c) => void send(pending, c)} onBack={() => setPending(null)} />
@@ -321,8 +331,8 @@ export function RateCardSettings() {
               </select>
             )}
           </Field>
-          <Field id="pv-pickup" label="Sample pickup" error={errorFor(save.fields, 'sample.pickupAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.pickup} onChange={(e) => setSample({ ...sample, pickup: e.target.value })} />}</Field>
-          <Field id="pv-return" label="Sample return" error={errorFor(save.fields, 'sample.returnAt') || undefined}>{(c) => <input {...c} type="datetime-local" value={sample.ret} onChange={(e) => setSample({ ...sample, ret: e.target.value })} />}</Field>
+          <Field id="pv-pickup" label="Sample pickup" error={errorFor(save.fields, 'sample.pickupAt') || undefined}>{(c) => <ShopDateTime control={c} name="Sample pickup" locale={locale} value={sample.pickup} onChange={(v) => setSample((x) => ({ ...x, pickup: v }))} />}</Field>
+          <Field id="pv-return" label="Sample return" error={errorFor(save.fields, 'sample.returnAt') || undefined}>{(c) => <ShopDateTime control={c} name="Sample return" locale={locale} value={sample.ret} onChange={(v) => setSample((x) => ({ ...x, ret: v }))} />}</Field>
           <Field id="pv-ages" label="Driver ages (main driver first)" hint="e.g. 30, 22" error={errorFor(save.fields, 'sample.driverAges')}>{(c) => <input {...c} value={sample.ages} onChange={(e) => setSample({ ...sample, ages: e.target.value })} />}</Field>
           <button type="button" onClick={() => void onPreview()} disabled={save.busy}>Preview prices</button>
           {preview && (

@@ -38,7 +38,8 @@ export function ShopSettings() {
   if (!draft || !settings) return <p>Loading…</p>;
   const canEdit = session?.role === 'manager' || session?.role === 'admin';
 
-  const field = (key: keyof Draft, label: string, props: Record<string, unknown> = {}) => (
+  const describedBy = (key: string, hint: boolean) => [hint ? `set-${key}-hint` : '', errors[key] ? `set-${key}-err` : ''].filter(Boolean).join(' ') || undefined;
+  const field = (key: keyof Draft, label: string, props: Record<string, unknown> = {}, hint?: string) => (
     <div className="field">
       <label htmlFor={`set-${key}`}>{label}</label>
       <input
@@ -46,10 +47,11 @@ export function ShopSettings() {
         value={draft[key]}
         disabled={!canEdit}
         aria-invalid={errors[key] ? true : undefined}
-        aria-describedby={errors[key] ? `set-${key}-err` : undefined}
+        aria-describedby={describedBy(key, hint !== undefined)}
         onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
         {...props}
       />
+      {hint && <p id={`set-${key}-hint`} className="field-hint">{hint}</p>}
       {errors[key] && <p id={`set-${key}-err`} className="field-error">{errors[key]}</p>}
     </div>
   );
@@ -91,13 +93,14 @@ export function ShopSettings() {
           {field('counterName', 'Counter name')}
           <div className="field">
             <label htmlFor="set-currency">Currency</label>
-            <select id="set-currency" value={draft.currency} disabled={!canEdit} onChange={(e) => setDraft({ ...draft, currency: e.target.value as CurrencyCode })}>
+            <select id="set-currency" value={draft.currency} disabled={!canEdit} aria-describedby={describedBy('currency', true)} aria-invalid={errors.currency ? true : undefined} onChange={(e) => setDraft({ ...draft, currency: e.target.value as CurrencyCode })}>
               {CURRENCY_CODES.map((c) => <option key={c} value={c}>{c}</option>)}
             </select>
-            {errors.currency && <p className="field-error">{errors.currency}</p>}
+            <p id="set-currency-hint" className="field-hint">The currency of the amounts on this tab (refund limit, deposits). A location that sets no currency of its own prices in the rate card’s.</p>
+            {errors.currency && <p id="set-currency-err" className="field-error">{errors.currency}</p>}
           </div>
           {field('locale', 'Language and region (e.g. en-GB)')}
-          {field('timeZone', 'Time zone (e.g. Europe/London)')}
+          {field('timeZone', 'Time zone (e.g. Europe/London)', {}, 'The shop’s clock, and the clock of every location that sets no time zone of its own (Locations tab).')}
         </fieldset>
         <fieldset>
           <legend>Counter rules</legend>
