@@ -4,7 +4,7 @@ import type { RunningHarness } from '../support/harnessProcess';
 import { DAY, addCustomer, dateIn, rpcFor } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
-import { fillDateTime } from './shopDates';
+import { fillDateTime, gbDate } from './shopDates';
 import { controlProblems } from './a11yChecks';
 
 // The last test signs the counter out, so this file runs its own Keydesk; tests run in order.
@@ -108,9 +108,10 @@ test('a booking gets a young second driver and a discount; a discount above the 
   const driver = panel.getByRole('form', { name: 'Add a driver' });
   await driver.getByLabel('Driver’s name').fill('Yara Young');
   await driver.getByLabel('Driving licence number').fill('NL445566');
-  await driver.getByLabel('Licence valid until').fill(dateIn(2000));
+  // Typed as the shop writes dates (dd/mm/yyyy), not as the browser would.
+  await driver.getByLabel('Licence valid until').fill(gbDate(dateIn(2000)));
   const dob = new Date(Date.now() - 22 * 365.25 * DAY).toISOString().slice(0, 10);
-  await driver.getByLabel('Driver’s date of birth').fill(dob);
+  await driver.getByLabel('Driver’s date of birth').fill(gbDate(dob));
   await driver.getByRole('button', { name: 'Add driver' }).click();
   await expect(panel.getByRole('list', { name: 'Additional drivers' })).toContainText('Yara Young, 22 at pickup');
   await expect(price).toContainText(/young/i);
