@@ -37,11 +37,8 @@ async function booking(first: string, last: string, fromMs: number, lengthMs = D
   const customer = await addCustomer(rpc, first, last);
   const from = new Date(Date.now() + fromMs).toISOString();
   const to = new Date(Date.now() + fromMs + lengthMs).toISOString();
-  for (const cls of ['economy', 'compact', 'midsize', 'suv', 'van', 'premium']) {
-    const v = await freeVehicle(rpc, from, to, cls).catch(() => null);
-    if (v) return rpc.ok('bookings.create', { customerId: customer.id, vehicleId: v.id, pickupAt: from, returnAt: to });
-  }
-  throw new Error('no vehicle is free');
+  const v = await freeVehicle(rpc, from, to);
+  return rpc.ok('bookings.create', { customerId: customer.id, vehicleId: v.id, pickupAt: from, returnAt: to });
 }
 
 async function openBooking(page: Page, ref: string) {

@@ -53,10 +53,18 @@ export async function addCustomer(rpc: Rpc, firstName: string, lastName: string,
   });
 }
 
-/** A vehicle free for the whole window, preferring a full tank (so a fuel shortfall shows at return). */
-export async function freeVehicle(rpc: Rpc, from: string, to: string, vehicleClass = 'compact') {
-  const { vehicles } = await rpc.ok('vehicles.availability', { from, to, class: vehicleClass });
-  const v = vehicles.find((x) => x.fuelEighths === 8) ?? vehicles[0];
-  if (!v) throw new Error(`no ${vehicleClass} is free from ${from} to ${to}`);
-  return v;
+const CLASSES = ['compact', 'economy', 'midsize', 'suv', 'van', 'premium'];
+
+/**
+ * A vehicle free for the whole window, preferring a full tank (so a fuel shortfall shows at return).
+ * With a class, only that class; without, a compact if one is free, else any class: the demo seed
+ * keeps most of the fleet busy over the next days, differently each day.
+ */
+export async function freeVehicle(rpc: Rpc, from: string, to: string, vehicleClass?: string) {
+  for (const cls of vehicleClass ? [vehicleClass] : CLASSES) {
+    const { vehicles } = await rpc.ok('vehicles.availability', { from, to, class: cls });
+    const v = vehicles.find((x) => x.fuelEighths === 8) ?? vehicles[0];
+    if (v) return v;
+  }
+  throw new Error(`no ${vehicleClass ?? 'vehicle of any class'} is free from ${from} to ${to}`);
 }
