@@ -6,8 +6,10 @@
  * load) that shows what splitting alone costs on shared cores. Every relay it starts is killed.
  *   RELAY_BENCH_PG_PHASES='[{"name":"x","instances":2,"tills":1000,"relayEnv":{…},"databaseSettings":{…}}]'
  *     replaces the PostgreSQL phases (variants measured interleaved, in the same run);
- *   RELAY_BENCH_INTAKE_EVENTS (4000), RELAY_BENCH_NO_SERIAL, RELAY_BENCH_NO_SPLIT_CONTROL shorten a run;
+ *   RELAY_BENCH_INTAKE_EVENTS (4000), RELAY_BENCH_INTAKE_ROUNDS (3), RELAY_BENCH_INTAKE_WARMUP (6000 events per phase), RELAY_BENCH_NO_SERIAL, RELAY_BENCH_NO_SPLIT_CONTROL shorten a run;
  *   RELAY_BENCH_TERM=1 stops relays with SIGTERM first (for --cpu-prof in relayEnv.NODE_OPTIONS);
+ *   RELAY_BENCH_PG_STATEMENTS=1 loads pg_stat_statements and reports, per PostgreSQL phase, each
+ *     statement's calls and rows per 1,000 stored events (what a batch sends, whatever its source);
  *   RELAY_BENCH_PROFILE_DIR=dir profiles every relay (--cpu-prof into dir/<phase>/, implies TERM):
  *     summarise with `npx tsx bench/cpuProfileSummary.ts dir/<phase>`.
  */
@@ -46,7 +48,7 @@ async function intake(ports: number[], installs: string[], n: number, inflight: 
 }
 
 /** `pg`: the cluster and database behind a PostgreSQL target, for its CPU and WAL figures. */
-type Target = { name: string; ports: number[]; pids: number[]; installs: string[]; pg?: { postmasterPid: number; stats: PgStats } };
+type Target = { name: string; ports: number[]; pids: number[]; installs: string[]; pg?: { postmasterPid: number; stats: PgStats; url: string } };
 
 type WalCounters = { commits: number; walSync: number; walWrite: number; walBytes: number };
 type PgStats = { read(): Promise<WalCounters>; close(): Promise<void> };
@@ -167,7 +169,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  */
 async function interleaved(targets: Target[], n: number, rounds: number) {
   const runs = new Map<string, Awaited<ReturnType<typeof parallelRun>>[]>(targets.map((t) => [t.name, []]));
-  for (const t of targets) await intake(t.ports, t.installs, 200, 8); // warm-up
+  // Warm-up: V8 optimises the relay's hot code only after thousands of events per process, and
+  // each of two relays sees half of them; measured before that, the first rounds cost up to twice
+  // as much per event (JIT compilation and unoptimised code) and more so with two relays.
+  const warm = Number(process.env.RELAY_BENCH_INTAKE_WARMUP ?? 6000);
+  for (const t of targets) await intake(t.ports, t.installs, warm, 32);
   for (let r = 0; r < rounds; r++) for (const t of targets) runs.get(t.name)!.push(await parallelRun(t, n));
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, rs] of runs) {
@@ -187,7 +193,7 @@ async function interleaved(targets: Target[], n: number, rounds: number) {
       wal_fsyncs_per_1k_events_32: med('walSyncPer1k'),
       wal_writes_per_1k_events_32: med('walWritePer1k'),
       wal_bytes_per_event_32: med('walBytesPerEvent'),
-      inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}`),
+      inflight32_runs: rs.map((x) => `${x.eps}@load${x.load}:${x.cpu}us`),
     };
     // What decides the rate on these shared cores: every process's CPU per event, summed, and the
     // events/s two fully used cores would give at that cost. PostgreSQL's share of it says how much
@@ -200,6 +206,31 @@ async function interleaved(targets: Target[], n: number, rounds: number) {
     if (pgCpu > 0) out[name].postgres_share_of_cpu_pct = Math.round((pgCpu * 100) / total);
   }
   return out;
+}
+
+async function withClient<T>(url: string, fn: (c: import('pg').Client) => Promise<T>): Promise<T> {
+  const { default: pgLib } = await import('pg');
+  const c = new pgLib.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Every statement the relays sent to one database, as "calls / rows per 1,000 stored events  query…". */
+async function statementCounts(url: string): Promise<string[]> {
+  return withClient(url, async (c) => {
+    const events = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+    const r = await c.query<{ calls: string; rows: string; q: string }>(
+      `SELECT calls, rows, regexp_replace(left(query, 70), '\\s+', ' ', 'g') AS q FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls * 1000 >= $1 ORDER BY calls DESC LIMIT 12`,
+      [events],
+    );
+    const per = (x: string) => Math.round((Number(x) * 1000 * 10) / Math.max(1, events)) / 10;
+    return r.rows.map((row) => `${per(row.calls)} calls / ${per(row.rows)} rows  ${row.q}`);
+  });
 }
 
 /** N installs inserted into a PostgreSQL relay database in one statement (setup, not measured). */
@@ -235,7 +266,7 @@ export type PgPhase = { name: string; instances: number; tills: number; relayEnv
  * `postgres_2_20_tills` shows that case. `RELAY_BENCH_PG_PHASES` (a JSON list of PgPhase) replaces
  * the PostgreSQL phases, to compare variants in one run.
  */
-export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record<string, unknown>> {
+export async function intakeComparison(tills = 1000, rounds = Number(process.env.RELAY_BENCH_INTAKE_ROUNDS ?? 3)): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { tills, rounds };
   const relays: SpawnedRelay[] = [];
   const stats: PgStats[] = [];
@@ -291,7 +322,8 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
     const why = postgresUnavailableReason();
     if (why) out.postgres = `skipped: ${why}`;
     else {
-      pg = await startTempPostgres({ durable: true });
+      const statements = !!process.env.RELAY_BENCH_PG_STATEMENTS;
+      pg = await startTempPostgres({ durable: true, ...(statements && { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } }) });
       for (const [i, phase] of phases.entries()) {
         const url = await createDatabase(pg.url, `relay_bench_${i}_${process.pid}`);
         const ids = await seedPostgresInstalls(url, phase.tills);
@@ -310,15 +342,19 @@ export async function intakeComparison(tills = 1000, rounds = 3): Promise<Record
           relays.push(r);
           pids.push(r.pid);
         }
+        if (statements) await withClient(url, (c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
         const s = await openPgStats(url);
         stats.push(s);
-        targets.push({ name: phase.name, ports, pids, installs: ids, pg: { postmasterPid: pg.postmasterPid(), stats: s } });
+        targets.push({ name: phase.name, ports, pids, installs: ids, pg: { postmasterPid: pg.postmasterPid(), stats: s, url } });
       }
       out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
       if (phases.some((p) => p.relayEnv || p.databaseSettings)) out.postgres_phases = phases;
     }
     const par = await interleaved(targets, Number(process.env.RELAY_BENCH_INTAKE_EVENTS ?? 4000), rounds);
     for (const t of targets) out[t.name] = { ...(process.env.RELAY_BENCH_NO_SERIAL ? {} : await serialFigures(t, 1000)), ...par[t.name] };
+    if (process.env.RELAY_BENCH_PG_STATEMENTS)
+      for (const [i, t] of targets.filter((x) => x.pg).entries())
+        (out[t.name] as Record<string, unknown>).statements_per_1k_events = await statementCounts(t.pg!.url);
     return out;
   } finally {
     await kill();
