@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
+import type { Client as PgClient } from 'pg';
 import { openPostgresStore } from '../src/relay/store/postgres';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
 import { freePort } from '../test/support/freePort';
@@ -208,7 +209,7 @@ async function interleaved(targets: Target[], n: number, rounds: number) {
   return out;
 }
 
-async function withClient<T>(url: string, fn: (c: import('pg').Client) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, fn: (c: PgClient) => Promise<T>): Promise<T> {
   const { default: pgLib } = await import('pg');
   const c = new pgLib.Client({ connectionString: url });
   await c.connect();
@@ -353,7 +354,7 @@ export async function intakeComparison(tills = 1000, rounds = Number(process.env
     const par = await interleaved(targets, Number(process.env.RELAY_BENCH_INTAKE_EVENTS ?? 4000), rounds);
     for (const t of targets) out[t.name] = { ...(process.env.RELAY_BENCH_NO_SERIAL ? {} : await serialFigures(t, 1000)), ...par[t.name] };
     if (process.env.RELAY_BENCH_PG_STATEMENTS)
-      for (const [i, t] of targets.filter((x) => x.pg).entries())
+      for (const t of targets.filter((x) => x.pg))
         (out[t.name] as Record<string, unknown>).statements_per_1k_events = await statementCounts(t.pg!.url);
     return out;
   } finally {
