@@ -298,6 +298,9 @@ export async function intakeComparison(tills = 1000, rounds = Number(process.env
         { name: 'postgres_1', instances: 1, tills },
         { name: 'postgres_2', instances: 2, tills },
         { name: 'postgres_2_20_tills', instances: 2, tills: 20 },
+        // One relay with batches as small as two relays make (no fill window, a batch per free
+        // slot): the relay's CPU per batch, apart from what splitting the load over two costs.
+        { name: 'postgres_1_small_batches', instances: 1, tills, relayEnv: { RELAY_INGEST_WAIT_MS: '0', RELAY_INGEST_CONCURRENT_AT: '1', RELAY_INGEST_IN_FLIGHT: '8' } },
       ];
   let pg: Awaited<ReturnType<typeof startTempPostgres>> | null = null;
   try {
@@ -349,7 +352,7 @@ export async function intakeComparison(tills = 1000, rounds = Number(process.env
         targets.push({ name: phase.name, ports, pids, installs: ids, pg: { postmasterPid: pg.postmasterPid(), stats: s, url } });
       }
       out.postgres_durable = true; // fsync on, synchronous_commit on: same guarantee as the SQLite relay
-      if (phases.some((p) => p.relayEnv || p.databaseSettings)) out.postgres_phases = phases;
+      if (process.env.RELAY_BENCH_PG_PHASES) out.postgres_phases = phases;
     }
     const par = await interleaved(targets, Number(process.env.RELAY_BENCH_INTAKE_EVENTS ?? 4000), rounds);
     for (const t of targets) out[t.name] = { ...(process.env.RELAY_BENCH_NO_SERIAL ? {} : await serialFigures(t, 1000)), ...par[t.name] };

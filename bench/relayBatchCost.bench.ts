@@ -4,7 +4,7 @@
  * PostgreSQL, 1,000 tills, Stripe-sized bodies. Fits CPU per batch = fixed + per-event × size
  * (user and system time apart: system time is the syscalls, loopback TCP included), so the cost
  * a batch carries whatever its size can be compared between stores. One JSON line.
- *   npx tsx bench/relayBatchCost.ts            (RELAY_BATCH_COST_BATCHES: batches per size, 150)
+ *   npx tsx bench/relayBatchCost.bench.ts            (RELAY_BATCH_COST_BATCHES: batches per size, 150)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
