@@ -59,3 +59,49 @@ export function postgresCpuDelta(
   for (const [pid, a] of after) sums[a.kind] += a.cpu - (before.get(pid)?.cpu ?? 0);
   return sums;
 }
+
+export type ProcCounters = { user: number; system: number; voluntary: number; involuntary: number };
+
+/**
+ * User and system CPU seconds of `pid` and every process below it (a relay started by tsx is the
+ * wrapper's child), and its main threads' context switches: voluntary ones are mostly event-loop
+ * waits (a wake-up each), involuntary ones preemption by other processes on the shared cores.
+ */
+export function treeCounters(pid: number): ProcCounters {
+  const sum: ProcCounters = { user: 0, system: 0, voluntary: 0, involuntary: 0 };
+  let all: string[] = [];
+  try {
+    all = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return sum;
+  }
+  const parentOf = new Map<number, number>();
+  const stats = new Map<number, string[]>();
+  for (const d of all) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(d), Number(rest[1]));
+      stats.set(Number(d), rest);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const inTree = (p: number): boolean => {
+    for (let cur = p, hops = 0; cur > 1 && hops < 64; cur = parentOf.get(cur) ?? 0, hops++) if (cur === pid) return true;
+    return false;
+  };
+  for (const [p, rest] of stats) {
+    if (!inTree(p)) continue;
+    sum.user += Number(rest[11]) / TICKS_PER_SECOND;
+    sum.system += Number(rest[12]) / TICKS_PER_SECOND;
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      sum.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      sum.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return sum;
+}

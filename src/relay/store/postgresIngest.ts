@@ -83,6 +83,28 @@ export function createNotifier(pool: pg.Pool, onError: (err: Error) => void, gat
 }
 
 /**
+ * The batch's bodies as ONE binary parameter (UTF-8 bytes, back to back) with each body's 1-based
+ * byte offset and length; the statement cuts them apart (`substring` of bytea) and decodes them
+ * (`convert_from`, which also checks the UTF-8). As a `text[]` parameter every body was escaped
+ * in JavaScript (each `"` of Stripe's JSON becomes `\"` in pg's array literal) and parsed back by
+ * PostgreSQL. Measured: building the Bind message for 32 Stripe-sized bodies 3.1–4.5 µs per event
+ * that way, 1.5–2.2 µs like this.
+ */
+export function packBodies(payloads: readonly string[]): { bytes: Buffer; offsets: number[]; lengths: number[] } {
+  const bytes = Buffer.from(payloads.join(''), 'utf8');
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const p of payloads) {
+    const n = Buffer.byteLength(p, 'utf8');
+    offsets.push(at);
+    lengths.push(n);
+    at += n;
+  }
+  return { bytes, offsets, lengths };
+}
+
+/**
  * A batch in ONE round trip when every event names an active install in its metadata (the usual
  * case: the till starts every PaymentIntent), else two: one read (routes and waiting events of the
  * batch's PaymentIntents), then ONE statement that writes everything. The statement is atomic by
@@ -143,13 +165,14 @@ export function createPostgresIngest(
         if (pi && learned.get(pi) === e.hints.installId && !sweep.some((s) => s.pi === pi)) sweep.push({ pi, ord: ordOf.get(e.id)!, installId: e.hints.installId! });
       }
     }
+    const bodies = packBodies(list.map((e) => e.payload));
     const r = await pool.query<{ k: string; id: string; install_id: string | null; seq: number | null; acked: number | null; ord: number | null }>({
-      name: 'relay_ingest_write_v3',
+      name: 'relay_ingest_write_v4',
       text: `WITH ins AS (
          INSERT INTO events (id, type, created, received_at, source, payment_intent, location_id, payload, signature)
-         SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, u.payload, u.sig
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-           AS u(id, type, created, source, pi, loc, payload, sig)
+         SELECT u.id, u.type, u.created, $9::bigint, u.source, u.pi, u.loc, convert_from(substring($7::bytea FROM u.off FOR u.len), 'UTF8'), u.sig
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $22::int[], $23::int[], $8::text[])
+           AS u(id, type, created, source, pi, loc, off, len, sig)
          ORDER BY u.id
          ON CONFLICT (id) DO NOTHING RETURNING id, no
        ),
@@ -206,7 +229,7 @@ export function createPostgresIngest(
         list.map((e) => e.source),
         list.map((e) => e.hints.paymentIntent),
         list.map((e) => e.hints.locationId),
-        list.map((e) => e.payload),
+        bodies.bytes,
         list.map((e) => e.signature),
         now,
         [...learned.keys()],
@@ -222,6 +245,8 @@ export function createPostgresIngest(
         sweep.map((s) => s.installId),
         // Every install the batch may deliver to, locked by index in id order (duplicates make it a superset).
         [...new Set([...plan.deliveries.map((d) => d.installId), ...sweep.map((s) => s.installId)])].sort(),
+        bodies.offsets,
+        bodies.lengths,
       ],
     });
     const freshIds = new Set<string>();

@@ -53,6 +53,26 @@ export function storeContract(open: () => Promise<RelayStore>): void {
     expect(await store.knownEventIds(['evt_1', 'evt_9', 'evt_4'])).toEqual(new Set(['evt_1', 'evt_4']));
   });
 
+  it('keeps the exact text of every body in a batch: multi-byte characters, escapes, pretty-printing, each body in its own row', async () => {
+    await install('A');
+    await install('B');
+    const bodies = [
+      { id: 'evt_x1', note: 'Café — 5 € · 日本語 · 🚗', path: 'C:\\tills\\"north"', tab: 'a\tb' },
+      { id: 'evt_x2', note: '' },
+      { id: 'evt_x3', note: 'ü'.repeat(3000) + '\\u0000 stays escaped' },
+    ];
+    const events = bodies.map((b, i) => {
+      const e = makeEvent({ id: b.id, installId: i === 1 ? 'B' : 'A' });
+      (e.data as { object: Record<string, unknown> }).object.description = b;
+      return { ...incoming(e), payload: JSON.stringify(e, null, i === 1 ? 0 : 2) };
+    });
+    await store.ingest(events, T0);
+    const a = await store.readAfter('A', 0, 10);
+    const b = await store.readAfter('B', 0, 10);
+    expect(a.map((r) => r.payload)).toEqual([events[0]!.payload, events[2]!.payload]);
+    expect(b.map((r) => r.payload)).toEqual([events[1]!.payload]);
+  });
+
   it('learns PaymentIntent owners, fans out by location, queues the unknown, and releases a queued refund when its payment arrives', async () => {
     await install('A');
     await install('B', 'airport');
