@@ -155,6 +155,10 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
       next.quote_id = writeQuote(repo, before.id, q, 'check_in', installId, stamp);
       saveUpdate(next);
       fleetRepo.setReadings(vehicle.id, input.odometer, input.fuelEighths, 'available', stamp);
+      // The car stands where it was returned: a one-way rental leaves it at the return location.
+      const parkedAt = fleetRepo.getVehicle(vehicle.id)?.location_id ?? null; // read under the write lock: a manager may have moved it
+      const moved = parkedAt !== before.return_location_id;
+      if (moved) fleetRepo.moveTo(vehicle.id, before.return_location_id);
       repo.markReturned(vehicle.id, returnedAt);
       audit('booking.check_in', ctx, next, { status: before.status, total: before.total, currency: before.currency }, {
         status: next.status,
@@ -167,6 +171,7 @@ export function createHandovers(k: BookingContext, get: (id: string) => BookingD
         lateMinutes: q.lateMinutes,
         total: q.total,
         currency: q.currency,
+        ...(moved ? { vehicleLocation: { from: parkedAt, to: before.return_location_id } } : {}),
       }, at);
     })();
     return get(before.id);

@@ -110,6 +110,7 @@ export function createFleetRepo(db: Db) {
   const setReadings = db.prepare<{ id: string; odometer: number; fuel: number; status: string; now: string }>(
     'UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, version = version + 1, updated_at = @now WHERE id = @id',
   );
+  const moveTo = db.prepare<{ id: string; locationId: string }>('UPDATE vehicles SET location_id = @locationId WHERE id = @id');
   const bookingsAhead = db.prepare<[string, string], string>(
     "SELECT ref FROM bookings WHERE vehicle_id = ? AND status IN ('reserved', 'checked_out') AND return_at > ? ORDER BY pickup_at",
   );
@@ -139,6 +140,8 @@ export function createFleetRepo(db: Db) {
     /** Readings and status after a handover. */
     setReadings: (id: string, odometer: number, fuel: number, status: VehicleRow['status'], now: string) =>
       void setReadings.run({ id, odometer, fuel, status, now }),
+    /** Where the car now stands (check-in: the return location); the caller bumps the version (setReadings) and audits. */
+    moveTo: (id: string, locationId: string) => void moveTo.run({ id, locationId }),
     locations: () => locations.all(),
     getLocation: (id: string) => getLocation.get(id),
     home: () => home.get(),
