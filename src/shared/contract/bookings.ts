@@ -3,7 +3,7 @@ import { currencySchema, moneySchema, nonNegativeMinorSchema } from '../money';
 import { customerSchema } from './customers';
 import { method } from './define';
 import { codeSchema, idSchema, instantSchema, noteSchema, requiredText, storedFileRefSchema, versionSchema } from './fields';
-import { fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
+import { availableVehicleSchema, fuelEighthsSchema, locationSchema, odometerSchema, vehicleSchema } from './fleet';
 
 /**
  * Bookings: a booking's life from reservation to close, and a customer's bookings. The counter's
@@ -372,7 +372,7 @@ export const bookingsMethods = {
     input: z.object({ id: idSchema, query: z.string().max(20, { message: 'At most 20 characters' }).default('') }).strict(),
     output: z.object({
       bookedClass: z.string(),
-      cars: z.array(vehicleSchema.extend({ current: z.boolean(), upgrade: z.boolean(), upgradeCharge: moneySchema })),
+      cars: z.array(availableVehicleSchema.extend({ current: z.boolean(), upgrade: z.boolean(), upgradeCharge: moneySchema })),
     }),
   }),
   'bookings.assign': method({

@@ -81,6 +81,13 @@ export const vehicleSchema = z.object({
 });
 export type Vehicle = z.infer<typeof vehicleSchema>;
 
+/**
+ * A free car with where it will be at the pickup: the return location of its last live booking
+ * ending by then, else where it stands (the home location when never placed).
+ */
+export const availableVehicleSchema = vehicleSchema.extend({ projectedLocationId: idSchema.nullable() });
+export type AvailableVehicle = z.infer<typeof availableVehicleSchema>;
+
 export const vehicleUpsertSchema = z
   .object({
     /** Omit to add a vehicle; give it (and `expectedVersion`) to change one. */
@@ -160,10 +167,12 @@ export const fleetMethods = {
         excludeBookingId: idSchema.optional(),
         /** Where the rental ends: its turnaround gap follows the rental (default: the home location's). */
         returnLocationId: idSchema.optional(),
+        /** Where the rental starts: cars that will be there come first (default: the home location). */
+        pickupLocationId: idSchema.optional(),
       })
       .strict()
       .refine((v) => Date.parse(v.to) > Date.parse(v.from), { path: ['to'], message: 'Must be after the start of the window' }),
-    output: z.object({ from: instantSchema, to: instantSchema, vehicles: z.array(vehicleSchema) }),
+    output: z.object({ from: instantSchema, to: instantSchema, vehicles: z.array(availableVehicleSchema) }),
   }),
   'vehicles.upsert': method({
     access: 'manager',

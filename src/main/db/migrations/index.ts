@@ -16,10 +16,11 @@ import { m0150DamageMarks } from './0150-damage-marks';
 import { m0160QuoteTaxName } from './0160-quote-tax-name';
 import { m0170AuditPersonal } from './0170-audit-personal';
 import { m0180RateCardCancel } from './0180-rate-card-cancel';
+import { m0190BookingsLiveVehicle } from './0190-bookings-live-vehicle';
 
 /** Every schema step, in order. Add new files at the end; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   m0010SettingsAudit, m0020FleetCustomersStaff, m0030Bookings, m0040Search, m0050Money, m0060Sync, m0070Payments, m0080RefundsOutbox, m0090Deposits,
   m0100VehicleTurnaround, m0120OfficeAdmin, m0130BookingDiscountsDrivers, m0140EndFees, m0150DamageMarks,
-  m0160QuoteTaxName, m0170AuditPersonal, m0180RateCardCancel,
+  m0160QuoteTaxName, m0170AuditPersonal, m0180RateCardCancel, m0190BookingsLiveVehicle,
 ];

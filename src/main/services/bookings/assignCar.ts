@@ -38,10 +38,12 @@ export function createAssignCar(k: BookingContext, get: (id: string) => BookingD
     const booked = rank(b.vehicle_class);
     const q = input.query.replace(/[\s-]/g, '').toUpperCase();
     const cur = b.currency as CurrencyCode;
+    // Within a class, cars that will be at the pickup location come first.
+    const away = (v: { projectedLocationId: string | null }) => v.projectedLocationId !== b.pickup_location_id;
     const free = fleet
-      .availability({ from: b.pickup_at, to: b.return_at, excludeBookingId: b.id, returnLocationId: b.return_location_id })
+      .availability({ from: b.pickup_at, to: b.return_at, excludeBookingId: b.id, returnLocationId: b.return_location_id, pickupLocationId: b.pickup_location_id })
       .filter((v) => v.status !== 'in_service' && rank(v.class) >= booked && v.plate.replace(/[\s-]/g, '').toUpperCase().includes(q))
-      .sort((a, c) => rank(a.class) - rank(c.class) || a.plate.localeCompare(c.plate))
+      .sort((a, c) => rank(a.class) - rank(c.class) || Number(away(a)) - Number(away(c)) || a.plate.localeCompare(c.plate))
       .slice(0, 12);
     return {
       bookedClass: fleet.className(b.vehicle_class),

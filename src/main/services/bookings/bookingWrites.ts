@@ -25,7 +25,8 @@ export function createBookingWrites(k: BookingContext, get: (id: string) => Book
     const name = k.fleet.className(cls);
     const { cars, booked } = repo.classCount(cls, blockWindow(pickupAt, returnAt, k.fleet.gaps(rl.id), now(), null));
     if (cars === 0) throw badInput('vehicleClass', `The fleet has no ${name} car; choose another class`);
-    const free = k.fleet.availability({ from: pickupAt, to: returnAt, class: cls, returnLocationId: rl.id });
+    // Cars that will be at the pickup location come first: hold one of those when any is free.
+    const free = k.fleet.availability({ from: pickupAt, to: returnAt, class: cls, returnLocationId: rl.id, pickupLocationId: pl.id });
     if (booked >= cars || free.length === 0) {
       const tz = termsOf(pl.id).timeZone;
       throw new PosError('conflict', `Every ${name} car (${cars}) is booked from ${k.fmtIn(pickupAt, tz)} to ${k.fmtIn(returnAt, tz)}, turnaround included. Choose another class or other times.`, {

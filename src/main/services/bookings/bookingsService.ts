@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { BookingDetail, BookingStatus, BookingSummary, QuoteView, bookingCheckInPreviewSchema, bookingCheckInSchema, bookingCheckOutSchema, bookingCreateSchema, bookingModifySchema, bookingQuoteSchema } from '../../../shared/contract/bookings';
 import type { bookingSearchResultSchema } from '../../../shared/contract/search';
 import type { Customer } from '../../../shared/contract/customers';
-import type { Vehicle } from '../../../shared/contract/fleet';
+import type { AvailableVehicle } from '../../../shared/contract/fleet';
 import type { BookingsDeps, Ctx } from './bookingContext';
 import { createBookingContext } from './bookingContext';
 import { createBookingQueries } from './bookingQueries';
@@ -42,7 +42,7 @@ export type BookingsService = {
   /** What checkIn would charge for these readings; writes nothing. */
   checkInPreview(input: CheckInInput, ctx: Ctx): CheckInPreview;
   close(input: { id: string; expectedVersion?: number | undefined }, ctx: Ctx): BookingDetail;
-  assignable(input: { id: string; query: string }): { bookedClass: string; cars: (Vehicle & { current: boolean; upgrade: boolean; upgradeCharge: BookingDetail['total'] })[] };
+  assignable(input: { id: string; query: string }): { bookedClass: string; cars: (AvailableVehicle & { current: boolean; upgrade: boolean; upgradeCharge: BookingDetail['total'] })[] };
   assign(input: AssignInput, ctx: Ctx): BookingDetail;
   /** Terms from settings and the signature taken at check-out, for the printed agreement. */
   agreement(input: { id: string }): { shopName: string; terms: string; signature: string | null; signedAt: string | null; signedOnPaper: boolean };

@@ -56,3 +56,72 @@ describe('check-in moves the car', () => {
     expect(JSON.parse(row.after_json)).not.toHaveProperty('vehicleLocation');
   });
 });
+
+describe('where a car will be at a pickup', () => {
+  it('projects each free car to the return location of its last live booking ending by the pickup, cars at the pickup first', async () => {
+    shop = await openTestShop();
+    const { ams, rtm, ein } = await locs(shop);
+    const stays = await shop.vehicle({ locationId: ams.id }); // plate sorts first
+    const travels = await shop.vehicle({ locationId: ams.id });
+    const unplaced = await shop.vehicle(); // never given a location: it counts as home (Amsterdam)
+    const c = await shop.customer();
+    await shop.ok('bookings.create', { customerId: c.id, vehicleId: travels.id, pickupLocationId: ams.id, returnLocationId: rtm.id, pickupAt: at(2, 9), returnAt: at(3, 9) });
+    const free = async (pickupLocationId: string | undefined, from: string, to: string) =>
+      (await shop.ok('vehicles.availability', { from, to, ...(pickupLocationId ? { pickupLocationId } : {}) })).vehicles.map((v) => [v.id, v.projectedLocationId]);
+    // After the one-way rental the travelling car will be in Rotterdam: first for a Rotterdam pickup.
+    expect(await free(rtm.id, at(4, 9), at(5, 9))).toEqual([[travels.id, rtm.id], [stays.id, ams.id], [unplaced.id, ams.id]]);
+    // For an Amsterdam pickup (the default: home) it is last, still marked Rotterdam.
+    expect(await free(ams.id, at(4, 9), at(5, 9))).toEqual([[stays.id, ams.id], [unplaced.id, ams.id], [travels.id, rtm.id]]);
+    expect(await free(undefined, at(4, 9), at(5, 9))).toEqual(await free(ams.id, at(4, 9), at(5, 9)));
+    // Before that rental ends nothing has moved it (and it is not free during it).
+    expect(await free(rtm.id, at(1, 9), at(1, 18))).toEqual([[stays.id, ams.id], [travels.id, ams.id], [unplaced.id, ams.id]]);
+    // Nobody is at Eindhoven: the plain order, each car marked where it will be.
+    expect(await free(ein.id, at(4, 9), at(5, 9))).toEqual([[stays.id, ams.id], [travels.id, rtm.id], [unplaced.id, ams.id]]);
+  });
+
+  it('ignores a cancelled one-way rental and the booking being moved', async () => {
+    shop = await openTestShop();
+    const { ams, rtm } = await locs(shop);
+    const car = await shop.vehicle({ locationId: ams.id });
+    const c = await shop.customer();
+    const d = await shop.ok('bookings.create', { customerId: c.id, vehicleId: car.id, pickupLocationId: ams.id, returnLocationId: rtm.id, pickupAt: at(2, 9), returnAt: at(3, 9) });
+    const projected = async (extra: object = {}) =>
+      (await shop.ok('vehicles.availability', { from: at(4, 9), to: at(5, 9), pickupLocationId: ams.id, ...extra })).vehicles.find((v) => v.id === car.id)?.projectedLocationId;
+    expect(await projected()).toBe(rtm.id);
+    expect(await projected({ excludeBookingId: d.id })).toBe(ams.id);
+    await shop.ok('bookings.cancel', { id: d.id, reason: 'Customer called' });
+    expect(await projected()).toBe(ams.id);
+  });
+});
+
+describe('booking by class holds a car that will be at the pickup', () => {
+  it('prefers a car projected at the pickup location, else any free car of the class', async () => {
+    shop = await openTestShop();
+    const { ams, rtm, ein } = await locs(shop);
+    const stays = await shop.vehicle({ locationId: ams.id }); // plate sorts first: the old choice everywhere
+    const travels = await shop.vehicle({ locationId: ams.id });
+    const c = await shop.customer();
+    await shop.ok('bookings.create', { customerId: c.id, vehicleId: travels.id, pickupLocationId: ams.id, returnLocationId: rtm.id, pickupAt: at(2, 9), returnAt: at(3, 9) });
+    const byClass = (pickupLocationId: string, day: number) =>
+      shop.ok('bookings.create', { customerId: c.id, vehicleClass: 'compact', pickupLocationId, returnLocationId: pickupLocationId, pickupAt: at(day, 9), returnAt: at(day, 18) });
+    expect((await byClass(rtm.id, 4)).vehicle.id).toBe(travels.id);
+    expect((await byClass(ams.id, 5)).vehicle.id).toBe(stays.id);
+    // Nobody will be at Eindhoven: any free car, as before (first by plate).
+    expect((await byClass(ein.id, 6)).vehicle.id).toBe(stays.id);
+    // The Rotterdam car is taken on day 7: an Amsterdam car is held for Rotterdam rather than nothing.
+    await shop.ok('bookings.create', { customerId: c.id, vehicleId: travels.id, pickupLocationId: rtm.id, returnLocationId: rtm.id, pickupAt: at(7, 9), returnAt: at(7, 18) });
+    expect((await byClass(rtm.id, 7)).vehicle.id).toBe(stays.id);
+  });
+
+  it('lists the car that will be at the pickup first when a clerk gives a car at pickup', async () => {
+    shop = await openTestShop();
+    const { ams, rtm } = await locs(shop);
+    const stays = await shop.vehicle({ locationId: ams.id });
+    const travels = await shop.vehicle({ locationId: ams.id });
+    const c = await shop.customer();
+    await shop.ok('bookings.create', { customerId: c.id, vehicleId: travels.id, pickupLocationId: ams.id, returnLocationId: rtm.id, pickupAt: at(2, 9), returnAt: at(3, 9) });
+    const later = await shop.ok('bookings.create', { customerId: c.id, vehicleClass: 'compact', pickupLocationId: rtm.id, returnLocationId: rtm.id, pickupAt: at(4, 9), returnAt: at(4, 18) });
+    const { cars } = await shop.ok('bookings.assignable', { id: later.id, query: '' });
+    expect(cars.map((v) => [v.id, v.projectedLocationId])).toEqual([[travels.id, rtm.id], [stays.id, ams.id]]);
+  });
+});

@@ -82,6 +82,22 @@ export const AVAILABLE_SQL = `SELECT v.* FROM vehicles v
            AND ${readyAfterSql('@now', 'b')} > @start)
      ORDER BY v.class, v.plate`;
 
+/**
+ * AVAILABLE_SQL with each car's projected location at the pickup: the return location of its
+ * last live booking (reserved or out) ending by the pickup, else where it stands now, else the
+ * home location (a car never placed). Cars projected at @pickupLocation come first. The last
+ * live booking is one step down bookings_live_vehicle_return (migration 0190) per free car.
+ */
+export const AVAILABLE_AT_SQL = `SELECT a.*, coalesce(
+       (SELECT b.return_location_id FROM bookings b
+        WHERE b.vehicle_id = a.id AND b.status IN ('reserved', 'checked_out') AND b.return_at <= @start AND b.id IS NOT @excludeId
+        ORDER BY b.return_at DESC LIMIT 1),
+       a.location_id, (SELECT l.id FROM locations l WHERE l.is_home = 1)) AS projected_location_id
+     FROM (${AVAILABLE_SQL}) a
+     ORDER BY projected_location_id IS NOT @pickupLocation, a.class, a.plate`;
+
+export type AvailableRow = VehicleRow & { projected_location_id: string | null };
+
 export type FleetRepo = ReturnType<typeof createFleetRepo>;
 
 export function createFleetRepo(db: Db) {
@@ -97,6 +113,7 @@ export function createFleetRepo(db: Db) {
   const available = db.prepare<BlockWindow & { class: string | null }, VehicleRow>(
     AVAILABLE_SQL,
   );
+  const availableAt = db.prepare<BlockWindow & { class: string | null; pickupLocation: string | null }, AvailableRow>(AVAILABLE_AT_SQL);
   const insertVehicle = db.prepare<[VehicleRow]>(
     `INSERT INTO vehicles (id, plate, vin, make, model, colour, year, class, odometer, fuel_eighths, tank_litres, status, location_id, notes, retired_at, install_id, version, created_at, updated_at)
      VALUES (@id, @plate, @vin, @make, @model, @colour, @year, @class, @odometer, @fuel_eighths, @tank_litres, @status, @location_id, @notes, @retired_at, @install_id, @version, @created_at, @updated_at)`,
@@ -134,6 +151,8 @@ export function createFleetRepo(db: Db) {
       return list.all({ class: f.class ?? null, status: f.status ?? null, like });
     },
     available: (w: BlockWindow, cls: string | null) => available.all({ ...w, class: cls }),
+    /** Free cars with where each will be at the window's start, those at `pickupLocation` first. */
+    availableAt: (w: BlockWindow, cls: string | null, pickupLocation: string | null) => availableAt.all({ ...w, class: cls, pickupLocation }),
     /** VIN and retirement default to none (the demo seed writes rows without them). */
     insertVehicle: (row: VehicleInsert) => void insertVehicle.run({ vin: null, retired_at: null, ...row }),
     updateVehicle: (row: VehicleRow) => void updateVehicle.run(row),

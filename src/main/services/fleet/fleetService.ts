@@ -1,6 +1,6 @@
 import { newId } from '../../core/ids';
 import type { z } from 'zod';
-import type { Location, Vehicle, VehicleStatus, vehicleUpsertSchema } from '../../../shared/contract/fleet';
+import type { AvailableVehicle, Location, Vehicle, VehicleStatus, vehicleUpsertSchema } from '../../../shared/contract/fleet';
 import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import type { CallContext } from '../../core/handlers';
@@ -16,7 +16,8 @@ export type VehicleUpsertInput = z.output<typeof vehicleUpsertSchema>;
 
 export type FleetService = {
   list(filter: { class?: string | undefined; status?: VehicleStatus | undefined; query?: string | undefined }): Vehicle[];
-  availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined; returnLocationId?: string | undefined }): Vehicle[];
+  /** Free cars for the window, each with where it will be at the pickup; those at the pickup location (default: home) first. */
+  availability(q: AvailabilityQuery): AvailableVehicle[];
   /** Turnaround figures for a rental returned at this location (null: the home location). */
   gaps(returnLocationId: string | null): Gaps;
   upsert(input: VehicleUpsertInput, ctx: Pick<CallContext, 'staffId' | 'role'>): Vehicle;
@@ -24,6 +25,15 @@ export type FleetService = {
   /** Class code → its name on the current rate card (the code itself when the card lacks it). */
   className(code: string): string;
   view(row: VehicleRow): Vehicle;
+};
+
+export type AvailabilityQuery = {
+  from: string;
+  to: string;
+  class?: string | undefined;
+  excludeBookingId?: string | undefined;
+  returnLocationId?: string | undefined;
+  pickupLocationId?: string | undefined;
 };
 
 export type FleetDeps = {
@@ -73,9 +83,10 @@ export function createFleetService(deps: FleetDeps): FleetService {
     return { own: n, shop: n, max: n };
   }
 
-  function availability(q: { from: string; to: string; class?: string | undefined; excludeBookingId?: string | undefined; returnLocationId?: string | undefined }): Vehicle[] {
+  function availability(q: AvailabilityQuery): AvailableVehicle[] {
     const w = blockWindow(q.from, q.to, gaps(q.returnLocationId ?? null), now(), q.excludeBookingId ?? null);
-    return repo.available(w, q.class ?? null).map(view);
+    const pickup = q.pickupLocationId ?? repo.home()?.id ?? null;
+    return repo.availableAt(w, q.class ?? null, pickup).map((r) => ({ ...view(r), projectedLocationId: r.projected_location_id }));
   }
 
   function upsert(input: VehicleUpsertInput, ctx: Pick<CallContext, 'staffId' | 'role'>): Vehicle {
