@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { Input, Output } from '../../../shared/contract';
 import type { QuoteView } from '../../../shared/contract/bookings';
-import type { Location, Vehicle } from '../../../shared/contract/fleet';
+import type { AvailableVehicle, Location } from '../../../shared/contract/fleet';
 import type { PosErrorShape } from '../../../shared/errors';
 import { call } from '../rpc/client';
 import { latestOnly } from '../lib/latest';
@@ -15,8 +15,8 @@ type CatalogState = {
   catalogError: string | null;
   loadCatalog(): Promise<void>;
 
-  /** Vehicles free for the form's window. */
-  available: Vehicle[] | null;
+  /** Vehicles free for the form's window, each with where it will be at the pickup. */
+  available: AvailableVehicle[] | null;
   availableError: PosErrorShape | null;
   checkAvailability(input: Input<'vehicles.availability'>): Promise<void>;
 

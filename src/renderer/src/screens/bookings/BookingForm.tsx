@@ -116,7 +116,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
     if (!vehicle && !vehicleClass) clearQuote();
     soon.current.schedule(() => {
       if (!pickupAt || !returnAt) return;
-      void checkAvailability({ from: pickupAt, to: returnAt, ...(vehicleClass ? { class: vehicleClass } : {}), ...(existing ? { excludeBookingId: existing.id } : {}), ...(returnLocationId ? { returnLocationId } : {}) });
+      void checkAvailability({ from: pickupAt, to: returnAt, ...(vehicleClass ? { class: vehicleClass } : {}), ...(existing ? { excludeBookingId: existing.id } : {}), ...(pickupLocationId ? { pickupLocationId } : {}), ...(returnLocationId ? { returnLocationId } : {}) });
       if (!vehicle && !vehicleClass) return;
       void requestQuote({
         ...(customer ? { customerId: customer.id } : {}),
@@ -151,6 +151,11 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
 
   const vehicleFree = !vehicle || !available || available.some((v) => v.id === vehicle.id);
   const listed = available ?? [];
+  // A car that will be at another location at pickup can still be chosen (a manager may move it): say where it will be.
+  const elsewhere = (at: string | null) => {
+    const place = at && at !== pickupLocationId ? locations.find((l) => l.id === at) : undefined;
+    return place ? `At ${place.name} at pickup — would need moving` : undefined;
+  };
   const returnDate = returnAt ? shopDate(returnAt, returnZone) : null;
 
   async function save(e: FormEvent) {
@@ -273,6 +278,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
                     key={v.id}
                     v={v}
                     checked={vehicle?.id === v.id}
+                    where={elsewhere(v.projectedLocationId)}
                     onPick={() => {
                       setVehicle(v);
                       edited('vehicleId');
@@ -358,7 +364,7 @@ function FormBody({ existing, presetCustomer }: { existing: BookingDetail | null
   );
 }
 
-function VehicleOption({ v, checked, onPick, note }: { v: Vehicle; checked: boolean; onPick: () => void; note?: string | undefined }) {
+function VehicleOption({ v, checked, onPick, note, where }: { v: Vehicle; checked: boolean; onPick: () => void; note?: string | undefined; where?: string | undefined }) {
   return (
     <label className={`vehicle-option${checked ? ' on' : ''}`}>
       <input type="radio" name="bf-vehicle" checked={checked} onChange={onPick} />
@@ -370,6 +376,7 @@ function VehicleOption({ v, checked, onPick, note }: { v: Vehicle; checked: bool
       <span className="muted">{v.className}</span>
       <span className="muted">Fuel {fuelLabel(v.fuelEighths)}</span>
       {note && <span className="warn-inline">{note}</span>}
+      {where && <span className="where-inline">{where}</span>}
     </label>
   );
 }
