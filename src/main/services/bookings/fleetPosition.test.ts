@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestShop } from '../../testing/testShop';
 import type { TestShop } from '../../testing/testShop';
@@ -79,6 +80,12 @@ describe('where a car will be at a pickup', () => {
     expect(await free(ein.id, at(4, 9), at(5, 9))).toEqual([[stays.id, ams.id], [travels.id, rtm.id], [unplaced.id, ams.id]]);
   });
 
+  it('refuses a pickup location that does not exist, on its field', async () => {
+    shop = await openTestShop();
+    const err = await shop.fail('vehicles.availability', { from: at(4, 9), to: at(5, 9), pickupLocationId: '01JWQKKCR07R5Z0EE40DH4H5FS' });
+    expect(err.fields?.pickupLocationId).toMatch(/No location with this id/);
+  });
+
   it('ignores a cancelled one-way rental and the booking being moved', async () => {
     shop = await openTestShop();
     const { ams, rtm } = await locs(shop);
@@ -123,5 +130,46 @@ describe('booking by class holds a car that will be at the pickup', () => {
     const later = await shop.ok('bookings.create', { customerId: c.id, vehicleClass: 'compact', pickupLocationId: rtm.id, returnLocationId: rtm.id, pickupAt: at(4, 9), returnAt: at(4, 18) });
     const { cars } = await shop.ok('bookings.assignable', { id: later.id, query: '' });
     expect(cars.map((v) => [v.id, v.projectedLocationId])).toEqual([[travels.id, rtm.id], [stays.id, ams.id]]);
+  });
+});
+
+describe('two counters on one database', () => {
+  it('a check-in and a manager’s move of the same car: the car ends where the last audited change put it', async () => {
+    const first = await openTestShop();
+    const dbPath = join(first.dir, 'shop.sqlite');
+    first.close();
+    const a = await openTestShop({ dbPath });
+    const b = await openTestShop({ dbPath });
+    shop = a;
+    try {
+      const { ams, rtm, ein } = await locs(a);
+      for (let round = 0; round < 5; round++) {
+        a.clock.now = b.clock.now = new Date(at(2, 8));
+        const car = await a.vehicle({ locationId: ams.id });
+        const c = await a.customer();
+        const d = await a.ok('bookings.create', { customerId: c.id, vehicleId: car.id, pickupLocationId: ams.id, returnLocationId: rtm.id, pickupAt: at(2, 9), returnAt: at(3, 9) });
+        a.clock.now = b.clock.now = new Date(at(2, 9, 5));
+        await a.ok('bookings.checkOut', { id: d.id, odometer: 10_000, fuelEighths: 8 });
+        a.clock.now = b.clock.now = new Date(at(3, 9, 10));
+        const [checkedIn, moved] = await Promise.all([
+          a.b.call(a.clerk, 'bookings.checkIn', { id: d.id, odometer: 10_100, fuelEighths: 8 }),
+          b.b.call(b.manager, 'vehicles.move', { id: car.id, locationId: ein.id }),
+        ]);
+        expect(checkedIn.ok).toBe(true);
+        expect(moved.ok).toBe(true);
+        const trail = a.b.db
+          .prepare("SELECT action, after_json FROM audit_log WHERE (entity_id = ? AND action = 'booking.check_in') OR (entity_id = ? AND action = 'vehicle.move') ORDER BY seq")
+          .all(d.id, car.id) as { action: string; after_json: string }[];
+        const to = trail.map((r) => {
+          const after = JSON.parse(r.after_json) as { vehicleLocation?: { to: string }; location_id?: string };
+          return after.vehicleLocation?.to ?? after.location_id;
+        });
+        const where = a.b.db.prepare('SELECT location_id FROM vehicles WHERE id = ?').pluck().get(car.id);
+        // Every change is audited and the last one is where the car is.
+        expect(to.filter((x) => x !== undefined).at(-1)).toBe(where);
+      }
+    } finally {
+      b.close();
+    }
   });
 });

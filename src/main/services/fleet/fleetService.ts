@@ -85,6 +85,7 @@ export function createFleetService(deps: FleetDeps): FleetService {
 
   function availability(q: AvailabilityQuery): AvailableVehicle[] {
     const w = blockWindow(q.from, q.to, gaps(q.returnLocationId ?? null), now(), q.excludeBookingId ?? null);
+    if (q.pickupLocationId !== undefined && !repo.getLocation(q.pickupLocationId)) throw badInput('pickupLocationId', 'No location with this id; reload the list of locations');
     const pickup = q.pickupLocationId ?? repo.home()?.id ?? null;
     return repo.availableAt(w, q.class ?? null, pickup).map((r) => ({ ...view(r), projectedLocationId: r.projected_location_id }));
   }

@@ -6,6 +6,7 @@ import { latestOnly } from '../../lib/latest';
 import { call } from '../../rpc/client';
 import { useApp } from '../../stores/appStore';
 import { useBookings } from '../../stores/bookingStore';
+import { useCatalog } from '../../stores/catalogStore';
 
 type Car = Output<'bookings.assignable'>['cars'][number];
 
@@ -21,6 +22,15 @@ export function CarPicker({ b, locale }: { b: BookingDetail; locale: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [latest] = useState(() => latestOnly());
+  const locations = useCatalog((s) => s.locations);
+  useEffect(() => {
+    if (useCatalog.getState().locations.length === 0) void useCatalog.getState().loadCatalog();
+  }, []);
+  // A car that will be at another location at pickup can still be given (someone brings it over): say where it is.
+  const elsewhere = (at: string | null) => {
+    const place = at && at !== b.pickupLocation.id ? locations.find((l) => l.id === at) : undefined;
+    return place ? `At ${place.name} at pickup — would need moving` : undefined;
+  };
 
   useEffect(() => {
     void latest(() => call('bookings.assignable', { id: b.id, query })).then((a) => {
@@ -70,6 +80,7 @@ export function CarPicker({ b, locale }: { b: BookingDetail; locale: string }) {
               <button type="button" onClick={() => { setChosen(c); setUpgrade(null); setProblem(null); }}>
                 <span className="plate">{c.plate}</span> {c.make} {c.model} · {c.className}
                 {c.upgrade && <span className="upgrade-tag"> upgrade (+{showMoney(c.upgradeCharge, locale)} if charged)</span>}
+                {elsewhere(c.projectedLocationId) && <span> · {elsewhere(c.projectedLocationId)}</span>}
               </button>
             </li>
           ))}
