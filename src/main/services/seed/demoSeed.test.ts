@@ -68,6 +68,20 @@ describe('demo seed', () => {
     b.close();
   });
 
+  it('leaves each car where its last rental was returned (one-way rentals moved some)', () => {
+    const b = open(':memory:');
+    const rows = b.db
+      .prepare(
+        `SELECT v.plate, v.location_id, (SELECT bk.return_location_id FROM bookings bk WHERE bk.vehicle_id = v.id AND bk.status IN ('returned', 'closed')
+           ORDER BY bk.return_at DESC LIMIT 1) AS last_return FROM vehicles v`,
+      )
+      .all() as { plate: string; location_id: string; last_return: string | null }[];
+    for (const r of rows) if (r.last_return !== null) expect(r.location_id, r.plate).toBe(r.last_return);
+    const home = b.db.prepare('SELECT id FROM locations WHERE is_home = 1').pluck().get();
+    expect(rows.filter((r) => r.location_id !== home).length).toBeGreaterThan(0);
+    b.close();
+  });
+
   it('is deterministic for a seed and day, and runs only once per database', () => {
     const snapshot = (b: Backend) =>
       b.db.prepare('SELECT b.ref, v.plate, c.last_name, b.pickup_at, b.total FROM bookings b JOIN vehicles v ON v.id = b.vehicle_id JOIN customers c ON c.id = b.customer_id ORDER BY b.id').all();

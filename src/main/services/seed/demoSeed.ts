@@ -289,13 +289,14 @@ function buildShop(deps: DemoSeedDeps, opts: DemoSeedOptions): DemoSeedReport {
     recordPayment({ id: id(Date.parse(atIso)), bookingId, amount, currency: card.card.currency, at: atIso });
   };
   const iso = (ms: number) => new Date(ms).toISOString();
-  const vehicleAfter = db.prepare('UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, notes = @notes WHERE id = @id');
+  const vehicleAfter = db.prepare('UPDATE vehicles SET odometer = @odometer, fuel_eighths = @fuel, status = @status, notes = @notes, location_id = @location WHERE id = @id');
   let bookingCount = 0;
 
   vehicles.forEach((v, vi) => {
     let odo = v.odometer;
     let fuel = 8;
     let out = false;
+    let parked = v.location_id; // a car stands where its last rental was returned (one-way rentals move it)
     for (const r of timelines[vi] ?? []) {
       const customer = rng.pick(usable);
       const pl = rng.chance(0.85) ? home : rng.pick(locations);
@@ -384,6 +385,7 @@ function buildShop(deps: DemoSeedDeps, opts: DemoSeedOptions): DemoSeedReport {
         });
         odo = inOdo;
         fuel = 8; // the shop refuels after every return
+        parked = rl.id;
       }
       if (status === 'checked_out') {
         out = true;
@@ -392,7 +394,7 @@ function buildShop(deps: DemoSeedDeps, opts: DemoSeedOptions): DemoSeedReport {
     }
     // Readings as the history leaves them; a seed write, so the version stays 1.
     const status = out ? 'on_rent' : inService.has(vi) ? 'in_service' : 'available';
-    vehicleAfter.run({ id: v.id, odometer: odo, fuel, status, notes: status === 'in_service' ? 'Scheduled service and new tyres' : '' });
+    vehicleAfter.run({ id: v.id, odometer: odo, fuel, status, notes: status === 'in_service' ? 'Scheduled service and new tyres' : '', location: parked });
   });
   return finish();
 
