@@ -26,6 +26,8 @@ export function CarPicker({ b, locale }: { b: BookingDetail; locale: string }) {
   useEffect(() => {
     if (useCatalog.getState().locations.length === 0) void useCatalog.getState().loadCatalog();
   }, []);
+  // The held car's own position now (a car held by class may be anywhere the class had a free car).
+  const standsElsewhere = b.vehicle.locationId && b.vehicle.locationId !== b.pickupLocation.id ? locations.find((l) => l.id === b.vehicle.locationId)?.name : undefined;
   // A car that will be at another location at pickup can still be given (someone brings it over): say where it is.
   const elsewhere = (at: string | null) => {
     const place = at && at !== b.pickupLocation.id ? locations.find((l) => l.id === at) : undefined;
@@ -65,7 +67,7 @@ export function CarPicker({ b, locale }: { b: BookingDetail; locale: string }) {
   return (
     <div className="car-picker">
       <p>
-        Booked: <strong>{found?.bookedClass ?? b.vehicle.className}</strong>. Car now: <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model}.
+        Booked: <strong>{found?.bookedClass ?? b.vehicle.className}</strong>. Car now: <span className="plate">{b.vehicle.plate}</span> {b.vehicle.make} {b.vehicle.model}{standsElsewhere ? ` (it stands at ${standsElsewhere} now)` : ''}.
       </p>
       <div className="field">
         <label htmlFor="car-plate">Find another car by plate</label>
