@@ -182,7 +182,7 @@ setTimeout(() => { process.stdout.write('still serving\\n'); process.exit(0); },
         const child = spawn(process.execPath, ['--import', 'tsx', script, arg], { cwd: resolve(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.on('exit', (code) => res({ code, out }));
+        child.on('close', (code) => res({ code, out }));
       });
     const bare = await run('bare');
     expect(bare).toMatchObject({ code: 1, out: '' });

@@ -28,5 +28,7 @@ void (async () => {
     }
   }
   b.close();
-  process.exit(0);
+  // Flush before leaving: process.exit() can drop what is still queued for the pipe (the parent
+  // then saw the edits but not the refusals, under load).
+  process.stdout.end(() => process.exit(0));
 })();

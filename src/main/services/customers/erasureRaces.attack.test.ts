@@ -98,7 +98,8 @@ function runEditor(env: Record<string, string>, onLine: (line: string) => void):
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(lines) : reject(new Error(`editor exited ${code}: ${err.slice(-2000)}`))));
+    // 'close', not 'exit': exit can come before the last of its output has been read (seen under load).
+    child.on('close', (code) => (code === 0 ? resolve(lines) : reject(new Error(`editor exited ${code}: ${err.slice(-2000)}`))));
   });
 }
 
