@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, dateIn, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, dateIn, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
 import { fillDateTime, gbDate } from './shopDates';
@@ -10,15 +9,7 @@ import { controlProblems } from './a11yChecks';
 // The last test signs the counter out, so this file runs its own Keydesk; tests run in order.
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 test('a manager adds a vehicle, a duplicate plate is refused on its field, and the new vehicle can be booked', async ({ page }) => {
   await settingsTab(page, harness.launchUrl, 'Fleet');

@@ -1,22 +1,13 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, dateIn, freeVehicle, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, dateIn, freeVehicle, ownKeydesk } from './rpcHelpers';
 import { fillDateTime, gbDate } from './shopDates';
 import type { Rpc } from './rpcHelpers';
 
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 /** Opens the new-booking form the keyboard way. */
 async function newBooking(page: Page) {

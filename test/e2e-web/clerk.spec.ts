@@ -5,21 +5,13 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, dateIn, freeVehicle, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, dateIn, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { fillDateTime, gbDate } from './shopDates';
 
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 async function bookFor(lastName: string, startInDays: number, extra: Parameters<typeof addCustomer>[3] = {}) {
   const customer = await addCustomer(rpc, 'Mira', lastName, extra);

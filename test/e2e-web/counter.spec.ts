@@ -1,21 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { controlProblems } from './a11yChecks';
-import { DAY, addCustomer, freeVehicle, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 async function bookFor(lastName: string, startInDays: number) {
   const customer = await addCustomer(rpc, 'Mira', lastName);

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, dateIn, freeVehicle, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, dateIn, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
 import { fillDateTime } from './shopDates';
@@ -10,15 +9,7 @@ import { fillDateTime } from './shopDates';
 // form's car list for a pickup where a one-way rental will have left a car.
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 async function places() {
   const { locations } = await rpc.ok('locations.list', {});

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
 import { controlProblems } from './a11yChecks';
@@ -13,15 +12,7 @@ import { controlProblems } from './a11yChecks';
  */
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 test('a change saved before a scheduled version asks to cancel or keep it, with both dates; the list shows each version; a scheduled one is cancelled', async ({ page }) => {
   const { raw } = await rpc.ok('rates.get', {});

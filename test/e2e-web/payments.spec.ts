@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 import { controlProblems } from './a11yChecks';
-import { DAY, addCustomer, freeVehicle, rpcFor } from './rpcHelpers';
+import { DAY, addCustomer, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 
 /**
@@ -14,15 +13,7 @@ import type { Rpc } from './rpcHelpers';
 
 let harness: RunningHarness;
 let rpc: Rpc;
-
-test.beforeAll(async () => {
-  harness = await startHarnessProcess();
-  rpc = rpcFor(harness);
-});
-
-test.afterAll(async () => {
-  await harness.stop('SIGINT');
-});
+ownKeydesk((h, r) => ((harness = h), (rpc = r)));
 
 const eur = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(minor / 100);
 

@@ -1,5 +1,7 @@
 import type { Input, MethodName, Output } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/errors';
+import { test } from '@playwright/test';
+import { startHarnessProcess } from '../support/harnessProcess';
 import type { RunningHarness } from '../support/harnessProcess';
 
 /**
@@ -11,6 +13,21 @@ export type Rpc = {
   /** Like call, but throws with main's sentence when it fails. */
   ok<M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>>;
 };
+
+/**
+ * A spec file's own Keydesk: started before its first test, stopped after its last (SIGINT, as a
+ * clerk's Ctrl+C), handed to the file through `use`.
+ */
+export function ownKeydesk(use: (harness: RunningHarness, rpc: Rpc) => void): void {
+  let harness: RunningHarness | null = null;
+  test.beforeAll(async () => {
+    harness = await startHarnessProcess();
+    use(harness, rpcFor(harness));
+  });
+  test.afterAll(async () => {
+    await harness?.stop('SIGINT');
+  });
+}
 
 export function rpcFor(harness: RunningHarness): Rpc {
   const token = decodeURIComponent(/token=([^&]+)/.exec(harness.launchUrl)?.[1] ?? '');
