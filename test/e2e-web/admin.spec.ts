@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, dateIn, ownKeydesk } from './rpcHelpers';
+import { DAY, addCustomer, dateIn, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
 import { fillDateTime, gbDate } from './shopDates';
@@ -128,9 +128,7 @@ test('a manager erases a customer: the booking is anonymised and its payment kep
   // Picked up a minute ago (earlier today is allowed), so it can be checked in at once.
   const pickupAt = new Date(Date.now() - 60_000).toISOString();
   const returnAt = new Date(Date.now() + DAY).toISOString();
-  const { vehicles } = await rpc.ok('vehicles.availability', { from: pickupAt, to: returnAt, class: 'economy' });
-  const v = vehicles[0];
-  if (!v) throw new Error('no economy vehicle free');
+  const v = await freeVehicle(rpc, pickupAt, returnAt, 'economy');
   const b = await rpc.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt, returnAt });
   // Paid in cash at the counter (payments api), then the keys go.
   await rpc.ok('payments.cash', { bookingId: b.id, tendered: b.total.amount });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { RunningHarness } from '../support/harnessProcess';
-import { DAY, addCustomer, ownKeydesk } from './rpcHelpers';
+import { DAY, addCustomer, freeVehicle, ownKeydesk } from './rpcHelpers';
 import type { Rpc } from './rpcHelpers';
 import { settingsTab } from './settingsTabs';
 import { controlProblems } from './a11yChecks';
@@ -64,9 +64,7 @@ test('a goodwill discount at the return, after payment: the panel says what is o
   const c = await addCustomer(rpc, 'Gwen', 'Goodwill');
   const pickupAt = new Date(Date.now() - 60_000).toISOString();
   const returnAt = new Date(Date.now() + DAY).toISOString();
-  const { vehicles } = await rpc.ok('vehicles.availability', { from: pickupAt, to: returnAt, class: 'economy' });
-  const v = vehicles[0];
-  if (!v) throw new Error('no economy vehicle free');
+  const v = await freeVehicle(rpc, pickupAt, returnAt, 'economy');
   const b = await rpc.ok('bookings.create', { customerId: c.id, vehicleId: v.id, pickupAt, returnAt });
   await rpc.ok('payments.cash', { bookingId: b.id, tendered: b.total.amount });
   await rpc.ok('bookings.checkOut', { id: b.id, odometer: v.odometer, fuelEighths: v.fuelEighths });

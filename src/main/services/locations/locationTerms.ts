@@ -4,6 +4,7 @@ import { PosError } from '../../../shared/errors';
 import type { Db } from '../../db/connection';
 import { badInput } from '../../core/errors';
 import type { RateCardService } from '../pricing/index';
+import type { LocationSettingsRow } from './locationsService';
 
 /**
  * A location's terms with every empty setting filled from the shop: the one place that decides
@@ -32,17 +33,7 @@ export type LocationTerms = {
   openingHours: OpeningHours;
 };
 
-type Row = {
-  id: string;
-  code: string;
-  name: string;
-  time_zone: string;
-  currency: string;
-  opening_hours_json: string;
-  turnaround_minutes: number | null;
-  tax_name: string;
-  tax_rate_bp: number | null;
-};
+type Row = Pick<LocationSettingsRow, 'id' | 'code' | 'name' | 'time_zone' | 'currency' | 'opening_hours_json' | 'turnaround_minutes' | 'tax_name' | 'tax_rate_bp'>;
 
 export type LocationTermsReader = {
   /** Terms of one location; 'invalid_input' on `field` when there is no such location. */

@@ -12,7 +12,8 @@ import type { RateCardService } from '../pricing/index';
  * Locations as the office sets them up (issue 15). The fleet module still answers
  * `locations.list` (id, code, name) for pickers; this one owns the rest of the row.
  */
-type Row = {
+/** A `locations` row as stored (locationTerms reads the same row). */
+export type LocationSettingsRow = {
   id: string;
   code: string;
   name: string;
@@ -34,9 +35,9 @@ export type LocationsService = {
 
 export function createLocationsService(deps: { db: Db; installId: string; now: () => Date; rates?: Pick<RateCardService, 'currentOrNull'> }): LocationsService {
   const { db, installId, now } = deps;
-  const all = db.prepare<[], Row>('SELECT * FROM locations ORDER BY is_home DESC, name');
-  const get = db.prepare<[string], Row>('SELECT * FROM locations WHERE id = ?');
-  const byCode = db.prepare<[string], Row>('SELECT * FROM locations WHERE code = ?');
+  const all = db.prepare<[], LocationSettingsRow>('SELECT * FROM locations ORDER BY is_home DESC, name');
+  const get = db.prepare<[string], LocationSettingsRow>('SELECT * FROM locations WHERE id = ?');
+  const byCode = db.prepare<[string], LocationSettingsRow>('SELECT * FROM locations WHERE code = ?');
   const insert = db.prepare(
     `INSERT INTO locations (id, code, name, is_home, address, time_zone, currency, opening_hours_json, turnaround_minutes, tax_name, tax_rate_bp, install_id, created_at, updated_at)
      VALUES (@id, @code, @name, 0, @address, @time_zone, @currency, @opening_hours_json, @turnaround_minutes, @tax_name, @tax_rate_bp, @install_id, @at, @at)`,
@@ -48,7 +49,7 @@ export function createLocationsService(deps: { db: Db; installId: string; now: (
      WHERE id = @id`,
   );
 
-  const view = (r: Row): LocationDetail => ({
+  const view = (r: LocationSettingsRow): LocationDetail => ({
     id: r.id,
     code: r.code,
     name: r.name,
@@ -104,7 +105,7 @@ export function createLocationsService(deps: { db: Db; installId: string; now: (
           update.run({ id, ...fields, at });
           appendAudit(db, installId, { actorId: ctx.staffId, actorRole: ctx.role, action: 'location.update', entityType: 'location', entityId: id, after: fields });
         }
-        return view(get.get(id) as Row);
+        return view(get.get(id) as LocationSettingsRow);
       })();
     },
   };
