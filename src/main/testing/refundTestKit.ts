@@ -11,6 +11,7 @@ import type { Backend, BackendOptions } from '../backend';
 import type { CallContext } from '../core/handlers';
 import { newId } from '../core/ids';
 import { memoryLogger } from '../log';
+import { callsOn } from './testShop';
 
 /**
  * A till wired to an emulator for refund tests: a clock that runs with real time (the outbox
@@ -82,16 +83,7 @@ export async function openRefundRig(opts: { emu?: Emulator; dbPath?: string; out
   if (manager.staffId) pins[manager.staffId] = '1234';
   if (clerk.staffId) pins[clerk.staffId] = '0000';
 
-  async function ok<M extends MethodName>(method: M, input: Input<M>, c: CallContext = clerk): Promise<Output<M>> {
-    const res = await b.call(c, method, input);
-    if (!res.ok) throw new Error(`${method} failed: ${JSON.stringify(res.error)}`);
-    return res.value as Output<M>;
-  }
-  async function fail<M extends MethodName>(method: M, input: Input<M>, c: CallContext = clerk): Promise<PosErrorShape> {
-    const res = await b.call(c, method, input);
-    if (res.ok) throw new Error(`${method} should have failed`);
-    return res.error;
-  }
+  const { ok, fail } = callsOn(b, clerk);
 
   let bookingNo = 0;
   function booking(): string {

@@ -30,6 +30,21 @@ export type TestShop = {
 
 let plateNo = 100;
 
+/** `ok` (answer or throw with main's error) and `fail` (main's error, or throw) on a backend, as `byDefault` unless told. */
+export function callsOn(b: Pick<Backend, 'call'>, byDefault: CallContext) {
+  async function ok<M extends MethodName>(method: M, input: Input<M>, ctx: CallContext = byDefault): Promise<Output<M>> {
+    const res = await b.call(ctx, method, input);
+    if (!res.ok) throw new Error(`${method} failed: ${JSON.stringify(res.error)}`);
+    return res.value as Output<M>;
+  }
+  async function fail<M extends MethodName>(method: M, input: Input<M>, ctx: CallContext = byDefault): Promise<PosErrorShape> {
+    const res = await b.call(ctx, method, input);
+    if (res.ok) throw new Error(`${method} should have failed`);
+    return res.error;
+  }
+  return { ok, fail };
+}
+
 export async function openTestShop(
   opts: { turnaroundMinutes?: number; dbPath?: string; now?: string; backend?: Partial<Parameters<typeof createBackend>[0]> } = {},
 ): Promise<TestShop> {
@@ -52,16 +67,7 @@ export async function openTestShop(
   const manager = ctxOf('manager');
   const clerk = ctxOf('clerk');
 
-  async function ok<M extends MethodName>(method: M, input: Input<M>, ctx: CallContext = clerk): Promise<Output<M>> {
-    const res = await b.call(ctx, method, input);
-    if (!res.ok) throw new Error(`${method} failed: ${JSON.stringify(res.error)}`);
-    return res.value as Output<M>;
-  }
-  async function fail<M extends MethodName>(method: M, input: Input<M>, ctx: CallContext = clerk): Promise<PosErrorShape> {
-    const res = await b.call(ctx, method, input);
-    if (res.ok) throw new Error(`${method} should have failed`);
-    return res.error;
-  }
+  const { ok, fail } = callsOn(b, clerk);
   await ok('settings.update', { timeZone: 'Europe/Amsterdam', locale: 'en-GB', turnaroundMinutes: opts.turnaroundMinutes ?? 60 }, manager);
 
   return {
