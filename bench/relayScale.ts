@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
 import { openSqliteStore } from '../src/relay/store/sqlite';
 import { spawnRelay, type SpawnedRelay } from '../src/relay/testing/spawnRelay';
+import { sseFrames } from '../src/relay/testing/sseReader';
 import { freePort } from '../test/support/freePort';
 import { TEST_SECRET } from '../src/relay/testing/testRelay';
 import { makeEvent, signatureHeader } from '../src/relay/testing/webhooks';
@@ -109,14 +110,11 @@ export async function fanOut(n: number, seconds: number): Promise<Record<string,
     let beats = 0;
     const open = (till: { token: string }) => {
       const s: Stream = { req: null as unknown as ClientRequest, hello: false };
-      let buf = '';
       s.req = request({ host: '127.0.0.1', port, path: '/v1/stream', agent: false, headers: { authorization: `Bearer ${till.token}`, accept: 'text/event-stream' } }, (res) => {
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-            const frame = buf.slice(0, i);
-            buf = buf.slice(i + 2);
+        res.on(
+          'data',
+          sseFrames((frame) => {
             if (frame.startsWith('event: heartbeat')) beats += 1;
             else if (frame.includes('event: hello')) s.hello = true;
             else {
@@ -124,8 +122,8 @@ export async function fanOut(n: number, seconds: number): Promise<Record<string,
               const t0 = m ? sentAt.get(m[1]!) : undefined;
               if (t0 !== undefined) lat.push(performance.now() - t0);
             }
-          }
-        });
+          }),
+        );
       });
       s.req.on('error', () => {});
       s.req.end();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTestInstall, startTestRelay, TEST_SECRET, type TestRelay } from './testing/testRelay';
 import { waitFor } from '../../test/support/waitFor';
 import { makeEvent, signatureHeader } from './testing/webhooks';
+import { sseFrames } from './testing/sseReader';
 
 /**
  * Issue 17 #1 at CI size: 2,000 open streams, heartbeats every 150 ms (so hundreds of them fall
@@ -19,19 +20,16 @@ type Conn = { req: ClientRequest; stripe: string[]; beats: number; hello: boolea
 
 function openRawStream(url: string, token: string): Conn {
   const conn: Conn = { req: null as unknown as ClientRequest, stripe: [], beats: 0, hello: false };
-  let buf = '';
   conn.req = request(`${url}/v1/stream`, { agent: false, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (res) => {
     res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buf += chunk;
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const frame = buf.slice(0, i);
-        buf = buf.slice(i + 2);
+    res.on(
+      'data',
+      sseFrames((frame) => {
         if (frame.includes('\nevent: stripe\n')) conn.stripe.push(/^id: (\d+)/.exec(frame)![1]!);
         else if (frame.startsWith('event: heartbeat')) conn.beats += 1;
         else if (frame.includes('event: hello')) conn.hello = true;
-      }
-    });
+      }),
+    );
   });
   conn.req.on('error', () => {});
   conn.req.end();

@@ -14,35 +14,45 @@ export type SseReader = {
   close(): void;
 };
 
+/** Splits an SSE byte stream (as text chunks) into frames, the text before each blank line. */
+export function sseFrames(onFrame: (frame: string) => void): (chunk: string) => void {
+  let buf = '';
+  return (chunk) => {
+    buf += chunk;
+    for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+      const frame = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      onFrame(frame);
+    }
+  };
+}
+
 export function openSse(url: string, headers: Record<string, string>): Promise<SseReader> {
   return new Promise((resolve, reject) => {
     const events: RawSseEvent[] = [];
-    let buf = '';
     let onClosed!: () => void;
     const closed = new Promise<void>((r) => (onClosed = r));
     const listeners = new Set<() => void>();
     const req: ClientRequest = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev: RawSseEvent = { event: 'message', id: null, data: '' };
-          const data: string[] = [];
-          for (const line of frame.split('\n')) {
-            const c = line.indexOf(':');
-            if (c === 0) continue;
-            const k = c < 0 ? line : line.slice(0, c);
-            const v = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
-            if (k === 'event') ev.event = v;
-            else if (k === 'id') ev.id = v;
-            else if (k === 'data') data.push(v);
-          }
-          if (data.length === 0) continue;
-          ev.data = data.join('\n');
-          events.push(ev);
+      const feed = sseFrames((frame) => {
+        const ev: RawSseEvent = { event: 'message', id: null, data: '' };
+        const data: string[] = [];
+        for (const line of frame.split('\n')) {
+          const c = line.indexOf(':');
+          if (c === 0) continue;
+          const k = c < 0 ? line : line.slice(0, c);
+          const v = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
+          if (k === 'event') ev.event = v;
+          else if (k === 'id') ev.id = v;
+          else if (k === 'data') data.push(v);
         }
+        if (data.length === 0) return;
+        ev.data = data.join('\n');
+        events.push(ev);
+      });
+      res.on('data', (chunk: string) => {
+        feed(chunk);
         for (const l of listeners) l();
       });
       res.on('close', () => {
